@@ -1,0 +1,105 @@
+/** Validated user config → runtime config: defaults merged down, paths and URLs made absolute. */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ParsedUserConfig } from "./schema.js";
+import type { Config, HostLimits, HttpSettings, SourceConfig } from "./types.js";
+
+export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
+  const dir = path.dirname(file);
+  const http: HttpSettings = {
+    ...user.http,
+    headers: mergeHeaders(user.http.headers),
+    retries: { ...user.http.retries },
+  };
+  const hosts: Record<string, HostLimits> = {};
+  for (const [host, limits] of Object.entries(user.hosts)) {
+    hosts[host.toLowerCase()] = {
+      perHost: limits.perHost ?? http.perHost,
+      politenessMs: limits.politenessMs ?? http.politenessMs,
+    };
+  }
+
+  const sources = user.sources.map((source): SourceConfig => {
+    const { url, kind } = resolveSourceUrl(source.url, dir);
+    const override = source.http ?? {};
+    const hostLimits = kind === "http" ? hosts[new URL(url).hostname.toLowerCase()] : undefined;
+    const effective: HttpSettings = {
+      timeoutMs: override.timeoutMs ?? http.timeoutMs,
+      maxBytes: override.maxBytes ?? http.maxBytes,
+      maxRedirects: override.maxRedirects ?? http.maxRedirects,
+      userAgent: override.userAgent ?? http.userAgent,
+      headers: mergeHeaders(http.headers, override.headers, source.headers),
+      retries: {
+        attempts: override.retries?.attempts ?? http.retries.attempts,
+        baseDelayMs: override.retries?.baseDelayMs ?? http.retries.baseDelayMs,
+        maxDelayMs: override.retries?.maxDelayMs ?? http.retries.maxDelayMs,
+      },
+      perHost: hostLimits?.perHost ?? http.perHost,
+      politenessMs: hostLimits?.politenessMs ?? http.politenessMs,
+    };
+    return {
+      id: source.id,
+      plan: source.plan,
+      role: source.role,
+      ...(source.title === undefined ? {} : { title: source.title }),
+      url,
+      kind,
+      ...(source.select === undefined ? {} : { select: source.select }),
+      ignore: [...source.ignore],
+      schedule: source.schedule ?? user.schedule,
+      ...withTimezone(source.timezone ?? user.timezone),
+      jitterSeconds: user.jitterSeconds,
+      format: source.format,
+      ...(source.charset === undefined ? {} : { charset: source.charset }),
+      enabled: source.enabled,
+      http: effective,
+    };
+  });
+
+  return {
+    file,
+    dir,
+    storageDir: path.resolve(dir, user.storage.dir),
+    schedule: user.schedule,
+    ...withTimezone(user.timezone),
+    jitterSeconds: user.jitterSeconds,
+    http,
+    hosts,
+    health: { ...user.health },
+    flapping: { ...user.flapping },
+    log: { ...user.log },
+    plans: user.plans.map((plan) => ({ ...plan })),
+    sources,
+    notify: user.notify.map((notifier) => ({ ...notifier, id: notifier.id ?? notifier.type })),
+  };
+}
+
+function withTimezone(timezone: string | undefined): { timezone?: string } {
+  return timezone === undefined ? {} : { timezone };
+}
+
+/** Later layers win; names compare case-insensitively, the last spelling is kept. */
+export function mergeHeaders(...layers: (Record<string, string> | undefined)[]): Record<string, string> {
+  const byLowerName = new Map<string, [string, string]>();
+  for (const layer of layers) {
+    for (const [name, value] of Object.entries(layer ?? {}))
+      byLowerName.set(name.toLowerCase(), [name, value]);
+  }
+  return Object.fromEntries(byLowerName.values());
+}
+
+function resolveSourceUrl(raw: string, dir: string): { url: string; kind: "http" | "file" } {
+  const value = raw.trim();
+  if (/^https?:/i.test(value)) return { url: new URL(value).href, kind: "http" };
+  const rest = value.slice("file:".length);
+  if (rest.startsWith("//")) return { url: new URL(value).href, kind: "file" };
+  return { url: pathToFileURL(path.resolve(dir, decodePath(rest))).href, kind: "file" };
+}
+
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,71 @@
+/** Config text → plain value, with syntax errors located by file, line and column. */
+import { parseDocument } from "yaml";
+
+export type ConfigFormat = "yaml" | "json";
+
+export type ReadResult = { ok: true; value: unknown } | { ok: false; problems: string[] };
+
+export function detectFormat(file: string): ConfigFormat {
+  return /\.json$/i.test(file) ? "json" : "yaml";
+}
+
+export function readConfigText(text: string, file: string, format: ConfigFormat): ReadResult {
+  return format === "json" ? readJson(text, file) : readYaml(text, file);
+}
+
+function readYaml(text: string, file: string): ReadResult {
+  // merge: YAML `<<: *defaults` lets many sources share one block of settings.
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
+  if (document.errors.length > 0) {
+    const problems = document.errors.map((error) => {
+      const position = error.linePos?.[0];
+      const where = position === undefined ? file : `${file}:${position.line}:${position.col}`;
+      const message = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? error.code;
+      // An unquoted cron expression starts with "*", which YAML reads as an alias.
+      const hint = /alias/i.test(message)
+        ? ' (quote values that start with "*", e.g. schedule: "*/10 * * * *")'
+        : "";
+      return `${where}: YAML syntax error: ${message}${hint}`;
+    });
+    return { ok: false, problems: dedupe(problems) };
+  }
+  try {
+    return { ok: true, value: document.toJS({ maxAliasCount: 1000 }) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, problems: [`${file}: YAML error: ${reason}`] };
+  }
+}
+
+function readJson(text: string, file: string): ReadResult {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const offset = /position (\d+)/.exec(reason)?.[1];
+    const position = offset === undefined ? yamlPosition(text) : lineColumn(text, Number(offset));
+    const where = position === undefined ? file : `${file}:${position}`;
+    const message = reason.replace(/ in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, "");
+    return { ok: false, problems: [`${where}: JSON syntax error: ${message}`] };
+  }
+}
+
+/**
+ * V8 gives no position for some JSON errors ("Unexpected token"); JSON is YAML, so the YAML parser
+ * usually points at the same spot.
+ */
+function yamlPosition(text: string): string | undefined {
+  const position = parseDocument(text).errors[0]?.linePos?.[0];
+  return position === undefined ? undefined : `${position.line}:${position.col}`;
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - before.lastIndexOf("\n");
+  return `${line}:${column}`;
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines)];
+}

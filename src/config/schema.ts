@@ -1,0 +1,311 @@
+/**
+ * The user's side of the config: what people write in YAML or JSON. Shape and field-local checks
+ * only; anything that compares two fields lives in `rules.ts`. `config/schema.json` is generated
+ * from this schema, so every field carries a description an editor can show.
+ */
+import { z } from "zod";
+import {
+  checkCharset,
+  checkCron,
+  checkSelector,
+  checkSourceUrl,
+  checkTimezone,
+  HEADER_NAME_PATTERN,
+  ID_PATTERN,
+} from "./checks.js";
+
+export const DEFAULT_SCHEDULE = "*/10 * * * *";
+export const DEFAULT_USER_AGENT = "clausewatch/0.1";
+
+function checked(schema: z.ZodString, check: (value: string) => string | undefined): z.ZodString {
+  return schema.superRefine((value, ctx) => {
+    // The schema's own min(1) already reports an empty value.
+    if (value === "") return;
+    const message = check(value);
+    if (message !== undefined) ctx.addIssue({ code: "custom", message, input: value });
+  });
+}
+
+function idSchema(what: string): z.ZodString {
+  return z.string().regex(ID_PATTERN, {
+    error: (issue) =>
+      `invalid ${what} id ${JSON.stringify(issue.input)}; expected 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+  });
+}
+
+const cronSchema = checked(z.string().min(1), checkCron);
+const timezoneSchema = checked(z.string().min(1), checkTimezone);
+const selectorSchema = checked(z.string().min(1), checkSelector);
+
+const headersSchema = z.record(
+  z.string().regex(HEADER_NAME_PATTERN, { error: "expected an HTTP header name (letters, digits, -)" }),
+  z
+    .string()
+    .refine((value) => !/[\r\n]/.test(value), { error: "header values must not contain line breaks" }),
+);
+
+const retryFields = {
+  attempts: z
+    .int()
+    .min(1)
+    .max(20)
+    .describe(
+      "Tries in total for a transient failure (network error, 429, 5xx), the first included; 1 = no retry",
+    ),
+  baseDelayMs: z
+    .int()
+    .min(0)
+    .max(600_000)
+    .describe("Delay before the first retry in milliseconds; doubles on every further retry, with jitter"),
+  maxDelayMs: z
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .describe("Upper bound of one retry delay in milliseconds; also caps a server's Retry-After"),
+};
+
+const httpRequestFields = {
+  timeoutMs: z
+    .int()
+    .min(1)
+    .max(600_000)
+    .describe("Give up on a request after this many milliseconds (connect, headers and body together)"),
+  maxBytes: z
+    .int()
+    .min(1)
+    .max(1_073_741_824)
+    .describe("Refuse a response body larger than this many bytes (decoded)"),
+  maxRedirects: z.int().min(0).max(20).describe("Follow at most this many redirects; 0 refuses any"),
+  userAgent: z
+    .string()
+    .min(1)
+    .describe("User-Agent header; polite crawlers name a contact (URL or e-mail) here"),
+};
+
+const hostLimitFields = {
+  perHost: z.int().min(1).max(64).describe("Requests in flight to one host at most"),
+  politenessMs: z
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .describe("Minimum gap in milliseconds between the start of two requests to the same host"),
+};
+
+export const retriesSchema = z
+  .strictObject({
+    attempts: retryFields.attempts.default(3),
+    baseDelayMs: retryFields.baseDelayMs.default(500),
+    maxDelayMs: retryFields.maxDelayMs.default(30_000),
+  })
+  .describe("Retries with exponential backoff for transient failures");
+
+export const httpSchema = z
+  .strictObject({
+    timeoutMs: httpRequestFields.timeoutMs.default(30_000),
+    maxBytes: httpRequestFields.maxBytes.default(5 * 1024 * 1024),
+    maxRedirects: httpRequestFields.maxRedirects.default(5),
+    userAgent: httpRequestFields.userAgent.default(DEFAULT_USER_AGENT),
+    headers: headersSchema.default({}).describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax
+      'Extra request headers for every source; values may use ${VAR} for secrets, e.g. "Bearer ${TOKEN}"',
+    ),
+    retries: retriesSchema.prefault({}),
+    perHost: hostLimitFields.perHost.default(2),
+    politenessMs: hostLimitFields.politenessMs.default(1000),
+  })
+  .describe("HTTP client settings for every source; a source may override the request-level ones");
+
+export const httpOverrideSchema = z
+  .strictObject({
+    timeoutMs: httpRequestFields.timeoutMs.optional(),
+    maxBytes: httpRequestFields.maxBytes.optional(),
+    maxRedirects: httpRequestFields.maxRedirects.optional(),
+    userAgent: httpRequestFields.userAgent.optional(),
+    headers: headersSchema
+      .optional()
+      .describe(
+        "Headers added to the global http.headers for this source (same name, case-insensitive: this wins)",
+      ),
+    retries: z
+      .strictObject({
+        attempts: retryFields.attempts.optional(),
+        baseDelayMs: retryFields.baseDelayMs.optional(),
+        maxDelayMs: retryFields.maxDelayMs.optional(),
+      })
+      .optional()
+      .describe("Overrides of the global retry settings"),
+  })
+  .describe(
+    "Per-source overrides of the global http block. Per-host limits (perHost, politenessMs) are set under `hosts` so every source on a host agrees",
+  );
+
+export const hostLimitsSchema = z
+  .strictObject({
+    perHost: hostLimitFields.perHost.optional(),
+    politenessMs: hostLimitFields.politenessMs.optional(),
+  })
+  .describe("Limits for one host, overriding http.perHost / http.politenessMs");
+
+export const planSchema = z
+  .strictObject({
+    id: idSchema("plan").describe("Stable id of the plan, used by sources and in the snapshot store"),
+    title: z.string().min(1).describe("Human name of the plan, shown in alerts"),
+    description: z.string().optional().describe("Free text for people reading the config"),
+  })
+  .describe("A document that evolves through versions, watched through one or more sources");
+
+export const sourceSchema = z
+  .strictObject({
+    id: idSchema("source").describe(
+      "Stable id of the source; names its history in the store, so renaming starts a new history",
+    ),
+    plan: z.string().min(1).describe("Id of the plan (under `plans`) this source carries"),
+    role: z
+      .enum(["draft", "coverage"])
+      .default("draft")
+      .describe("draft: a copy of the document itself; coverage: an article reporting on it"),
+    title: z.string().min(1).optional().describe("Human name of the source, shown in alerts"),
+    url: checked(z.string().min(1), checkSourceUrl).describe(
+      "Where to read the source: http(s)://…, file:///absolute/path or file:relative/path (relative to the config file)",
+    ),
+    select: selectorSchema
+      .optional()
+      .describe("CSS selector of the content element; without it the main content is guessed"),
+    ignore: z
+      .array(selectorSchema)
+      .default([])
+      .describe("CSS selectors of elements removed before extraction (ads, related links, timestamps)"),
+    schedule: cronSchema
+      .optional()
+      .describe('Cron expression (5 or 6 fields) overriding the global schedule, e.g. "*/5 * * * *"'),
+    timezone: timezoneSchema.optional().describe("IANA time zone for this source's schedule"),
+    format: z
+      .enum(["auto", "html", "text", "markdown"])
+      .default("auto")
+      .describe("How to read the body; auto uses Content-Type, then the file extension, then sniffs"),
+    charset: checked(z.string().min(1), checkCharset)
+      .optional()
+      .describe("Force this character encoding when a site declares a wrong one (e.g. windows-1251)"),
+    headers: headersSchema
+      .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax
+      .describe("Request headers for this source, added last (same as http.headers); ${VAR} for secrets"),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("false keeps the source and its history but stops checking it"),
+    http: httpOverrideSchema.optional(),
+  })
+  .describe("One place where a plan's text or coverage of it is published");
+
+const notifierFields = {
+  id: idSchema("notifier")
+    .optional()
+    .describe("Stable id; defaults to the type. Needed when two notifiers share a type"),
+  minSeverity: z
+    .enum(["none", "cosmetic", "minor", "substantive"])
+    .default("minor")
+    .describe("Only changes at least this severe are sent"),
+  plans: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Only changes of these plans are sent; all plans when absent"),
+  enabled: z.boolean().default(true).describe("false keeps the notifier configured but sends nothing"),
+};
+
+export const logNotifierSchema = z
+  .strictObject({
+    type: z.literal("log").describe("Write alerts to the log"),
+    ...notifierFields,
+  })
+  .describe("Writes alerts to the clausewatch log; useful for dry runs");
+
+/** New drivers add their schema here; `type` picks the driver. */
+export const notifierSchema = z.discriminatedUnion("type", [logNotifierSchema]);
+
+export const userConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("JSON Schema of this file, for editors"),
+    storage: z
+      .strictObject({
+        dir: z
+          .string()
+          .min(1)
+          .default("./snapshots")
+          .describe("Snapshot directory; a relative path is resolved against the config file's directory"),
+      })
+      .prefault({})
+      .describe("Where snapshots, logs and the outbox are kept"),
+    schedule: cronSchema
+      .default(DEFAULT_SCHEDULE)
+      .describe('Cron expression (5 or 6 fields) used by every source without its own, e.g. "*/10 * * * *"'),
+    timezone: timezoneSchema
+      .optional()
+      .describe("IANA time zone the schedules are read in; the host's zone when absent"),
+    jitterSeconds: z
+      .int()
+      .min(0)
+      .max(3600)
+      .default(30)
+      .describe(
+        "Each source waits a random 0..jitterSeconds after a tick so requests do not all start at once",
+      ),
+    http: httpSchema.prefault({}),
+    hosts: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9.-]+$/, {
+          error: "expected a host name such as example.org (no scheme or port)",
+        }),
+        hostLimitsSchema,
+      )
+      .default({})
+      .describe('Per-host limits keyed by host name, e.g. { "www.example.org": { politenessMs: 5000 } }'),
+    health: z
+      .strictObject({
+        failureThreshold: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(3)
+          .describe('Consecutive failed checks of a source before a "source broken" alert'),
+      })
+      .prefault({})
+      .describe("When a failing source is reported"),
+    flapping: z
+      .strictObject({
+        window: z
+          .int()
+          .min(2)
+          .max(100)
+          .default(6)
+          .describe("Recent versions remembered per source to recognise reversions and flapping"),
+      })
+      .prefault({})
+      .describe("Recognising a text that flips back and forth"),
+    log: z
+      .strictObject({
+        level: z
+          .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+          .default("info")
+          .describe("Least severe level written"),
+        format: z
+          .enum(["json", "pretty"])
+          .default("json")
+          .describe("json: one JSON object per line (for containers); pretty: human-readable"),
+      })
+      .prefault({})
+      .describe("Logging"),
+    plans: z.array(planSchema).default([]).describe("The documents being watched"),
+    sources: z.array(sourceSchema).default([]).describe("Where the plans and their coverage are read"),
+    notify: z
+      .array(notifierSchema)
+      .default([{ type: "log", minSeverity: "minor", enabled: true }])
+      .describe("Where alerts go; a log notifier when absent, nothing when empty"),
+  })
+  .describe("clausewatch configuration");
+
+/** What a user may write (before defaults). */
+export type UserConfig = z.input<typeof userConfigSchema>;
+/** The user's config after validation and defaults, before normalization. */
+export type ParsedUserConfig = z.output<typeof userConfigSchema>;
+export type UserNotifier = z.output<typeof notifierSchema>;

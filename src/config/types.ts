@@ -1,0 +1,93 @@
+/**
+ * The runtime config: what the rest of clausewatch reads. Every source carries its effective
+ * settings, so no stage has to merge global and per-source values itself.
+ */
+import type { UserNotifier } from "./schema.js";
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+export type LogFormat = "json" | "pretty";
+export type Severity = "none" | "cosmetic" | "minor" | "substantive";
+export type SourceRole = "draft" | "coverage";
+export type SourceFormat = "auto" | "html" | "text" | "markdown";
+
+export interface RetrySettings {
+  /** Tries in total for a transient failure, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface HttpSettings {
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+  /** Global, per-source `http.headers` and per-source `headers` merged (names compared case-insensitively). */
+  headers: Record<string, string>;
+  retries: RetrySettings;
+  /** Requests in flight to this source's host at most (same for every source on the host). */
+  perHost: number;
+  /** Minimum gap between two requests to this source's host (same for every source on the host). */
+  politenessMs: number;
+}
+
+export interface HostLimits {
+  perHost: number;
+  politenessMs: number;
+}
+
+export interface PlanConfig {
+  id: string;
+  title: string;
+  description?: string;
+}
+
+export interface SourceConfig {
+  id: string;
+  plan: string;
+  role: SourceRole;
+  title?: string;
+  /** Absolute URL: `http(s)://…` or `file:///…` (relative file paths resolved against the config directory). */
+  url: string;
+  /** How the source is read, from the URL scheme. */
+  kind: "http" | "file";
+  select?: string;
+  ignore: string[];
+  schedule: string;
+  timezone?: string;
+  jitterSeconds: number;
+  format: SourceFormat;
+  charset?: string;
+  enabled: boolean;
+  http: HttpSettings;
+}
+
+/** A notifier's user options with its id resolved (the type when the user gave none). */
+export type NotifierConfig = UserNotifier & { id: string };
+
+export interface Config {
+  /** Absolute path of the config file. */
+  file: string;
+  /** Directory relative paths were resolved against. */
+  dir: string;
+  storageDir: string;
+  schedule: string;
+  timezone?: string;
+  jitterSeconds: number;
+  /** Global HTTP settings (what a source gets without overrides). */
+  http: HttpSettings;
+  /** Effective limits per host name (lower case) for every host that has overrides. */
+  hosts: Record<string, HostLimits>;
+  health: { failureThreshold: number };
+  flapping: { window: number };
+  log: { level: LogLevel; format: LogFormat };
+  plans: PlanConfig[];
+  sources: SourceConfig[];
+  notify: NotifierConfig[];
+}
+
+/** One thing wrong with a config: where (`["sources", 2, "url"]`) and what. */
+export interface Problem {
+  path: readonly (string | number)[];
+  message: string;
+}
