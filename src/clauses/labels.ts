@@ -54,7 +54,7 @@ const PARENTHESIZED = /^\((\d{1,4}|[a-z]|[ivxlcdm]{1,7})\)\s*/i;
 /** `1.`, `1)`, `1:`, `1 –`, `1.º`, `10a.`, `1.-`. */
 const DECIMAL = /^(\d{1,4})([a-z]{0,3})(\.º|º|°|\.[-–—]|\.(?![\d])|\)|:(?!\d)|\s*[-–—](?=\s))\s*/i;
 /** `1.2`, `3.1.4.` */
-const MULTILEVEL = /^(\d{1,3})((?:\.\d{1,3})+)\.?(?=\s)\s*/;
+const MULTILEVEL = /^(\d{1,3})((?:\.\d{1,3})+)\.?(?=\s+["“'‘(\p{Lu}])\s*/u;
 /** `3 The parties…`: a bare number followed by a capitalized word. */
 const BARE_NUMBER = /^(\d{1,3})\s+(?=["“'‘(]?\p{Lu})/u;
 /** `a)`, `b.`, `IV.`, `iv)` */

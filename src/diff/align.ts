@@ -5,6 +5,7 @@ import {
   type Corpus,
   candidatePairs,
   containment,
+  contentCosine,
   cosine,
   union,
   type Vector,
@@ -39,7 +40,7 @@ export interface Alignment {
 /** Below this a pair found anywhere in the document is not trusted; inside the same gap it may be. */
 const MATCH_ANYWHERE = 0.55;
 const MATCH_IN_GAP = 0.3;
-const SAME_SLOT_PAIRING = 0.1;
+const SAME_SLOT_PAIRING = 0.05;
 const ALL_PAIRS_LIMIT = 40_000;
 
 function pairEqualKeys(
@@ -317,10 +318,18 @@ function pairLeftoversBySlot(
   }
   for (const { a: olds, b: news } of byGap.values()) {
     if (news.length === 0) continue;
-    const scored: Array<{ a: number; b: number; score: number }> = [];
+    const scored: Array<{ a: number; b: number; score: number; similarity: number }> = [];
     for (const a of olds) {
-      for (const b of news)
-        scored.push({ a, b, score: cosine(corpus.old[a] as Vector, corpus.new[b] as Vector) });
+      for (const b of news) {
+        const oldVector = corpus.old[a] as Vector;
+        const newVector = corpus.new[b] as Vector;
+        scored.push({
+          a,
+          b,
+          score: contentCosine(oldVector, newVector),
+          similarity: cosine(oldVector, newVector),
+        });
+      }
     }
     scored.sort((x, y) => y.score - x.score);
     const leftA = new Set(olds);
@@ -332,8 +341,8 @@ function pairLeftoversBySlot(
       freeB.delete(b);
       pairs.push({ a, b, via: "position", similarity, moved: false });
     };
-    for (const { a, b, score } of scored) {
-      if (score >= SAME_SLOT_PAIRING && leftA.has(a) && leftB.has(b)) take(a, b, score);
+    for (const { a, b, score, similarity } of scored) {
+      if (score >= SAME_SLOT_PAIRING && leftA.has(a) && leftB.has(b)) take(a, b, similarity);
     }
     if (leftA.size !== leftB.size) continue;
     const restA = [...leftA];

@@ -77,7 +77,7 @@ function numberFlags(oldText: string, newText: string): Flag[] {
   return flags;
 }
 
-const CONNECTORS = new Set(["of", "on", "the", "for", "and", "de", "du", "von", "al"]);
+const CONNECTORS = new Set(["of", "on", "the", "for", "de", "du", "von", "al"]);
 
 /**
  * Named parties, places and bodies: runs of capitalized words. A capitalized word that only
@@ -94,6 +94,9 @@ export function entities(display: string, knownNames: Set<string>): Set<string> 
   let runStartedSentence = false;
   const flush = () => {
     while (run.length > 0 && CONNECTORS.has((run[run.length - 1] as string).toLowerCase())) run.pop();
+    const last = run[run.length - 1];
+    // A sentence-final dot ends the run; an abbreviation's dot ("St. Petersburg") stays inside it.
+    if (last !== undefined) run[run.length - 1] = last.replace(/\.$/, "");
     if (run.length > 0) {
       const phrase = run.join(" ").replace(/\.$/, "");
       const lower = phrase.toLowerCase();
@@ -113,13 +116,17 @@ export function entities(display: string, knownNames: Set<string>): Set<string> 
       continue;
     }
     const possessive = /'s?$/.test(token);
-    const bare = token.replace(/\.$/, "").replace(/'s?$/, "");
+    const bare = token.replace(/'s?$/, "");
     const capitalized = /^\p{Lu}/u.test(bare);
     if (capitalized) {
       if (run.length === 0) runStartedSentence = sentenceStart;
       run.push(bare);
       if (possessive) flush();
-    } else if (run.length > 0 && CONNECTORS.has(bare.toLowerCase())) {
+    } else if (
+      run.length > 0 &&
+      !/\.$/.test(run[run.length - 1] as string) &&
+      CONNECTORS.has(bare.toLowerCase())
+    ) {
       run.push(bare);
     } else {
       flush();

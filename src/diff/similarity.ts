@@ -1,5 +1,6 @@
 import { wordTokens } from "../clauses/normalize.js";
 import type { Clause } from "../types.js";
+import { STOPWORDS } from "./words.js";
 
 /** A clause as a weighted bag of words: TF-IDF over both versions, so shared boilerplate counts little. */
 export interface Vector {
@@ -53,6 +54,21 @@ export function cosine(a: Vector, b: Vector): number {
     if (other !== undefined) dot += weight * other;
   }
   return Math.min(1, dot / (a.norm * b.norm));
+}
+
+/** Cosine over content words only: in a small gap, sharing "the" and "of" says nothing about the slot. */
+export function contentCosine(a: Vector, b: Vector): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (const [term, weight] of a.weights) {
+    if (STOPWORDS.has(term)) continue;
+    normA += weight * weight;
+    const other = b.weights.get(term);
+    if (other !== undefined) dot += weight * other;
+  }
+  for (const [term, weight] of b.weights) if (!STOPWORDS.has(term)) normB += weight * weight;
+  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
 }
 
 /** Share of `part`'s weight found in the union of `whole` vectors (how much of part survives in whole). */

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { labelKey, parseLabels, romanValue } from "../../src/clauses/labels.js";
+
+function first(line: string) {
+  const [label] = parseLabels(line);
+  return label ? { family: label.family, value: label.value, word: label.word, rest: label.rest } : undefined;
+}
+
+describe("parseLabels", () => {
+  it.each([
+    ["1. Text", { family: "decimal", value: 1, word: "", rest: "Text" }],
+    ["12) Text", { family: "decimal", value: 12, word: "", rest: "Text" }],
+    ["(3) Text", { family: "decimal", value: 3, word: "", rest: "Text" }],
+    ["Point 26: Text", { family: "decimal", value: 26, word: "point", rest: "Text" }],
+    ["Article 4 - Text", { family: "decimal", value: 4, word: "article", rest: "Text" }],
+    ["Art. 7. Text", { family: "decimal", value: 7, word: "art", rest: "Text" }],
+    ["§ 5 Text", { family: "decimal", value: 5, word: "§", rest: "Text" }],
+    ["1.º Text", { family: "decimal", value: 1, word: "", rest: "Text" }],
+    ["2 – Text", { family: "decimal", value: 2, word: "", rest: "Text" }],
+    ["8- Text", { family: "decimal", value: 8, word: "", rest: "Text" }],
+    ["IV. Text", { family: "roman-upper", value: 4, word: "", rest: "Text" }],
+    ["Article XII Text", { family: "roman-upper", value: 12, word: "article", rest: "Text" }],
+    ["b) text", { family: "alpha-lower", value: 2, word: "", rest: "text" }],
+    ["— text", { family: "bullet", value: 0, word: "", rest: "text" }],
+    ["• text", { family: "bullet", value: 0, word: "", rest: "text" }],
+  ])("reads %j", (line, expected) => {
+    expect(first(line)).toEqual(expected);
+  });
+
+  it.each([
+    "600,000 troops will stay",
+    "2014-2022 was a period",
+    "1.5 million people",
+    "10:30 meeting",
+    "Point 26 was changed by Kyiv",
+    "-5% growth",
+  ])("does not take %j for a label", (line) => {
+    expect(parseLabels(line).filter((label) => !label.weak)).toEqual([]);
+  });
+
+  it("offers both readings of a letter that is also a roman numeral", () => {
+    const families = parseLabels("i) text").map((label) => label.family);
+
+    expect(families).toEqual(["roman-lower", "alpha-lower"]);
+  });
+
+  it("treats multi-level numbers as sub-items of their first number", () => {
+    const [label] = parseLabels("3.2 Text");
+
+    expect(label).toMatchObject({ family: "decimal", value: 3, multilevel: true });
+  });
+});
+
+describe("roman numerals and keys", () => {
+  it("converts valid numerals and rejects invalid ones", () => {
+    expect(romanValue("XIV")).toBe(14);
+    expect(romanValue("mcmxc")).toBe(1990);
+    expect(romanValue("IIII")).toBeUndefined();
+  });
+
+  it("keys clauses by their normalized label", () => {
+    const keys = ["10a. Text", "Point 26: Text", "iv. Text", "(b) Text"].map((line) => {
+      const label = parseLabels(line)[0];
+      return label ? labelKey(label) : undefined;
+    });
+
+    expect(keys).toEqual(["10a", "26", "IV", "b"]);
+  });
+});

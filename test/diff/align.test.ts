@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { parseClauses } from "../../src/clauses/index.js";
+import { diffClauses } from "../../src/diff/index.js";
+
+const doc = (...clauses: string[]) =>
+  parseClauses({
+    source: "inline",
+    format: "text",
+    text: clauses.map((text, i) => `${i + 1}. ${text}`).join("\n"),
+  });
+
+const CLAUSES = [
+  "Ukraine's sovereignty will be confirmed by every signatory.",
+  "A non-aggression pact will bind Russia, Ukraine and Europe.",
+  "Russia is expected not to invade neighbouring countries.",
+  "The United States will mediate a dialogue between Russia and NATO.",
+  "Ukraine will receive reliable security guarantees.",
+  "The armed forces of Ukraine will be capped at 600,000 personnel.",
+  "NATO will not station troops in Ukraine.",
+  "European fighter jets will be based in Poland.",
+];
+
+function kinds(result: ReturnType<typeof diffClauses>) {
+  return result.entries.map(
+    (entry) => `${entry.kind} ${entry.old.join("+") || "-"}>${entry.new.join("+") || "-"}`,
+  );
+}
+
+describe("diffClauses alignment", () => {
+  it("reports a deletion that shifts later numbers as one removal plus renumbering", () => {
+    const result = diffClauses(doc(...CLAUSES), doc(...CLAUSES.filter((_, i) => i !== 2)));
+
+    expect(kinds(result)).toEqual([
+      "unchanged 1>1",
+      "unchanged 2>2",
+      "removed 3>-",
+      "renumbered 4>3",
+      "renumbered 5>4",
+      "renumbered 6>5",
+      "renumbered 7>6",
+      "renumbered 8>7",
+    ]);
+    expect(
+      result.entries.filter((entry) => entry.kind === "renumbered").every((e) => e.severity === "none"),
+    ).toBe(true);
+  });
+
+  it("reports a clause taken far from its place as moved, not removed and added", () => {
+    const reordered = [CLAUSES[7] as string, ...CLAUSES.slice(0, 7)];
+
+    const result = diffClauses(doc(...CLAUSES), doc(...reordered));
+
+    expect(result.summary.moved).toBe(1);
+    expect(result.entries[0]).toMatchObject({ kind: "moved", old: ["8"], new: ["1"], severity: "minor" });
+    expect(result.summary.removed + result.summary.added).toBe(0);
+  });
+
+  it("pairs an in-place replacement with unrelated wording as a rewrite", () => {
+    const replaced = [...CLAUSES];
+    replaced[4] = "All parties receive full amnesty for wartime actions and waive future claims.";
+
+    const result = diffClauses(doc(...CLAUSES), doc(...replaced));
+    const entry = result.entries[4];
+
+    expect(entry).toMatchObject({ kind: "modified", old: ["5"], new: ["5"], severity: "substantive" });
+    expect(entry?.flags?.map((flag) => flag.type)).toContain("rewrite");
+  });
+
+  it("pairs leftovers in one gap by similarity before position", () => {
+    const old = doc(
+      "Alpha clause stays.",
+      "A monitoring mission observes the ceasefire line day and night.",
+      "Grain exports resume through the ports of the Black Sea.",
+      "Omega clause stays.",
+    );
+    const next = doc(
+      "Alpha clause stays.",
+      "Turkey guarantees safe passage for grain convoys.",
+      "Drones patrol the ceasefire zone instead of observers.",
+      "Omega clause stays.",
+    );
+
+    const result = diffClauses(old, next);
+
+    const paired = result.entries
+      .filter((entry) => entry.kind === "modified")
+      .map((entry) => `${entry.old[0]}>${entry.new[0]}`)
+      .sort();
+    expect(paired).toEqual(["2>3", "3>2"]);
+    expect(result.summary.moved).toBe(0);
+  });
+
+  it("recognises a clause split in two and two clauses merged into one", () => {
+    const splitOld = doc(
+      "Opening clause remains as it was.",
+      "Frozen Russian assets worth $100 billion fund reconstruction led by the United States, and the remaining assets go into a joint US-Russian investment vehicle.",
+      "Closing clause remains as it was.",
+    );
+    const splitNew = doc(
+      "Opening clause remains as it was.",
+      "Frozen Russian assets worth $100 billion fund reconstruction led by the United States.",
+      "The remaining assets go into a joint US-Russian investment vehicle.",
+      "Closing clause remains as it was.",
+    );
+
+    const split = diffClauses(splitOld, splitNew);
+    const merged = diffClauses(splitNew, splitOld);
+
+    expect(kinds(split)).toContain("split 2>2+3");
+    expect(kinds(merged)).toContain("merged 2+3>2");
+  });
+
+  it("treats typography-only differences as unchanged with at most cosmetic severity", () => {
+    const curly = doc(
+      "Ukraine\u2019s army is capped at 600\u00A0000 \u2014 \u201Cpersonnel\u201D.",
+      "Second clause.",
+    );
+    const straight = doc('Ukraine\'s army is capped at 600,000 - "personnel".', "Second clause.");
+
+    const result = diffClauses(curly, straight);
+
+    expect(result.summary.unchanged).toBe(2);
+    expect(result.severity === "none" || result.severity === "cosmetic").toBe(true);
+  });
+
+  it("marks a punctuation-only edit as cosmetic, never above", () => {
+    const result = diffClauses(
+      doc("Crimea, Luhansk and Donetsk are named.", "Two."),
+      doc("Crimea, Luhansk, and Donetsk are named.", "Two."),
+    );
+
+    expect(result.entries[0]).toMatchObject({ kind: "unchanged", severity: "cosmetic" });
+  });
+
+  it("handles an empty-to-full comparison as all additions", () => {
+    const result = diffClauses(
+      { source: "empty", style: "decimal", clauses: [] },
+      doc(...CLAUSES.slice(0, 3)),
+    );
+
+    expect(result.summary).toMatchObject({ added: 3, unchanged: 0 });
+    expect(result.severity).toBe("substantive");
+  });
+});
