@@ -1,0 +1,276 @@
+/**
+ * Crash-safe file primitives. The invariant they keep: a reader (or a process started after a
+ * `kill -9` or power loss) sees either the old complete content or the new complete content,
+ * never a mix, and an append that did not resolve may be lost but never damages earlier lines.
+ */
+import { randomBytes } from "node:crypto";
+import { constants, promises as fsp } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+export interface WriteFileAtomicOptions {
+  /**
+   * Directory for the temporary file; it must be on the same filesystem as the target so the
+   * rename is atomic.
+   * @default the target's own directory
+   */
+  tmpDir?: string;
+  /**
+   * fsync the file before the rename and the directory after it. Only benchmarks should turn
+   * this off: without it a power loss can leave an empty file under the final name.
+   * @default true
+   */
+  fsync?: boolean;
+}
+
+/** Suffix every temporary file carries, so cleanup can recognise leftovers of a crash. */
+export const TMP_SUFFIX = ".tmp";
+
+export function tempPathFor(target: string, tmpDir = dirname(target)): string {
+  return join(tmpDir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}${TMP_SUFFIX}`);
+}
+
+/**
+ * Writes `data` to `path` via temp file → write → fsync → rename → fsync(dir). Renaming instead
+ * of writing in place is what makes the switch atomic: the name points at the old inode until
+ * the new one is complete and durable.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
+  const durable = options.fsync ?? true;
+  const tmp = tempPathFor(path, options.tmpDir);
+  const handle = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  try {
+    try {
+      await handle.writeFile(data);
+      if (durable) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(tmp, path);
+  } catch (error) {
+    await fsp.rm(tmp, { force: true }).catch(() => {});
+    throw error;
+  }
+  if (durable) await fsyncDir(dirname(path));
+}
+
+/** Makes a directory's entries (a rename, a new file) durable. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } catch (error) {
+    // Some filesystems (and Windows) refuse fsync on a directory; durability there is best effort.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EINVAL" && code !== "EPERM" && code !== "EISDIR") throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface AppendLineOptions {
+  /** @default true */
+  fsync?: boolean;
+}
+
+/**
+ * Appends one line (a newline is added; `line` must not contain one) and fsyncs it. A torn tail
+ * left by a crash mid-append is cut off first, so it can never glue itself to the new line and
+ * turn into a corrupt middle line. Callers must serialise appends to the same file.
+ */
+export async function appendLine(path: string, line: string, options: AppendLineOptions = {}): Promise<void> {
+  if (line.includes("\n")) throw new Error(`appendLine: line for ${path} contains a newline`);
+  const durable = options.fsync ?? true;
+  const handle = await fsp.open(path, "a+");
+  let created = false;
+  try {
+    const { size } = await handle.stat();
+    created = size === 0;
+    if (size > 0) await truncateTornTail(handle, size);
+    await handle.writeFile(`${line}\n`);
+    if (durable) await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  if (durable && created) await fsyncDir(dirname(path));
+}
+
+/** Cuts everything after the last newline; returns the number of bytes removed. */
+async function truncateTornTail(handle: fsp.FileHandle, size: number): Promise<number> {
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return 0;
+  const keep = await lastNewlineEnd(handle, size);
+  await handle.truncate(keep);
+  return size - keep;
+}
+
+/** Offset just after the last `\n` before `size`, or 0 when there is none. */
+async function lastNewlineEnd(handle: fsp.FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const at = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (at >= 0) return start + at + 1;
+    end = start;
+  }
+  return 0;
+}
+
+/** Cuts a torn last line off a log, if there is one; returns the bytes removed (0 when clean or missing). */
+export async function repairTornTail(path: string): Promise<number> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(path, "r+");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return 0;
+    const removed = await truncateTornTail(handle, size);
+    if (removed > 0) await handle.datasync();
+    return removed;
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface JsonlReadResult<T> {
+  records: T[];
+  /** Complete lines that did not parse (or failed `accept`), as `path:line: reason`. */
+  problems: string[];
+  /** True when the file ended in an unterminated line (a crash mid-append); that line is ignored. */
+  tornTail: boolean;
+}
+
+export interface ReadJsonlOptions<T> {
+  /** Only the last N records (read from the end of the file, so cheap on long logs). */
+  limit?: number;
+  /** Shape check for each parsed line; return a reason to reject it. */
+  accept?: (value: unknown) => string | undefined;
+  /** Marker type for inference only. */
+  type?: T;
+}
+
+/**
+ * Reads a JSONL log without ever throwing on its content: a missing file is empty, an
+ * unterminated last line is in-flight work and silently ignored, a bad complete line is skipped
+ * and reported in `problems` (that one means real damage, which verify() surfaces).
+ */
+export async function readJsonl<T = unknown>(
+  path: string,
+  options: ReadJsonlOptions<T> = {},
+): Promise<JsonlReadResult<T>> {
+  const result = parseJsonl<T>(path, await readTail(path, options.limit), options.accept);
+  if (options.limit === undefined || result.records.length >= options.limit || result.complete) {
+    const { records, problems, tornTail } = result;
+    const limited =
+      options.limit === undefined ? records : records.slice(Math.max(0, records.length - options.limit));
+    return { records: limited, problems, tornTail };
+  }
+  // Damaged lines inside the tail window left too few records: read the whole file instead.
+  return readJsonl(path, { ...options, limit: undefined }).then((all) => ({
+    ...all,
+    records: all.records.slice(Math.max(0, all.records.length - (options.limit ?? 0))),
+  }));
+}
+
+function parseJsonl<T>(
+  path: string,
+  { text, firstLine }: { text: string; firstLine?: number },
+  accept: ((value: unknown) => string | undefined) | undefined,
+): JsonlReadResult<T> & { complete: boolean } {
+  const lines = text.split("\n");
+  const tail = lines.pop() ?? "";
+  const tornTail = tail !== "";
+  const records: T[] = [];
+  const problems: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === "") continue;
+    const where = firstLine === undefined ? `${path}` : `${path}:${firstLine + i}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      problems.push(`${where}: unparsable line ${JSON.stringify(line.slice(0, 60))}`);
+      continue;
+    }
+    const rejected = accept?.(value);
+    if (rejected !== undefined) {
+      problems.push(`${where}: ${rejected}`);
+      continue;
+    }
+    records.push(value as T);
+  }
+  return { records, problems, tornTail, complete: firstLine !== undefined };
+}
+
+/**
+ * The file's text, or only enough of its end to hold `limit` complete lines. `firstLine` is the
+ * 1-based number of the first returned line when the whole file was read (unknown otherwise).
+ */
+async function readTail(
+  path: string,
+  limit: number | undefined,
+): Promise<{ text: string; firstLine?: number }> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(path, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { text: "", firstLine: 1 };
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (limit === undefined) return { text: (await handle.readFile()).toString("utf8"), firstLine: 1 };
+    if (limit <= 0) return { text: "" };
+    // Walk backwards until the buffer holds limit+1 newlines (limit complete lines plus a possible
+    // torn tail); cutting at a newline byte never splits a UTF-8 sequence.
+    const chunks: Buffer[] = [];
+    let newlines = 0;
+    let start = size;
+    while (start > 0 && newlines < limit + 1) {
+      const from = Math.max(0, start - 64 * 1024);
+      const chunk = Buffer.alloc(start - from);
+      await handle.read(chunk, 0, chunk.length, from);
+      for (const byte of chunk) if (byte === 0x0a) newlines++;
+      chunks.unshift(chunk);
+      start = from;
+    }
+    let buffer = Buffer.concat(chunks);
+    if (start > 0) buffer = buffer.subarray(buffer.indexOf(0x0a) + 1);
+    return start > 0 ? { text: buffer.toString("utf8") } : { text: buffer.toString("utf8"), firstLine: 1 };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Runs async work one at a time per key; different keys run concurrently. */
+export function createKeyedQueue(): {
+  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+  idle(): Promise<void>;
+} {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    run<T>(key: string, work: () => Promise<T>): Promise<T> {
+      const previous = tails.get(key) ?? Promise.resolve();
+      const next = previous.then(work, work);
+      const settled = next.catch(() => {});
+      tails.set(key, settled);
+      void settled.then(() => {
+        if (tails.get(key) === settled) tails.delete(key);
+      });
+      return next;
+    },
+    async idle(): Promise<void> {
+      while (tails.size > 0) await Promise.all([...tails.values()]);
+    },
+  };
+}

@@ -1,0 +1,707 @@
+/**
+ * Filesystem snapshot store: the embedded default, git-friendly and crash-safe.
+ *
+ * Layout of `<dir>/`:
+ *   VERSION                             store format version ("1"); a newer one is refused
+ *   .lock                               single-writer lock, see lock.ts
+ *   tmp/                                temp files of atomic writes; emptied at open by the lock holder
+ *   bodies/ab/<sha256>.br               raw bodies, brotli (or `.gz`), one file per distinct body
+ *   clausesets/ab/<sha256>.json         clause sets by content address (canonical JSON), pretty-printed
+ *   snapshots/ab/<id>.json              snapshot records (id = 16 hex of sha256 over the record)
+ *   sources/<sourceId>/state.json       SourceState, replaced atomically
+ *   sources/<sourceId>/snapshots.jsonl  snapshot index (full records), append-only, oldest first
+ *   sources/<sourceId>/events.jsonl     event log, append-only
+ *   changes.jsonl                       change log, append-only, idempotency keys unique
+ *
+ * Crash safety: objects and state are written temp → fsync → rename → fsync(dir), so a name
+ * only ever points at complete content; logs are appended with fsync and a torn last line is
+ * ignored by readers and cut off before the next append. Write order is always "object before
+ * the reference to it" (body → clause set → snapshot → index line), so a crash can leave an
+ * unreferenced object but never a dangling reference. Temp files live in `tmp/` rather than
+ * beside their targets so that cleanup at open is one readdir instead of a walk of every object
+ * directory; `tmp/` is on the same filesystem, which is all the atomic rename needs.
+ */
+import { constants, promises as fsp } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { brotliCompress, brotliDecompress, gunzip, gzip, constants as zlibConstants } from "node:zlib";
+import { z } from "zod";
+import { excerpt, StoreError } from "../errors.js";
+import type { ClauseSet } from "../types.js";
+import { appendLine, createKeyedQueue, fsyncDir, readJsonl, writeFileAtomic } from "./atomic.js";
+import { acquireLock, LOCK_FILE, type LockHandle, type LockInfo } from "./lock.js";
+import {
+  buildSnapshotRecord,
+  canonicalJson,
+  changeMatches,
+  check,
+  checkBodyHash,
+  checkSnapshotId,
+  checkSourceId,
+  clauseSetHash,
+  prettyJson,
+  SOURCE_ID_PATTERN,
+  sha256Hex,
+  sinceToMs,
+  snapshotRecordProblem,
+  sourceStateSchema,
+  validateChange,
+  validateEvent,
+  validateState,
+} from "./records.js";
+import type {
+  ChangeRecord,
+  ListChangesOptions,
+  ReadEventsOptions,
+  SnapshotInput,
+  SnapshotRecord,
+  SnapshotStore,
+  SourceEvent,
+  SourceState,
+  StoredSnapshot,
+} from "./types.js";
+
+export const FS_STORE_NAME = "fs";
+/** The on-disk format this code writes and reads. */
+export const STORE_FORMAT_VERSION = 1;
+
+export const FsStoreOptions = z.strictObject({
+  /**
+   * Take the single-writer lock. Read-only commands pass `false`: they never write, never take
+   * the lock, and can run while a writer is active.
+   * @default true
+   */
+  lock: z.boolean().default(true).describe("Take the single-writer lock; false opens the store read-only"),
+  /**
+   * How new bodies are compressed (existing bodies are read in either format).
+   * @default "brotli"
+   */
+  compression: z.enum(["brotli", "gzip"]).default("brotli").describe("Compression for new raw bodies"),
+  /**
+   * Brotli quality 0–11; 11 is several times slower on large HTML for a few percent.
+   * @default 5
+   */
+  brotliQuality: z.number().int().min(0).max(11).default(5).describe("Brotli quality (0-11)"),
+  /**
+   * fsync files and directories. Only benchmarks should turn this off.
+   * @default true
+   */
+  fsync: z.boolean().default(true).describe("fsync writes (turn off only for benchmarks)"),
+});
+export type FsStoreOptions = z.input<typeof FsStoreOptions>;
+
+export interface FsStore extends SnapshotStore {
+  readonly dir: string;
+  /** Opened with `lock: false`: every write throws StoreError. */
+  readonly readOnly: boolean;
+  /** True when a lock left by a dead process was taken over at open. */
+  readonly recoveredStaleLock: boolean;
+  /** The dead holder's lock, when `recoveredStaleLock`. */
+  readonly staleLock: LockInfo | undefined;
+  /** Leftover temp files (from a crash mid-write) removed at open. */
+  readonly cleanedTempFiles: number;
+}
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+const brotliCompressAsync = promisify(brotliCompress);
+const brotliDecompressAsync = promisify(brotliDecompress);
+const BODY_EXTENSIONS = [".br", ".gz"] as const;
+const P = `${FS_STORE_NAME} store`;
+
+/** Opens (creating if needed, unless read-only) the store in `dir`. */
+export async function openFsStore(dir: string, options: FsStoreOptions = {}): Promise<FsStore> {
+  const opts = check(FS_STORE_NAME, "options", FsStoreOptions, options);
+  const root = resolve(dir);
+  const readOnly = !opts.lock;
+  if (readOnly) {
+    const exists = await fsp.stat(root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!exists) throw new StoreError(`${P}: store directory ${root} does not exist`, { source: root });
+  } else {
+    await fsp.mkdir(root, { recursive: true }).catch((error: unknown) => {
+      throw new StoreError(`${P}: could not create store directory ${root}`, { cause: error, source: root });
+    });
+  }
+  const lock = readOnly ? undefined : await acquireLock(root);
+  try {
+    await checkVersion(root, !readOnly, opts.fsync);
+    const cleaned = readOnly ? 0 : await prepareDirectories(root);
+    return createFsStore(root, opts, lock, cleaned);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+async function checkVersion(root: string, writable: boolean, fsync: boolean): Promise<void> {
+  const path = join(root, "VERSION");
+  let text: string | undefined;
+  try {
+    text = await fsp.readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new StoreError(`${P}: could not read ${path}`, { cause: error, source: root });
+    }
+  }
+  if (text === undefined) {
+    if (!writable) return;
+    await fsp.mkdir(join(root, "tmp"), { recursive: true });
+    await writeFileAtomic(path, `${STORE_FORMAT_VERSION}\n`, { tmpDir: join(root, "tmp"), fsync });
+    return;
+  }
+  const version = /^\s*(\d+)\s*$/.exec(text)?.[1];
+  if (version === undefined) {
+    throw new StoreError(
+      `${P}: ${path} should hold a format version number, found ${JSON.stringify(excerpt(text, 40))}`,
+      {
+        source: root,
+      },
+    );
+  }
+  if (Number(version) > STORE_FORMAT_VERSION) {
+    throw new StoreError(
+      `${P}: ${root} uses store format ${version}, but this clausewatch only knows format ${STORE_FORMAT_VERSION}; upgrade clausewatch`,
+      { source: root },
+    );
+  }
+}
+
+/** Creates the top-level directories and removes temp files a crashed writer left behind. */
+async function prepareDirectories(root: string): Promise<number> {
+  for (const name of ["tmp", "bodies", "clausesets", "snapshots", "sources"]) {
+    await fsp.mkdir(join(root, name), { recursive: true });
+  }
+  await fsyncDir(root);
+  let cleaned = 0;
+  // Only the lock holder gets here, so nothing in tmp/ can belong to a live writer.
+  for (const name of await fsp.readdir(join(root, "tmp"))) {
+    await fsp.rm(join(root, "tmp", name), { force: true, recursive: true });
+    cleaned++;
+  }
+  // Temp files of lock attempts by processes that died mid-attempt.
+  for (const name of await fsp.readdir(root)) {
+    if (!name.startsWith(`.${LOCK_FILE}.`) && !name.startsWith(`${LOCK_FILE}.stale.`)) continue;
+    const stat = await fsp.stat(join(root, name)).catch(() => undefined);
+    if (stat !== undefined && Date.now() - stat.mtimeMs > 60_000) {
+      await fsp.rm(join(root, name), { force: true });
+      cleaned++;
+    }
+  }
+  return cleaned;
+}
+
+function createFsStore(
+  root: string,
+  opts: z.output<typeof FsStoreOptions>,
+  lock: LockHandle | undefined,
+  cleanedTempFiles: number,
+): FsStore {
+  const readOnly = lock === undefined;
+  const tmpDir = join(root, "tmp");
+  const queue = createKeyedQueue();
+  const knownDirs = new Set<string>();
+  // Caches of what is on disk; only valid because the lock makes this process the only writer.
+  const knownBodies = new Set<string>();
+  const snapshotIndex = new Map<string, Set<string>>();
+  let changeKeys: Set<string> | undefined;
+  let closed = false;
+
+  const bodyPath = (hash: string, ext: string) => join(root, "bodies", hash.slice(0, 2), `${hash}${ext}`);
+  const clauseSetPath = (hash: string) => join(root, "clausesets", hash.slice(0, 2), `${hash}.json`);
+  const snapshotPath = (id: string) => join(root, "snapshots", id.slice(0, 2), `${id}.json`);
+  const sourceDir = (sourceId: string) => join(root, "sources", sourceId);
+  const changesPath = join(root, "changes.jsonl");
+
+  function assertOpen(): void {
+    if (closed) throw new StoreError(`${P}: ${root} is closed`, { source: root });
+  }
+
+  function assertWritable(what: string): void {
+    assertOpen();
+    if (readOnly) {
+      throw new StoreError(`${P}: cannot ${what}: ${root} was opened read-only (lock: false)`, {
+        source: root,
+      });
+    }
+  }
+
+  const atomic = (path: string, data: string | Uint8Array) =>
+    writeFileAtomic(path, data, { tmpDir, fsync: opts.fsync });
+  const append = (path: string, line: string) => appendLine(path, line, { fsync: opts.fsync });
+
+  /** mkdir one level at a time so every new directory entry can be made durable in its parent. */
+  async function ensureDir(path: string): Promise<void> {
+    if (knownDirs.has(path)) return;
+    try {
+      await fsp.mkdir(path);
+      if (opts.fsync) await fsyncDir(join(path, ".."));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") {
+        await ensureDir(join(path, ".."));
+        return ensureDir(path);
+      }
+      if (code !== "EEXIST") throw error;
+    }
+    knownDirs.add(path);
+  }
+
+  async function exists(path: string): Promise<boolean> {
+    try {
+      await fsp.access(path, constants.F_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function findBody(hash: string): Promise<string | undefined> {
+    for (const ext of BODY_EXTENSIONS) {
+      const path = bodyPath(hash, ext);
+      if (await exists(path)) return path;
+    }
+    return undefined;
+  }
+
+  async function readJsonFile(path: string, what: string, source?: string): Promise<unknown> {
+    let text: string;
+    try {
+      text = await fsp.readFile(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new StoreError(`${P}: no ${what} (expected ${path})`, { cause: error, source: source ?? path });
+      }
+      throw new StoreError(`${P}: could not read ${what} ${path}`, { cause: error, source: source ?? path });
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new StoreError(`${P}: ${what} ${path} is not valid JSON: ${JSON.stringify(excerpt(text, 60))}`, {
+        cause: error,
+        source: source ?? path,
+      });
+    }
+  }
+
+  async function loadIndex(sourceId: string): Promise<Set<string>> {
+    const cached = snapshotIndex.get(sourceId);
+    if (cached !== undefined) return cached;
+    const ids = new Set((await readIndex(sourceId)).map((r) => r.id));
+    snapshotIndex.set(sourceId, ids);
+    return ids;
+  }
+
+  async function readIndex(sourceId: string) {
+    return readJsonl<SnapshotRecord>(join(sourceDir(sourceId), "snapshots.jsonl"), {
+      accept: (v) => (isObject(v) && typeof v.id === "string" ? undefined : "index line without an id"),
+    }).then((r) => r.records);
+  }
+
+  async function decodeBody(path: string, hash: string): Promise<Buffer> {
+    const raw = await fsp.readFile(path);
+    let body: Buffer;
+    try {
+      body = path.endsWith(".gz") ? await gunzipAsync(raw) : await brotliDecompressAsync(raw);
+    } catch (error) {
+      throw new StoreError(`${P}: body ${hash} in ${path} does not decompress`, {
+        cause: error,
+        source: path,
+      });
+    }
+    const actual = sha256Hex(body);
+    if (actual !== hash) {
+      throw new StoreError(`${P}: body ${path} hashes to ${actual}, expected ${hash}`, { source: path });
+    }
+    return body;
+  }
+
+  const store: FsStore = {
+    name: FS_STORE_NAME,
+    dir: root,
+    readOnly,
+    recoveredStaleLock: lock?.staleLock !== undefined,
+    staleLock: lock?.staleLock,
+    cleanedTempFiles,
+
+    async putBody(bytes: Uint8Array): Promise<string> {
+      assertWritable("store a body");
+      const hash = sha256Hex(bytes);
+      if (knownBodies.has(hash)) return hash;
+      return queue.run(`body:${hash}`, async () => {
+        if (knownBodies.has(hash) || (await findBody(hash)) !== undefined) {
+          knownBodies.add(hash);
+          return hash;
+        }
+        const [ext, compressed] =
+          opts.compression === "gzip"
+            ? [".gz", await gzipAsync(bytes)]
+            : [
+                ".br",
+                await brotliCompressAsync(bytes, {
+                  params: {
+                    [zlibConstants.BROTLI_PARAM_QUALITY]: opts.brotliQuality,
+                    [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength,
+                  },
+                }),
+              ];
+        const path = bodyPath(hash, ext);
+        await ensureDir(join(path, ".."));
+        await atomic(path, compressed);
+        knownBodies.add(hash);
+        return hash;
+      });
+    },
+
+    async getBody(hash: string): Promise<Buffer> {
+      assertOpen();
+      checkBodyHash(FS_STORE_NAME, hash);
+      const path = await findBody(hash);
+      if (path === undefined) throw new StoreError(`${P}: no body ${hash} in ${root}`, { source: root });
+      return decodeBody(path, hash);
+    },
+
+    async hasBody(hash: string): Promise<boolean> {
+      assertOpen();
+      checkBodyHash(FS_STORE_NAME, hash);
+      return knownBodies.has(hash) || (await findBody(hash)) !== undefined;
+    },
+
+    async putSnapshot(input: SnapshotInput): Promise<SnapshotRecord> {
+      assertWritable("store a snapshot");
+      const { record, clauseSet } = buildSnapshotRecord(FS_STORE_NAME, input);
+      const { sourceId } = record;
+      return queue.run(`snapshots:${sourceId}`, async () => {
+        // Not store.hasBody(): this may run after close() was called, while close() waits for it.
+        if (!knownBodies.has(record.bodyHash) && (await findBody(record.bodyHash)) === undefined) {
+          throw new StoreError(
+            `${P}: snapshot of source ${sourceId} (${record.url}) references body ${record.bodyHash}, which is not stored; call putBody first`,
+            { source: sourceId },
+          );
+        }
+        const csPath = clauseSetPath(record.clauseSetHash);
+        if (!(await exists(csPath))) {
+          await ensureDir(join(csPath, ".."));
+          await atomic(csPath, prettyJson(clauseSet));
+        }
+        const snapPath = snapshotPath(record.id);
+        if (await exists(snapPath)) {
+          const existing = await readJsonFile(snapPath, "snapshot", sourceId);
+          if (canonicalJson(existing) !== canonicalJson(record)) {
+            throw new StoreError(
+              `${P}: snapshot id ${record.id} of source ${sourceId} collides with a different stored record (${snapPath})`,
+              { source: sourceId },
+            );
+          }
+        } else {
+          await ensureDir(join(snapPath, ".."));
+          await atomic(snapPath, prettyJson(record));
+        }
+        const index = await loadIndex(sourceId);
+        if (!index.has(record.id)) {
+          await ensureDir(sourceDir(sourceId));
+          await append(join(sourceDir(sourceId), "snapshots.jsonl"), JSON.stringify(record));
+          index.add(record.id);
+        }
+        return record;
+      });
+    },
+
+    async getSnapshot(id: string): Promise<StoredSnapshot> {
+      assertOpen();
+      checkSnapshotId(FS_STORE_NAME, id);
+      const record = await readJsonFile(snapshotPath(id), `snapshot ${id}`);
+      const problem = snapshotRecordProblem(record, id);
+      if (problem !== undefined) {
+        throw new StoreError(`${P}: snapshot ${snapshotPath(id)} is damaged: ${problem}`, {
+          source: snapshotPath(id),
+        });
+      }
+      const snapshot = record as SnapshotRecord;
+      const clauseSet = (await readJsonFile(
+        clauseSetPath(snapshot.clauseSetHash),
+        `clause set ${snapshot.clauseSetHash} of snapshot ${id}`,
+        snapshot.sourceId,
+      )) as ClauseSet;
+      if (clauseSetHash(clauseSet) !== snapshot.clauseSetHash) {
+        throw new StoreError(
+          `${P}: clause set ${clauseSetPath(snapshot.clauseSetHash)} does not match its hash`,
+          {
+            source: snapshot.sourceId,
+          },
+        );
+      }
+      return { ...snapshot, clauseSet };
+    },
+
+    async listSnapshots(sourceId: string): Promise<SnapshotRecord[]> {
+      assertOpen();
+      checkSourceId(FS_STORE_NAME, sourceId);
+      return readIndex(sourceId);
+    },
+
+    async listSources(): Promise<string[]> {
+      assertOpen();
+      const entries = await fsp.readdir(join(root, "sources"), { withFileTypes: true }).catch(() => []);
+      return entries
+        .filter((e) => e.isDirectory() && SOURCE_ID_PATTERN.test(e.name))
+        .map((e) => e.name)
+        .sort();
+    },
+
+    async getSourceState(sourceId: string): Promise<SourceState | undefined> {
+      assertOpen();
+      checkSourceId(FS_STORE_NAME, sourceId);
+      const path = join(sourceDir(sourceId), "state.json");
+      if (!(await exists(path))) return undefined;
+      return (await readJsonFile(path, `state of source ${sourceId}`, sourceId)) as SourceState;
+    },
+
+    async setSourceState(state: SourceState): Promise<void> {
+      assertWritable("save source state");
+      const valid = validateState(FS_STORE_NAME, state);
+      await queue.run(`state:${valid.sourceId}`, async () => {
+        await ensureDir(sourceDir(valid.sourceId));
+        await atomic(join(sourceDir(valid.sourceId), "state.json"), prettyJson(valid));
+      });
+    },
+
+    async appendEvent(sourceId: string, event: SourceEvent): Promise<void> {
+      assertWritable("append an event");
+      checkSourceId(FS_STORE_NAME, sourceId);
+      const valid = validateEvent(FS_STORE_NAME, sourceId, event);
+      await queue.run(`events:${sourceId}`, async () => {
+        await ensureDir(sourceDir(sourceId));
+        await append(join(sourceDir(sourceId), "events.jsonl"), JSON.stringify(valid));
+      });
+    },
+
+    async readEvents(sourceId: string, options: ReadEventsOptions = {}): Promise<SourceEvent[]> {
+      assertOpen();
+      checkSourceId(FS_STORE_NAME, sourceId);
+      const { records } = await readJsonl<SourceEvent>(join(sourceDir(sourceId), "events.jsonl"), {
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+        accept: (v) => (isObject(v) && typeof v.type === "string" ? undefined : "event without a type"),
+      });
+      return records;
+    },
+
+    async appendChange(change: ChangeRecord): Promise<boolean> {
+      assertWritable("append a change");
+      const valid = validateChange(FS_STORE_NAME, change);
+      return queue.run("changes", async () => {
+        if (changeKeys === undefined) {
+          changeKeys = new Set((await readChanges()).map((c) => c.key));
+        }
+        if (changeKeys.has(valid.key)) return false;
+        await append(changesPath, JSON.stringify(valid));
+        changeKeys.add(valid.key);
+        return true;
+      });
+    },
+
+    async listChanges(options: ListChangesOptions = {}): Promise<ChangeRecord[]> {
+      assertOpen();
+      if (options.sourceId !== undefined) checkSourceId(FS_STORE_NAME, options.sourceId);
+      const sinceMs = sinceToMs(FS_STORE_NAME, options.since);
+      return (await readChanges()).filter((c) => changeMatches(c, options.sourceId, sinceMs));
+    },
+
+    async verify(): Promise<string[]> {
+      assertOpen();
+      return verifyFsStore(root);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await queue.idle();
+      await lock?.release();
+    },
+  };
+
+  async function readChanges(): Promise<ChangeRecord[]> {
+    const { records } = await readJsonl<ChangeRecord>(changesPath, {
+      accept: (v) => (isObject(v) && typeof v.key === "string" ? undefined : "change without a key"),
+    });
+    return records;
+  }
+
+  return store;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+async function listDir(path: string): Promise<string[]> {
+  try {
+    return (await fsp.readdir(path)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
+
+/** Files of a two-level object tree (`<kind>/ab/<name>`), with misplaced entries reported. */
+async function listObjects(root: string, kind: string, problems: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const prefix of await listDir(join(root, kind))) {
+    if (!/^[0-9a-f]{2}$/.test(prefix)) {
+      problems.push(`${kind}/${prefix}: unexpected entry`);
+      continue;
+    }
+    for (const name of await listDir(join(root, kind, prefix))) {
+      if (!name.startsWith(prefix)) problems.push(`${kind}/${prefix}/${name}: file in the wrong directory`);
+      files.push(`${prefix}/${name}`);
+    }
+  }
+  return files;
+}
+
+/**
+ * Full integrity check of a store directory: every object against its address, every reference
+ * resolved, every log line parsed. Reads every body, so it costs a full pass over the data.
+ */
+export async function verifyFsStore(dir: string): Promise<string[]> {
+  const root = resolve(dir);
+  const problems: string[] = [];
+
+  const bodies = new Set<string>();
+  for (const file of await listObjects(root, "bodies", problems)) {
+    const match = /^[0-9a-f]{2}\/([0-9a-f]{64})\.(br|gz)$/.exec(file);
+    if (match?.[1] === undefined) {
+      problems.push(`bodies/${file}: unexpected file name`);
+      continue;
+    }
+    const hash = match[1];
+    try {
+      const raw = await fsp.readFile(join(root, "bodies", file));
+      const body = match[2] === "gz" ? await gunzipAsync(raw) : await brotliDecompressAsync(raw);
+      const actual = sha256Hex(body);
+      if (actual === hash) bodies.add(hash);
+      else problems.push(`bodies/${file}: content hashes to ${actual}`);
+    } catch (error) {
+      problems.push(`bodies/${file}: does not decompress (${(error as Error).message})`);
+    }
+  }
+
+  const clauseSets = new Set<string>();
+  for (const file of await listObjects(root, "clausesets", problems)) {
+    const hash = /^[0-9a-f]{2}\/([0-9a-f]{64})\.json$/.exec(file)?.[1];
+    if (hash === undefined) {
+      problems.push(`clausesets/${file}: unexpected file name`);
+      continue;
+    }
+    const parsed = await parseFile(join(root, "clausesets", file));
+    if (typeof parsed === "string") problems.push(`clausesets/${file}: ${parsed}`);
+    else if (clauseSetHash(parsed.value as ClauseSet) !== hash)
+      problems.push(`clausesets/${file}: content does not match its hash`);
+    else clauseSets.add(hash);
+  }
+
+  const snapshots = new Map<string, SnapshotRecord>();
+  for (const file of await listObjects(root, "snapshots", problems)) {
+    const id = /^[0-9a-f]{2}\/([0-9a-f]{16})\.json$/.exec(file)?.[1];
+    if (id === undefined) {
+      problems.push(`snapshots/${file}: unexpected file name`);
+      continue;
+    }
+    const parsed = await parseFile(join(root, "snapshots", file));
+    if (typeof parsed === "string") {
+      problems.push(`snapshots/${file}: ${parsed}`);
+      continue;
+    }
+    const problem = snapshotRecordProblem(parsed.value, id);
+    if (problem !== undefined) {
+      problems.push(`snapshots/${file}: ${problem}`);
+      continue;
+    }
+    const record = parsed.value as SnapshotRecord;
+    snapshots.set(id, record);
+    if (!clauseSets.has(record.clauseSetHash)) {
+      problems.push(`snapshots/${file}: clause set ${record.clauseSetHash} is missing or damaged`);
+    }
+    if (!bodies.has(record.bodyHash))
+      problems.push(`snapshots/${file}: body ${record.bodyHash} is missing or damaged`);
+  }
+
+  for (const sourceId of await listDir(join(root, "sources"))) {
+    const base = `sources/${sourceId}`;
+    if (!SOURCE_ID_PATTERN.test(sourceId)) {
+      problems.push(`${base}: not a valid source id`);
+      continue;
+    }
+    const statePath = join(root, base, "state.json");
+    if (
+      await fsp.stat(statePath).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      const parsed = await parseFile(statePath);
+      if (typeof parsed === "string") problems.push(`${base}/state.json: ${parsed}`);
+      else {
+        const result = sourceStateSchema.safeParse(parsed.value);
+        if (!result.success)
+          problems.push(`${base}/state.json: ${excerpt(result.error.issues[0]?.message ?? "invalid", 80)}`);
+        else if (result.data.sourceId !== sourceId) {
+          problems.push(`${base}/state.json: belongs to source ${JSON.stringify(result.data.sourceId)}`);
+        }
+      }
+    }
+    const index = await readJsonl<SnapshotRecord>(join(root, base, "snapshots.jsonl"), {
+      accept: (v) => (isObject(v) && typeof v.id === "string" ? undefined : "index line without an id"),
+    });
+    problems.push(...index.problems.map((p) => relative(root, p)));
+    for (const entry of index.records) {
+      const stored = snapshots.get(entry.id);
+      if (stored === undefined)
+        problems.push(`${base}/snapshots.jsonl: snapshot ${entry.id} is missing or damaged`);
+      else if (canonicalJson(stored) !== canonicalJson(entry)) {
+        problems.push(`${base}/snapshots.jsonl: entry ${entry.id} differs from the stored snapshot`);
+      } else if (stored.sourceId !== sourceId) {
+        problems.push(`${base}/snapshots.jsonl: snapshot ${entry.id} belongs to source ${stored.sourceId}`);
+      }
+    }
+    const events = await readJsonl(join(root, base, "events.jsonl"), {
+      accept: (v) => (isObject(v) && typeof v.type === "string" ? undefined : "event without a type"),
+    });
+    problems.push(...events.problems.map((p) => relative(root, p)));
+  }
+
+  const changes = await readJsonl<ChangeRecord>(join(root, "changes.jsonl"), {
+    accept: (v) => (isObject(v) && typeof v.key === "string" ? undefined : "change without a key"),
+  });
+  problems.push(...changes.problems.map((p) => relative(root, p)));
+  const seen = new Set<string>();
+  for (const change of changes.records) {
+    if (seen.has(change.key)) problems.push(`changes.jsonl: duplicate key ${JSON.stringify(change.key)}`);
+    seen.add(change.key);
+  }
+
+  const versionText = await fsp.readFile(join(root, "VERSION"), "utf8").catch(() => undefined);
+  if (versionText !== undefined && !/^\s*\d+\s*$/.test(versionText))
+    problems.push("VERSION: not a version number");
+  return problems;
+}
+
+function relative(root: string, path: string): string {
+  return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
+}
+
+async function parseFile(path: string): Promise<{ value: unknown } | string> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path, "utf8");
+  } catch (error) {
+    return `unreadable (${(error as NodeJS.ErrnoException).code ?? "error"})`;
+  }
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return `not valid JSON: ${JSON.stringify(excerpt(text, 40))}`;
+  }
+}

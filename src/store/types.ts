@@ -1,0 +1,123 @@
+/**
+ * The snapshot store contract. Every record is plain JSON so that a later adapter
+ * (PostgreSQL for indexes and logs, S3-compatible storage for bodies and objects) can hold it
+ * without a translation layer; drivers must not rely on anything but this interface.
+ */
+import type { ClauseSet } from "../types.js";
+
+/** What the pipeline hands to the store after one successful fetch + extraction. */
+export interface SnapshotInput {
+  /** User-chosen source id: `^[a-z0-9][a-z0-9._-]{0,63}$` (case-insensitive). */
+  sourceId: string;
+  url: string;
+  finalUrl: string;
+  status: number;
+  /** ISO 8601 timestamp. */
+  fetchedAt: string;
+  contentType?: string;
+  etag?: string;
+  lastModified?: string;
+  charset?: string;
+  /** sha256 hex of the raw body, which must already be stored with `putBody`. */
+  bodyHash: string;
+  extractorVersion: string;
+  clauseSet: ClauseSet;
+}
+
+export interface SnapshotRecord extends Omit<SnapshotInput, "clauseSet"> {
+  /**
+   * Content address of this record: the first 16 hex digits of sha256 over the canonical JSON of
+   * the record without `id`. Identical input yields the identical id in every driver.
+   */
+  id: string;
+  /** sha256 hex over the canonical JSON of the clause set; equal clause sets share one object. */
+  clauseSetHash: string;
+}
+
+export type StoredSnapshot = SnapshotRecord & { clauseSet: ClauseSet };
+
+/** Small mutable document per source, replaced as a whole (atomically) on every write. */
+export interface SourceState {
+  sourceId: string;
+  lastCheckAt?: string;
+  lastSuccessAt?: string;
+  lastChangeAt?: string;
+  lastSnapshotId?: string;
+  lastBodyHash?: string;
+  etag?: string;
+  lastModified?: string;
+  consecutiveFailures: number;
+  lastError?: { code: string; message: string; at: string };
+  health: "ok" | "broken";
+  /** Bounded window of recent clause-set hashes, newest last, for flapping/reversion detection. */
+  recentClauseSetHashes: string[];
+}
+
+/** One line of a source's event log (check, fetched, unchanged, changed, failed, broken, recovered…). */
+export interface SourceEvent {
+  at: string;
+  type: string;
+  [k: string]: unknown;
+}
+
+/** One detected change; `key` is its idempotency key, unique across the whole store. */
+export interface ChangeRecord {
+  key: string;
+  at: string;
+  sourceId: string;
+  planId?: string;
+  kind: string;
+  fromSnapshot?: string;
+  toSnapshot?: string;
+  [k: string]: unknown;
+}
+
+export interface ListChangesOptions {
+  /** Only changes of this source. */
+  sourceId?: string;
+  /** Only changes whose `at` is at or after this ISO timestamp. */
+  since?: string;
+}
+
+export interface ReadEventsOptions {
+  /** Return only the last N events (still oldest first). */
+  limit?: number;
+}
+
+export interface SnapshotStore {
+  /** Driver name (`"fs"`, `"memory"`). */
+  readonly name: string;
+  /** Stores a raw body once (compressed where the driver can) and returns its sha256 hex. */
+  putBody(bytes: Uint8Array): Promise<string>;
+  /** The raw body; throws StoreError when it is missing or does not match its hash. */
+  getBody(hash: string): Promise<Buffer>;
+  hasBody(hash: string): Promise<boolean>;
+  /** Idempotent: the same input returns the same record and is indexed once. */
+  putSnapshot(input: SnapshotInput): Promise<SnapshotRecord>;
+  /** Throws StoreError when there is no such snapshot. */
+  getSnapshot(id: string): Promise<StoredSnapshot>;
+  /** Snapshots of one source, oldest first. */
+  listSnapshots(sourceId: string): Promise<SnapshotRecord[]>;
+  /** Every source id the store knows anything about, sorted. */
+  listSources(): Promise<string[]>;
+  getSourceState(sourceId: string): Promise<SourceState | undefined>;
+  setSourceState(state: SourceState): Promise<void>;
+  appendEvent(sourceId: string, event: SourceEvent): Promise<void>;
+  /** Events of one source, oldest first (newest last). */
+  readEvents(sourceId: string, options?: ReadEventsOptions): Promise<SourceEvent[]>;
+  /**
+   * Appends a change unless one with the same key already exists (also one written by an
+   * earlier process): returns false and writes nothing in that case.
+   */
+  appendChange(change: ChangeRecord): Promise<boolean>;
+  /** Changes oldest first. */
+  listChanges(options?: ListChangesOptions): Promise<ChangeRecord[]>;
+  /**
+   * Integrity problems found (hash mismatch, unparsable object, dangling reference, torn middle
+   * line…), one readable line each; `[]` when healthy. A torn *last* line of a log is the
+   * expected trace of a crash mid-append and is not a problem.
+   */
+  verify(): Promise<string[]>;
+  /** Waits for writes in flight, then releases the lock. Later calls throw StoreError. */
+  close(): Promise<void>;
+}
