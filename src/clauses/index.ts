@@ -12,9 +12,18 @@ export type ClauseInput =
   | { source: string; format: "text" | "markdown"; text: string }
   | { source: string; format: "html"; blocks: TextBlock[]; title?: string };
 
-/** A counter-proposal's "7. Deleted." keeps the number free; it is no clause of its own. */
-const DELETED_PLACEHOLDER =
-  /^[[(]?(deleted|removed|omitted|struck( out)?|repealed|reserved|intentionally left blank|void)[\])]?\.?$/i;
+const DELETION_WORDS =
+  "(?:deleted|removed|omitted|dropped|struck(?: out)?|repealed|reserved|void|intentionally (?:left blank|omitted|deleted))(?: in (?:its|their) entirety)?";
+/** A counter-proposal's "7. Deleted." or "3. [Intentionally omitted]" keeps the number free; it is no clause of its own. */
+const DELETED_PLACEHOLDER = new RegExp(
+  `^[\\[(*\\s–—-]*(?:(?:this )?(?:point|article|section|clause|item|paragraph)\\s*(?:\\d+[a-z]?)?\\s*(?:is |was |has been )?)?${DELETION_WORDS}[.\\])*\\s–—-]*$|^\\*{3,}$`,
+  "i",
+);
+/** A stand-alone note such as "[Point 9 removed]" between clauses ends the clause before it. */
+const PLACEHOLDER_NOTE = new RegExp(
+  `^[\\[(]\\s*(?:point|article|section|clause|item|paragraph)\\s*\\d+[a-z]?\\s*[-–—:]?\\s*(?:is |was |has been )?${DELETION_WORDS}\\.?[\\])]\\.?$`,
+  "i",
+);
 
 interface ChainLink {
   line: number;
@@ -34,8 +43,9 @@ function canLeadChain(label: LabelMatch): boolean {
   return label.family !== "bullet" && !label.multilevel;
 }
 
-function labelWeight(label: LabelMatch): number {
-  const length = Math.min(Math.max(label.rest.length, 8), 300);
+/** What a label carries: its own text plus what follows it up to the next label of its kind. */
+function labelWeight(label: LabelMatch, owned = 0): number {
+  const length = Math.min(Math.max(label.rest.length + owned, 8), 300);
   return label.weak ? length / 2 : length;
 }
 
@@ -71,13 +81,21 @@ function findChain(lines: Line[]): ChainLink[] {
     }
   });
 
+  const textBefore = [0];
+  for (const line of lines) textBefore.push((textBefore[textBefore.length - 1] as number) + line.text.length);
+  const ownedText = (key: string, index: number) => {
+    const sameKey = positions.get(key) ?? [];
+    const next = sameKey[lowerBound(sameKey, index + 1)] ?? lines.length;
+    return (textBefore[next] as number) - (textBefore[index + 1] as number);
+  };
+
   const recent = new Map<string, ChainLink[]>();
   let best: ChainLink | undefined;
   lines.forEach((line, index) => {
     for (const label of line.labels) {
       if (!canLeadChain(label)) continue;
       const key = chainKey(label);
-      const weight = labelWeight(label);
+      const weight = labelWeight(label, ownedText(key, index));
       let link: ChainLink = {
         line: index,
         label,
@@ -165,8 +183,10 @@ function isSubItemLabel(label: LabelMatch, lead: LabelMatch, line: Line, leadLin
     ? (line.level ?? 1) > (leadLine.level ?? 1)
     : line.indent > leadLine.indent + 1;
   if (deeper) return true;
-  if (label.family === lead.family && label.word === lead.word) return false;
-  return !(label.family === "decimal" && lead.family === "decimal");
+  if (label.weak) return false;
+  // Inner numbering under another label kind ("Article 2" → "1.", "2.") belongs to its clause;
+  // the same kind of label outside the chain is another list (a sidebar) and ends the clause.
+  return !(label.family === lead.family && label.word === lead.word);
 }
 
 interface Draft {
@@ -182,8 +202,12 @@ function append(target: string, addition: string): string {
   return `${target} ${addition}`;
 }
 
+const SENTENCE_END = /[.!?:;]["”')\]]?$/;
+
 function collectClause(lines: Line[], lead: ChainLink, end: number, isLast: boolean): Draft {
   const leadLine = lines[lead.line] as Line;
+  const leadIsHeading = leadLine.kind === "heading";
+  const leadIsBare = lead.label.rest.trim() === "";
   const draft: Draft = { lead, parts: [lead.label.rest], items: [] };
   const lastText = () => {
     const item = draft.items[draft.items.length - 1];
@@ -198,6 +222,15 @@ function collectClause(lines: Line[], lead: ChainLink, end: number, isLast: bool
 
   for (let index = lead.line + 1; index < end; index++) {
     const line = lines[index] as Line;
+    if (PLACEHOLDER_NOTE.test(line.text)) break;
+    const empty = draft.parts.join("").trim() === "" && draft.items.length === 0;
+    if (line.kind === "heading") {
+      // A heading clause runs to the next heading of its level; a heading under a list item starts something else.
+      if (leadIsHeading && (line.level ?? 1) <= (leadLine.level ?? 1)) break;
+      if (!empty && !leadIsHeading) break;
+      appendToTarget(line.text, !empty);
+      continue;
+    }
     const label = line.labels[0];
     const subLabel = line.labels.find((candidate) => isSubItemLabel(candidate, lead.label, line, leadLine));
     const structuredItemBelow = line.structured && line.kind === "item" && leadLine.kind !== "item";
@@ -206,21 +239,29 @@ function collectClause(lines: Line[], lead: ChainLink, end: number, isLast: bool
       draft.items.push({ label: subItemKey(chosen), text: chosen.rest, norm: "" });
       continue;
     }
-    if (label && line.kind !== "heading") break;
-    const empty = draft.parts.join("").trim() === "" && draft.items.length === 0;
-    if (line.kind === "heading") {
-      if (!empty) break;
+    if (label) {
+      // "… by 31 December\n2026. The parties …": a number opening a hard-wrapped line continues the sentence.
+      const wrapped = !line.structured && !line.blankBefore && !SENTENCE_END.test(lastText());
+      if (!wrapped) break;
       appendToTarget(line.text, false);
       continue;
     }
     if (!line.structured) {
       if (!line.blankBefore || empty) appendToTarget(line.text, false);
-      else if (!isLast) appendToTarget(line.text, true);
+      else if (!isLast || leadIsHeading) appendToTarget(line.text, true);
       else break;
       continue;
     }
-    if (empty || /[:,;]$/.test(lastText()) || /^\p{Ll}/u.test(line.text)) appendToTarget(line.text, false);
-    else break;
+    if (empty || /[:,;]$/.test(lastText()) || /^\p{Ll}/u.test(line.text)) {
+      appendToTarget(line.text, false);
+      continue;
+    }
+    // Paragraphs after a <p>-printed clause belong to it up to the next clause; after an <li> they are outside the list.
+    if (leadLine.kind !== "item" && (!isLast || leadIsHeading || leadIsBare)) {
+      appendToTarget(line.text, true);
+      continue;
+    }
+    break;
   }
   return draft;
 }

@@ -52,7 +52,9 @@ const WORDED = new RegExp(
 /** `(1)`, `(a)`, `(iv)`. */
 const PARENTHESIZED = /^\((\d{1,4}|[a-z]|[ivxlcdm]{1,7})\)\s*/i;
 /** `1.`, `1)`, `1:`, `1 –`, `1.º`, `10a.`, `1.-`. */
-const DECIMAL = /^(\d{1,4})([a-z]{0,3})(\.º|º|°|\.[-–—]|\.(?![\d])|\)|:(?!\d)|\s*[-–—](?=\s))\s*/i;
+const DECIMAL = /^(\d{1,6})([a-z]{0,3})(\.º|º|°|\.[-–—]|\.(?![\d])|\)|:(?!\d)|\s*[-–—](?=\s))\s*/i;
+/** A table row whose first cell is the label: `1 | text`, `IV. | text`. */
+const TABLE_ROW = /^(\d{1,6}|[ivxlcdm]{1,7})[.)]?\s*\|\s*/i;
 /** `1.2`, `3.1.4.` */
 const MULTILEVEL = /^(\d{1,3})((?:\.\d{1,3})+)\.?(?=\s+["“'‘(\p{Lu}])\s*/u;
 /** `3 The parties…`: a bare number followed by a capitalized word. */
@@ -60,6 +62,20 @@ const BARE_NUMBER = /^(\d{1,3})\s+(?=["“'‘(]?\p{Lu})/u;
 /** `a)`, `b.`, `IV.`, `iv)` */
 const LETTERED = /^([a-z]|[ivxlcdm]{1,7})([.)])\s+/i;
 const BULLET = /^([—–\-•*·▪‣◦→●■□➢►])\s*/;
+
+/** Spellings of one label word, so `SECTION 1.` and `SEC. 2.` form one chain. */
+const WORD_SPELLINGS: Record<string, string> = {
+  "art.": "article",
+  "sec.": "section",
+  "para.": "paragraph",
+  "§§": "§",
+  статья: "article",
+  стаття: "article",
+  artículo: "article",
+  artikel: "article",
+  пункт: "point",
+  punkt: "point",
+};
 
 function restStartsLikeClause(rest: string): boolean {
   return rest === "" || /^["“'‘([\p{Lu}\p{N}«]/u.test(rest);
@@ -101,7 +117,7 @@ export function parseLabels(line: string): LabelMatch[] {
         ...read,
         family: read.family === "decimal" ? "decimal" : "roman-upper",
         suffix: suffix.toLowerCase(),
-        word: word.toLowerCase().replace(/\.$/, "").replace("§§", "§"),
+        word: WORD_SPELLINGS[word.toLowerCase()] ?? word.toLowerCase(),
         delimiter: delimiter || " ",
       });
     }
@@ -118,6 +134,14 @@ export function parseLabels(line: string): LabelMatch[] {
       delimiter: ".",
       multilevel: true,
     });
+    return out;
+  }
+
+  const row = TABLE_ROW.exec(text);
+  if (row) {
+    const [printed, raw = ""] = row;
+    const read = decimalOrRoman(raw, false);
+    if (read) out.push({ ...base(printed, text.slice(printed.length)), ...read, delimiter: "|" });
     return out;
   }
 

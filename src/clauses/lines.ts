@@ -17,6 +17,34 @@ function stripInlineMarkdown(text: string): string {
     .replace(/ {2,}$/, "");
 }
 
+/**
+ * Markdown renders an ordered list from its first number on, whatever the later items print
+ * ("1." on every line is common), so items of one list are renumbered as a reader sees them.
+ */
+function renumberMarkdownLists(lines: Line[]): void {
+  let indent = -1;
+  let next = 0;
+  for (const line of lines) {
+    const label = line.labels[0];
+    const ordered =
+      label?.family === "decimal" &&
+      label.word === "" &&
+      (label.delimiter === "." || label.delimiter === ")");
+    if (label && ordered && line.kind === "paragraph") {
+      if (line.indent === indent) {
+        line.labels = [{ ...label, value: next }];
+        next++;
+      } else if (indent < 0 || line.indent < indent) {
+        indent = line.indent;
+        next = label.value + 1;
+      }
+      continue;
+    }
+    const insideItem = line.indent > indent && indent >= 0;
+    if (line.kind === "heading" || (!insideItem && line.blankBefore && !label)) indent = -1;
+  }
+}
+
 /** Splits running text (plain or Markdown) into lines, keeping indentation and blank-line breaks. */
 export function linesFromText(text: string, markdown: boolean): Line[] {
   const lines: Line[] = [];
@@ -55,6 +83,7 @@ export function linesFromText(text: string, markdown: boolean): Line[] {
     });
     blankBefore = false;
   }
+  if (markdown) renumberMarkdownLists(lines);
   return lines;
 }
 

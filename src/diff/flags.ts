@@ -17,6 +17,41 @@ const SCALES: Record<string, number> = {
 
 const NUMBER =
   /([$€£¥₽₴]\s?)?(\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)(\s?(?:%|percent\b|per cent\b))?(?:\s?(thousand|million|billion|trillion|bn|mn|tn|k|m|b)\b)?(?:\s+([\p{L}-]+))?/giu;
+const NUMBER_WORDS: Record<string, number> = {
+  zero: 0,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+  dozen: 12,
+};
+/** "five members", "twenty-five days": spelled-out figures ("one" is left out: it is mostly a pronoun). */
+const WORD_NUMBER = new RegExp(
+  `\\b(${Object.keys(NUMBER_WORDS).join("|")})(?:[\\s-](two|three|four|five|six|seven|eight|nine))?\\b(?:\\s+([\\p{L}-]+))?`,
+  "giu",
+);
 const UNITS_AS_CONTEXT = /^(?:[$€£¥₽₴]|dollars?|euros?|pounds?|percent)$/i;
 
 interface Figure {
@@ -39,6 +74,14 @@ export function figures(display: string): Figure[] {
     const context =
       next && !STOPWORDS.has(next.toLowerCase()) && !UNITS_AS_CONTEXT.test(next) ? next : undefined;
     out.push({ printed, canonical, context });
+  }
+  for (const match of display.matchAll(WORD_NUMBER)) {
+    const [whole, tens = "", units, next] = match;
+    const value =
+      (NUMBER_WORDS[tens.toLowerCase()] ?? 0) + (units ? (NUMBER_WORDS[units.toLowerCase()] ?? 0) : 0);
+    const printed = whole.slice(0, whole.length - (next ? next.length : 0)).trim();
+    const context = next && !STOPWORDS.has(next.toLowerCase()) ? next : undefined;
+    out.push({ printed, canonical: String(value), context });
   }
   return out;
 }

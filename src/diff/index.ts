@@ -19,13 +19,15 @@ function maxSeverity(...values: Severity[]): Severity {
 
 const MEANING_FLAGS = new Set<Flag["type"]>(["number", "entity", "negation", "modality", "rewrite"]);
 
-/** Substantive when a figure, name, negation or modality moved, or many content words did. */
+/**
+ * Substantive when a figure, name, negation or modality moved, or many content words did. Pairs
+ * reaching here differ in their words (equal words are settled earlier), so never below minor.
+ */
 function textualSeverity(flags: Flag[], terms: TermChange): Severity {
   if (flags.some((flag) => MEANING_FLAGS.has(flag.type))) return "substantive";
   const changedTerms = terms.removed.length + terms.added.length;
   if (changedTerms >= 4 || terms.ratio >= 0.25) return "substantive";
-  if (changedTerms > 0) return "minor";
-  return "cosmetic";
+  return "minor";
 }
 
 interface Context {

@@ -8,7 +8,7 @@ export const STOPWORDS = new Set(
     "it its it's they them their theirs he him his she her hers we us our ours you your yours i me my mine " +
     "as until while because since although though unless whether either neither upon within without toward towards across along " +
     "among amongst around per via including include includes included following follows follow set such thus therefore hence " +
-    "one two three four five six seven eight nine ten first second third new old any whole full part parts " +
+    "one first second third new old any whole full part parts " +
     "agree agrees agreed agreement party parties side sides"
   ).split(" "),
 );
