@@ -8,9 +8,13 @@ import type { LabelMatch, Line } from "./types.js";
 export { foldTypography, normalizeForCompare, wordTokens } from "./normalize.js";
 export type { InputFormat, LabelMatch, Line } from "./types.js";
 
-export type ClauseInput =
+export type ClauseInput = (
   | { source: string; format: "text" | "markdown"; text: string }
-  | { source: string; format: "html"; blocks: TextBlock[]; title?: string };
+  | { source: string; format: "html"; blocks: TextBlock[]; title?: string }
+) & {
+  /** Read a document without any list (news coverage) as one clause per paragraph instead of failing. */
+  prose?: boolean;
+};
 
 const DELETION_WORDS =
   "(?:deleted|removed|omitted|dropped|struck(?: out)?|repealed|reserved|void|intentionally (?:left blank|omitted|deleted))(?: in (?:its|their) entirety)?";
@@ -177,6 +181,30 @@ function findBulletRun(lines: Line[]): ChainLink[] {
   return best;
 }
 
+/** Prose read paragraph by paragraph: every text block is a positional clause. */
+function paragraphRun(lines: Line[]): ChainLink[] {
+  return lines
+    .map((line, index) => ({ line, index }))
+    .filter(({ line }) => line.kind !== "heading" && line.text.trim() !== "")
+    .map(({ line, index }, position) => ({
+      line: index,
+      label: {
+        family: "bullet" as const,
+        value: position + 1,
+        suffix: "",
+        word: "",
+        delimiter: "",
+        printed: "",
+        rest: line.text,
+        multilevel: false,
+        weak: false,
+      },
+      score: 0,
+      count: position + 1,
+      prev: undefined,
+    }));
+}
+
 function isSubItemLabel(label: LabelMatch, lead: LabelMatch, line: Line, leadLine: Line): boolean {
   if (label.family === "bullet" || label.multilevel) return true;
   const deeper = line.structured
@@ -322,7 +350,8 @@ export function parseClauses(input: ClauseInput): ClauseSet {
       : linesFromText(input.text, input.format === "markdown");
   let chain = findChain(lines);
   if (chain.length < 2) chain = findBulletRun(lines);
-  if (chain.length < 2) {
+  if (chain.length < 2 && input.prose) chain = paragraphRun(lines);
+  if (chain.length < 1 || (chain.length < 2 && !input.prose)) {
     const sample = lines.map((line) => line.text).join(" ");
     throw new ExtractError(
       `${input.source}: no numbered or bulleted list found (expected clauses such as "1. …"; text starts "${excerpt(sample, 60)}")`,

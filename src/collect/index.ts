@@ -154,7 +154,9 @@ async function finish(req: CollectRequest, received: Received): Promise<CollectO
     if (req.previousBodyHash !== undefined && req.previousBodyHash.toLowerCase() === bodyHash) {
       return { kind: "unchanged", ...provenance, bodyHash };
     }
-    const { charset, charsetSource, text } = decodeText(body, parseContentType(received.contentType));
+    const media = parseContentType(received.contentType);
+    const declared = req.charset ? { essence: media?.essence ?? "text/plain", charset: req.charset } : media;
+    const { charset, charsetSource, text } = decodeText(body, declared);
     return { kind: "fetched", ...provenance, charset, charsetSource, body, bodyHash, text };
   } catch (error) {
     if (!(error instanceof DecodeProblem)) throw error;

@@ -13,6 +13,8 @@ export interface CollectRequest {
   lastModified?: string;
   /** sha256 hex of the previous body: an equal body ends with the `unchanged` outcome. */
   previousBodyHash?: string;
+  /** Encoding forced by the config for a site that mislabels its pages; beats header and meta. */
+  charset?: string;
 }
 
 export interface RetryOptions {

@@ -39,6 +39,14 @@ describe("collect charset decoding", () => {
     expect(outcome.kind === "fetched" && outcome.text).toContain(CYRILLIC);
   });
 
+  it("decodes with the charset the config forces when the server mislabels the page", async () => {
+    const server = await serveBytes(encodeWindows1251(CYRILLIC), "text/plain; charset=utf-8");
+
+    const outcome = await collect({ sourceId: "ru", url: server.url, charset: "windows-1251" }, QUICK);
+
+    expect(outcome).toMatchObject({ kind: "fetched", charset: "windows-1251", text: CYRILLIC });
+  });
+
   it("lets the header win over a meta declaration", async () => {
     const html = `<meta charset="windows-1252"><p>${CYRILLIC}</p>`;
     const server = await serveBytes(encodeWindows1251(html), "text/html; charset=windows-1251");

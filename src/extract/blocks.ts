@@ -1,0 +1,296 @@
+/** Walks the chosen content in document order and turns it into `TextBlock`s. */
+import type { AnyNode, Element } from "domhandler";
+import type { TextBlock } from "../types.js";
+import { attr, BLOCK_TAGS, childElements, HEADING_TAGS, isElement, isText, LIST_TAGS, tidy } from "./dom.js";
+import {
+  formatMarker,
+  type MarkerStyle,
+  parseInteger,
+  styleFromInlineCss,
+  styleFromTypeAttribute,
+} from "./markers.js";
+
+interface ListState {
+  /** Assigned when the list's first non-empty item is emitted, so ids stay dense. */
+  id: number | undefined;
+  ordered: boolean;
+  style: MarkerStyle;
+  next: number;
+  step: 1 | -1;
+  level: number;
+}
+
+/** Tags whose content a browser never shows as text. */
+const SILENT_TAGS = new Set([
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "head",
+  "title",
+  "img",
+  "video",
+  "audio",
+]);
+
+/** Text of a subtree flattened to one line: block edges and `<br>` become spaces. */
+function inlineText(element: Element, dropped: Set<Element>, skipLists: boolean): string {
+  let out = "";
+  const visit = (node: AnyNode): void => {
+    if (isText(node)) {
+      out += node.data;
+      return;
+    }
+    if (!isElement(node) || dropped.has(node) || SILENT_TAGS.has(node.name)) return;
+    if (skipLists && LIST_TAGS.has(node.name)) return;
+    if (node.name === "br") {
+      out += " ";
+      return;
+    }
+    const block = BLOCK_TAGS.has(node.name);
+    if (block) out += " ";
+    for (const child of node.children) visit(child);
+    if (block) out += " ";
+  };
+  for (const child of element.children) visit(child);
+  return out;
+}
+
+/** Text of a `<pre>` with its line breaks; only blank edges and trailing spaces go. */
+function preText(element: Element, dropped: Set<Element>): string {
+  let out = "";
+  const visit = (node: AnyNode): void => {
+    if (isText(node)) {
+      out += node.data;
+      return;
+    }
+    if (!isElement(node) || dropped.has(node) || SILENT_TAGS.has(node.name)) return;
+    if (node.name === "br") {
+      out += "\n";
+      return;
+    }
+    for (const child of node.children) visit(child);
+  };
+  for (const child of element.children) visit(child);
+  const lines = out
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((line) => line.trimEnd());
+  while (lines.length > 0 && (lines[0] as string).trim() === "") lines.shift();
+  while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === "") lines.pop();
+  return lines.join("\n");
+}
+
+/** Descendants of `root` that belong to it rather than to a nested element of the same family. */
+function ownedDescendants(
+  root: Element,
+  dropped: Set<Element>,
+  wanted: (element: Element) => boolean,
+  barrier: (element: Element) => boolean,
+): Element[] {
+  const found: Element[] = [];
+  const visit = (element: Element): void => {
+    for (const child of childElements(element)) {
+      if (dropped.has(child)) continue;
+      if (wanted(child)) found.push(child);
+      else if (!barrier(child)) visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+function ownedItems(list: Element, dropped: Set<Element>): Element[] {
+  return ownedDescendants(
+    list,
+    dropped,
+    (element) => element.name === "li",
+    (element) => LIST_TAGS.has(element.name),
+  );
+}
+
+const LAYOUT_CONTENT_TAGS = new Set([
+  "table",
+  "p",
+  "ul",
+  "ol",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "pre",
+  "blockquote",
+  "dl",
+]);
+
+function containsTag(element: Element, tags: Set<string>): boolean {
+  for (const child of childElements(element)) {
+    if (tags.has(child.name) || containsTag(child, tags)) return true;
+  }
+  return false;
+}
+
+/** A table used to lay out a page (cells holding paragraphs and lists) is read as blocks, not rows. */
+function isLayoutTable(table: Element, cells: Element[]): boolean {
+  const role = attr(table, "role");
+  if (role === "presentation" || role === "none") return true;
+  return cells.some((cell) => containsTag(cell, LAYOUT_CONTENT_TAGS));
+}
+
+function isCell(element: Element): boolean {
+  return element.name === "td" || element.name === "th";
+}
+
+/** Converts the content under `roots` (in order) to blocks, skipping `dropped` subtrees. */
+export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  const lists: ListState[] = [];
+  let listCount = 0;
+  let buffer = "";
+
+  const flush = (): void => {
+    const text = tidy(buffer);
+    buffer = "";
+    if (text !== "") blocks.push({ kind: "paragraph", text });
+  };
+
+  const walkChildren = (element: Element): void => {
+    for (const child of element.children) walk(child);
+  };
+
+  const emitItem = (item: Element): void => {
+    const state = lists[lists.length - 1];
+    let marker: string | undefined;
+    if (state !== undefined) {
+      const value = state.ordered ? parseInteger(attr(item, "value")) : undefined;
+      const ordinal = value ?? state.next;
+      state.next = ordinal + state.step;
+      const style =
+        styleFromInlineCss(attr(item, "style")) ??
+        (state.ordered ? styleFromTypeAttribute(attr(item, "type")) : undefined) ??
+        state.style;
+      marker = formatMarker(style, ordinal);
+    }
+    const text = tidy(inlineText(item, dropped, true));
+    if (text !== "") {
+      const block: TextBlock = { kind: "item", text, level: state?.level ?? 1 };
+      if (state !== undefined) {
+        if (state.id === undefined) {
+          listCount += 1;
+          state.id = listCount;
+        }
+        block.list = state.id;
+      }
+      if (marker !== undefined) block.marker = marker;
+      blocks.push(block);
+    }
+    const nested = ownedDescendants(
+      item,
+      dropped,
+      (element) => LIST_TAGS.has(element.name),
+      () => false,
+    );
+    for (const list of nested) walkList(list);
+  };
+
+  const walkList = (list: Element): void => {
+    const ordered = list.name === "ol";
+    const baseStyle: MarkerStyle = ordered
+      ? (styleFromTypeAttribute(attr(list, "type")) ?? "decimal")
+      : "bullet";
+    const style = styleFromInlineCss(attr(list, "style")) ?? baseStyle;
+    const reversed = ordered && attr(list, "reversed") !== undefined;
+    const start =
+      (ordered ? parseInteger(attr(list, "start")) : undefined) ??
+      (reversed ? ownedItems(list, dropped).length : 1);
+    lists.push({
+      id: undefined,
+      ordered,
+      style,
+      next: start,
+      step: reversed ? -1 : 1,
+      level: lists.length + 1,
+    });
+    walkChildren(list);
+    flush();
+    lists.pop();
+  };
+
+  const walkTable = (table: Element): void => {
+    const rows = ownedDescendants(
+      table,
+      dropped,
+      (element) => element.name === "tr",
+      (element) => element.name === "table",
+    );
+    const cellsByRow = rows.map((row) =>
+      childElements(row).filter((cell) => isCell(cell) && !dropped.has(cell)),
+    );
+    if (isLayoutTable(table, cellsByRow.flat())) {
+      walkChildren(table);
+      flush();
+      return;
+    }
+    for (const caption of childElements(table).filter((child) => child.name === "caption")) {
+      buffer = inlineText(caption, dropped, false);
+      flush();
+    }
+    for (const cells of cellsByRow) {
+      const texts = cells.map((cell) => tidy(inlineText(cell, dropped, false)));
+      if (texts.every((text) => text === "")) continue;
+      blocks.push({ kind: "paragraph", text: texts.join(" | ") });
+    }
+  };
+
+  const walk = (node: AnyNode): void => {
+    if (isText(node)) {
+      buffer += node.data;
+      return;
+    }
+    if (!isElement(node) || dropped.has(node) || SILENT_TAGS.has(node.name)) return;
+    const name = node.name;
+    if (name === "br" || name === "hr") {
+      flush();
+      return;
+    }
+    if (HEADING_TAGS.has(name)) {
+      flush();
+      const text = tidy(inlineText(node, dropped, false));
+      if (text !== "") blocks.push({ kind: "heading", text, level: Number(name.slice(1)) });
+      return;
+    }
+    if (name === "li") {
+      flush();
+      emitItem(node);
+      return;
+    }
+    if (LIST_TAGS.has(name)) {
+      flush();
+      walkList(node);
+      return;
+    }
+    if (name === "pre") {
+      flush();
+      const text = preText(node, dropped);
+      if (text.trim() !== "") blocks.push({ kind: "pre", text });
+      return;
+    }
+    if (name === "table") {
+      flush();
+      walkTable(node);
+      return;
+    }
+    const block = BLOCK_TAGS.has(name);
+    if (block) flush();
+    walkChildren(node);
+    if (block) flush();
+  };
+
+  for (const root of roots) {
+    walk(root);
+    flush();
+  }
+  return blocks;
+}

@@ -1,0 +1,84 @@
+/** Small helpers over the domhandler tree that cheerio builds; walking nodes directly is much faster than wrapping each one. */
+import type { AnyNode, Element, Text } from "domhandler";
+
+export function isElement(node: AnyNode): node is Element {
+  const type: string = node.type;
+  return type === "tag" || type === "script" || type === "style";
+}
+
+export function isText(node: AnyNode): node is Text {
+  const type: string = node.type;
+  return type === "text";
+}
+
+export function childElements(element: Element): Element[] {
+  return element.children.filter(isElement);
+}
+
+export function attr(element: Element, name: string): string | undefined {
+  return element.attribs[name];
+}
+
+/** Collapses HTML whitespace (not U+00A0, which the clause normalizer handles) to single spaces. */
+export function collapse(text: string): string {
+  return text.replace(/[ \t\n\r\f\v]+/g, " ");
+}
+
+/** Trims, and treats text made only of spaces (U+00A0 included) as empty. */
+export function tidy(text: string): string {
+  return collapse(text).trim();
+}
+
+export const HEADING_TAGS = new Set(["h1", "h2", "h3", "h4", "h5", "h6"]);
+export const LIST_TAGS = new Set(["ol", "ul", "menu", "dir"]);
+
+/** Tags a browser lays out as blocks: their edges end the paragraph being built. */
+export const BLOCK_TAGS = new Set([
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "body",
+  "caption",
+  "center",
+  "dd",
+  "details",
+  "dialog",
+  "dir",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "header",
+  "hgroup",
+  "hr",
+  "html",
+  "legend",
+  "li",
+  "main",
+  "menu",
+  "nav",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "summary",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "tr",
+  "ul",
+]);

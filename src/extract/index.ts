@@ -1,0 +1,109 @@
+/**
+ * The extract stage: HTML → ordered text blocks (main content, boilerplate removed), plus helpers
+ * that give plain text and Markdown the same shape. Pure: no I/O.
+ */
+import type { CheerioAPI } from "cheerio";
+import { load } from "cheerio";
+import type { AnyNode, Element } from "domhandler";
+import { ExtractError, excerpt } from "../errors.js";
+import type { TextBlock } from "../types.js";
+import { blocksFromRoots } from "./blocks.js";
+import { collectKeepers, findDropped } from "./clean.js";
+import { BLOCK_TAGS, isElement, isText, tidy } from "./dom.js";
+import { chooseContent } from "./main-content.js";
+import { textToBlocks } from "./plain-text.js";
+import type { ExtractOptions } from "./types.js";
+
+export { textToBlocks } from "./plain-text.js";
+export type { ExtractOptions } from "./types.js";
+
+/** Bump when the output for the same HTML changes; stored with snapshots so old ones can be re-extracted. */
+export const EXTRACTOR_VERSION = "1";
+
+function query($: CheerioAPI, selector: string, option: "select" | "ignore"): Element[] {
+  try {
+    // find() only ever selects; $() would build new elements from a selector that looks like HTML.
+    return $.root()
+      .find(selector)
+      .toArray()
+      .filter((node: AnyNode) => isElement(node));
+  } catch (error) {
+    throw new ExtractError(`${option} "${excerpt(selector)}" is not a valid CSS selector`, { cause: error });
+  }
+}
+
+function hasAncestorIn(element: Element, set: Set<Element>): boolean {
+  let current = element.parent;
+  while (current !== null) {
+    if (isElement(current) && set.has(current)) return true;
+    current = current.parent;
+  }
+  return false;
+}
+
+/**
+ * Ordered text blocks of a page: the `select`ed parts, or else the detected main content, with
+ * navigation, ads, sidebars, hidden and `ignore`d elements left out.
+ * @throws ExtractError when `select` matches nothing or a selector is not valid CSS.
+ */
+export function extractBlocks(html: string, options: ExtractOptions = {}): TextBlock[] {
+  const $ = load(html);
+  for (const selector of options.ignore ?? []) $(query($, selector, "ignore")).remove();
+
+  const documentElement = $("html").toArray()[0];
+  const body = $("body").toArray()[0] ?? documentElement;
+  if (documentElement === undefined || body === undefined) return [];
+
+  let roots: Element[] | undefined;
+  if (options.select !== undefined) {
+    const matches = query($, options.select, "select");
+    if (matches.length === 0) throw new ExtractError(`select "${excerpt(options.select)}" matched nothing`);
+    const matchSet = new Set(matches);
+    roots = matches.filter((match) => !hasAncestorIn(match, matchSet));
+  }
+  try {
+    const dropped = findDropped(documentElement, collectKeepers(roots ?? []));
+    if (roots !== undefined) return blocksFromRoots(roots, dropped);
+    const content = chooseContent(body, dropped);
+    return blocksFromRoots(content.roots, new Set([...dropped, ...content.linkBlocks]));
+  } catch (error) {
+    // Only absurdly deep nesting can exhaust the stack; read such a page as plain text instead.
+    if (error instanceof RangeError) return textToBlocks(flatText(roots ?? [body]));
+    throw error;
+  }
+}
+
+/** Text with a line break at every block edge, without recursion. */
+function flatText(roots: Element[]): string {
+  let out = "";
+  const stack: Array<AnyNode | "\n"> = [...roots].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode | "\n";
+    if (node === "\n") {
+      out += "\n";
+    } else if (isText(node)) {
+      out += node.data;
+    } else if (isElement(node) && node.name !== "script" && node.name !== "style") {
+      const block = BLOCK_TAGS.has(node.name) || node.name === "br";
+      if (block) stack.push("\n");
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
+      if (block) out += "\n";
+    }
+  }
+  return out;
+}
+
+/** The page's title: `og:title`, else the first `<h1>`, else `<title>`. */
+export function extractTitle(html: string): string | undefined {
+  const $ = load(html);
+  const candidates = [
+    $('meta[property="og:title"], meta[name="og:title"]').first().attr("content"),
+    $("h1").first().text(),
+    $("title").first().text(),
+  ];
+  for (const candidate of candidates) {
+    const title = tidy(candidate ?? "");
+    if (title !== "") return title;
+  }
+  return undefined;
+}

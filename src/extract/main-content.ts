@@ -1,0 +1,362 @@
+/**
+ * Finds the part of a page that is the document: the declared article when the page has one worth
+ * the name, otherwise a readability-style score, and the whole cleaned body when both look wrong.
+ */
+import type { Element } from "domhandler";
+import {
+  classTokens,
+  hasBoilerplateToken,
+  hasContentToken,
+  isSemanticContent,
+  semanticRank,
+} from "./clean.js";
+import { BLOCK_TAGS, childElements, HEADING_TAGS, isElement, isText, LIST_TAGS } from "./dom.js";
+
+interface Stats {
+  /** Characters of text (whitespace runs trimmed per text node). */
+  text: number;
+  /** Characters of that text inside links. */
+  links: number;
+  commas: number;
+}
+
+/** Tunables, gathered so the bench can be read against them. */
+const MIN_SEMANTIC_TEXT = 200;
+const SEMANTIC_SHARE_OF_BODY = 0.3;
+const ARTICLE_BODY_SHARE_OF_BODY = 0.15;
+const PREFER_INNER_SHARE = 0.85;
+const MIN_CONTENT_SHARE_OF_BODY = 0.2;
+const MIN_SCORED_TEXT = 25;
+const LINK_BLOCK_DENSITY = 0.5;
+const LINK_LIST_DENSITY = 0.9;
+
+function computeStats(root: Element, dropped: Set<Element>): Map<Element, Stats> {
+  const stats = new Map<Element, Stats>();
+  const visit = (element: Element): Stats => {
+    const own: Stats = { text: 0, links: 0, commas: 0 };
+    for (const child of element.children) {
+      if (isText(child)) {
+        const trimmed = child.data.trim();
+        own.text += trimmed.length;
+        own.commas += countCommas(trimmed);
+      } else if (isElement(child) && !dropped.has(child)) {
+        const inner = visit(child);
+        own.text += inner.text;
+        own.commas += inner.commas;
+        own.links += child.name === "a" ? inner.text : inner.links;
+      }
+    }
+    stats.set(element, own);
+    return own;
+  };
+  visit(root);
+  return stats;
+}
+
+function countCommas(text: string): number {
+  let count = 0;
+  for (const char of text) if (char === "," || char === "，" || char === "、") count++;
+  return count;
+}
+
+function effectiveText(stats: Stats | undefined): number {
+  return stats === undefined ? 0 : stats.text - stats.links;
+}
+
+function linkDensity(stats: Stats | undefined): number {
+  return stats === undefined || stats.text === 0 ? 0 : stats.links / stats.text;
+}
+
+function isAncestor(ancestor: Element, element: Element): boolean {
+  let current = element.parent;
+  while (current !== null) {
+    if (current === ancestor) return true;
+    current = current.parent;
+  }
+  return false;
+}
+
+function parentElement(element: Element): Element | undefined {
+  const parent = element.parent;
+  return parent !== null && isElement(parent) ? parent : undefined;
+}
+
+function semanticCandidates(root: Element, stats: Map<Element, Stats>): Element[] {
+  const found: Element[] = [];
+  const visit = (element: Element): void => {
+    if (isSemanticContent(element)) found.push(element);
+    for (const child of childElements(element)) if (stats.has(child)) visit(child);
+  };
+  visit(root);
+  return found;
+}
+
+function largest(elements: Element[], stats: Map<Element, Stats>): Element | undefined {
+  let best: Element | undefined;
+  for (const element of elements) {
+    if (best === undefined || effectiveText(stats.get(element)) > effectiveText(stats.get(best)))
+      best = element;
+  }
+  return best;
+}
+
+function nearestArticle(element: Element): Element | undefined {
+  let current = parentElement(element);
+  while (current !== undefined && semanticRank(current) !== 2) current = parentElement(current);
+  return current;
+}
+
+/**
+ * `articleBody` parts of one article (sites split the body around ads and paywalls). Bodies of
+ * different articles (an infinite-scroll page) are not mixed: the article with the most text wins.
+ */
+function articleBodies(candidates: Element[], stats: Map<Element, Stats>): Element[] {
+  const bodies = candidates.filter((element) => semanticRank(element) === 3);
+  const outer = bodies.filter((body) => !bodies.some((other) => other !== body && isAncestor(other, body)));
+  const groups = new Map<Element | undefined, Element[]>();
+  for (const body of outer) {
+    const article = nearestArticle(body);
+    groups.set(article, [...(groups.get(article) ?? []), body]);
+  }
+  let best: Element[] = [];
+  let bestText = 0;
+  for (const group of groups.values()) {
+    const text = group.reduce((sum, element) => sum + effectiveText(stats.get(element)), 0);
+    if (text > bestText) {
+      best = group;
+      bestText = text;
+    }
+  }
+  return best;
+}
+
+/** The declared article body, else the largest article, else the largest main region (narrowed to an article holding nearly all of it). */
+function pickSemantic(root: Element, stats: Map<Element, Stats>): Element[] | undefined {
+  const candidates = semanticCandidates(root, stats).filter((element) => element !== root);
+  const bodyText = effectiveText(stats.get(root));
+  const bodies = articleBodies(candidates, stats);
+  const bodiesText = bodies.reduce((sum, element) => sum + effectiveText(stats.get(element)), 0);
+  if (bodiesText >= MIN_SEMANTIC_TEXT && bodiesText >= bodyText * ARTICLE_BODY_SHARE_OF_BODY) return bodies;
+
+  for (const rank of [2, 1]) {
+    let chosen = largest(
+      candidates.filter((element) => semanticRank(element) === rank),
+      stats,
+    );
+    if (chosen === undefined) continue;
+    for (const candidate of candidates) {
+      const share = effectiveText(stats.get(candidate)) / Math.max(1, effectiveText(stats.get(chosen)));
+      if (share >= PREFER_INNER_SHARE && isAncestor(chosen, candidate)) chosen = candidate;
+    }
+    const text = effectiveText(stats.get(chosen));
+    if (text >= MIN_SEMANTIC_TEXT && text >= bodyText * SEMANTIC_SHARE_OF_BODY) return [chosen];
+  }
+  return undefined;
+}
+
+function tagWeight(name: string): number {
+  if (name === "div" || name === "article" || name === "main" || name === "section") return 5;
+  if (name === "pre" || name === "td" || name === "blockquote") return 3;
+  if (
+    name === "form" ||
+    LIST_TAGS.has(name) ||
+    name === "li" ||
+    name === "dl" ||
+    name === "dd" ||
+    name === "dt"
+  )
+    return -3;
+  if (HEADING_TAGS.has(name) || name === "th") return -5;
+  return 0;
+}
+
+function classWeight(element: Element): number {
+  const tokens = classTokens(element);
+  let weight = 0;
+  if (hasContentToken(tokens)) weight += 25;
+  if (hasBoilerplateToken(tokens)) weight -= 25;
+  return weight;
+}
+
+function hasBlockChild(element: Element): boolean {
+  return childElements(element).some((child) => BLOCK_TAGS.has(child.name));
+}
+
+/** Elements whose own text is a paragraph's worth of content. */
+function isScoredElement(element: Element): boolean {
+  const name = element.name;
+  if (name === "p" || name === "pre" || name === "td" || name === "li" || name === "blockquote") return true;
+  return (name === "div" || name === "section") && !hasBlockChild(element);
+}
+
+/** List items score for the list's container, so a long reference list never wins on its own. */
+function scoringParent(element: Element): Element | undefined {
+  let parent = parentElement(element);
+  if (element.name !== "li") return parent;
+  while (parent !== undefined && (LIST_TAGS.has(parent.name) || parent.name === "li"))
+    parent = parentElement(parent);
+  return parent;
+}
+
+function pickByScore(root: Element, stats: Map<Element, Stats>): Element[] | undefined {
+  const scores = new Map<Element, number>();
+  const visit = (element: Element): void => {
+    const own = stats.get(element);
+    if (own !== undefined && isScoredElement(element) && own.text >= MIN_SCORED_TEXT) {
+      const score = 1 + own.commas + Math.min(Math.floor(own.text / 100), 3);
+      let ancestor = scoringParent(element);
+      for (let level = 0; level < 5 && ancestor !== undefined; level++) {
+        const base = scores.get(ancestor) ?? tagWeight(ancestor.name) + classWeight(ancestor);
+        scores.set(ancestor, base + score / (level === 0 ? 1 : level === 1 ? 2 : level * 3));
+        if (ancestor === root) break;
+        ancestor = parentElement(ancestor);
+      }
+    }
+    if (element.name === "li") return;
+    for (const child of childElements(element)) if (stats.has(child)) visit(child);
+  };
+  visit(root);
+
+  let top: Element | undefined;
+  let topScore = Number.NEGATIVE_INFINITY;
+  for (const [element, score] of scores) {
+    const final = score * (1 - linkDensity(stats.get(element)));
+    scores.set(element, final);
+    if (final > topScore) {
+      top = element;
+      topScore = final;
+    }
+  }
+  if (top === undefined) return undefined;
+
+  top = widenTop(top, topScore, root, scores);
+  // A lone child adds nothing of its own: its parent is the same content with its headings.
+  let parent = parentElement(top);
+  while (
+    top !== root &&
+    parent !== undefined &&
+    childElements(parent).filter((c) => stats.has(c)).length === 1
+  ) {
+    top = parent;
+    parent = parentElement(top);
+  }
+  topScore = Math.max(topScore, scores.get(top) ?? 0);
+  if (top === root || parent === undefined) return [top];
+  return withSiblings(top, topScore, parent, stats, scores);
+}
+
+/**
+ * Content split over several containers makes several near-equal candidates: their common
+ * ancestor is the article. A parent scoring higher than the candidate is also a sign of more text.
+ */
+function widenTop(top: Element, topScore: number, root: Element, scores: Map<Element, number>): Element {
+  const alternatives = [...scores]
+    .filter(([element, score]) => element !== top && score >= topScore * 0.75)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([element]) => element);
+  let widened = top;
+  if (alternatives.length >= 3) {
+    let ancestor = parentElement(top);
+    while (ancestor !== undefined && ancestor !== root) {
+      const container = ancestor;
+      if (alternatives.filter((alternative) => isAncestor(container, alternative)).length >= 3) {
+        widened = ancestor;
+        break;
+      }
+      ancestor = parentElement(ancestor);
+    }
+  }
+  let lastScore = scores.get(widened) ?? topScore;
+  const floor = lastScore / 3;
+  let parent = parentElement(widened);
+  while (parent !== undefined && parent !== root) {
+    const parentScore = scores.get(parent);
+    if (parentScore !== undefined) {
+      if (parentScore < floor) break;
+      if (parentScore > lastScore) return parent;
+      lastScore = parentScore;
+    }
+    parent = parentElement(parent);
+  }
+  return widened;
+}
+
+/** The top candidate plus siblings that continue it (the article split across several containers). */
+function withSiblings(
+  top: Element,
+  topScore: number,
+  parent: Element,
+  stats: Map<Element, Stats>,
+  scores: Map<Element, number>,
+): Element[] {
+  const threshold = Math.max(10, topScore * 0.2);
+  const topClass = top.attribs.class ?? "";
+  const siblings = childElements(parent).filter((child) => stats.has(child));
+  const included = siblings.map((sibling) => {
+    if (sibling === top) return true;
+    const bonus = topClass !== "" && sibling.attribs.class === topClass ? topScore * 0.2 : 0;
+    if ((scores.get(sibling) ?? 0) + bonus >= threshold) return true;
+    const own = stats.get(sibling);
+    const text = own?.text ?? 0;
+    const density = linkDensity(own);
+    if (sibling.name === "p" || LIST_TAGS.has(sibling.name) || sibling.name === "blockquote") {
+      if (text > 80 && density < 0.25) return true;
+      if (text > 0 && text <= 80 && density === 0) return true;
+    }
+    return false;
+  });
+  // A heading directly before included content introduces it.
+  for (let i = siblings.length - 2; i >= 0; i--) {
+    const sibling = siblings[i] as Element;
+    if (HEADING_TAGS.has(sibling.name) && included[i + 1] === true) included[i] = true;
+  }
+  return siblings.filter((_, i) => included[i]);
+}
+
+/** What to read: the roots in document order, and link collections inside them to skip. */
+export interface ContentChoice {
+  roots: Element[];
+  /** Blocks of mostly links ("Related", tag lists, "More about") inside the chosen content. */
+  linkBlocks: Set<Element>;
+}
+
+const LINK_BLOCK_TAGS = new Set(["ul", "ol", "div", "section", "dl"]);
+
+function findLinkBlocks(roots: Element[], stats: Map<Element, Stats>): Set<Element> {
+  const found = new Set<Element>();
+  const visit = (element: Element): void => {
+    for (const child of childElements(element)) {
+      const own = stats.get(child);
+      if (own === undefined) continue;
+      // Lists of links can be content (references, changelogs): only all-link lists go.
+      const threshold = LIST_TAGS.has(child.name) ? LINK_LIST_DENSITY : LINK_BLOCK_DENSITY;
+      const nestedList = LIST_TAGS.has(child.name) && element.name === "li";
+      if (LINK_BLOCK_TAGS.has(child.name) && !nestedList && own.text > 0 && linkDensity(own) >= threshold) {
+        found.add(child);
+        continue;
+      }
+      visit(child);
+    }
+  };
+  for (const root of roots) visit(root);
+  return found;
+}
+
+/** The elements to read, in document order. */
+export function chooseContent(body: Element, dropped: Set<Element>): ContentChoice {
+  const stats = computeStats(body, dropped);
+  const roots = findContentRoots(body, stats);
+  return { roots, linkBlocks: findLinkBlocks(roots, stats) };
+}
+
+function findContentRoots(body: Element, stats: Map<Element, Stats>): Element[] {
+  const bodyText = effectiveText(stats.get(body));
+  if (bodyText === 0) return [body];
+  const semantic = pickSemantic(body, stats);
+  if (semantic !== undefined) return semantic;
+  const scored = pickByScore(body, stats);
+  if (scored === undefined) return [body];
+  const scoredText = scored.reduce((sum, element) => sum + effectiveText(stats.get(element)), 0);
+  return scoredText < bodyText * MIN_CONTENT_SHARE_OF_BODY ? [body] : scored;
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { diffClauses } from "../../src/diff/index.js";
+import { readClauseSet } from "../../src/document.js";
+import { clauseNoun, digestHeadline, entryHeadline } from "../../src/report/headline.js";
+import { renderText } from "../../src/report/render.js";
+
+const load = (name: string) =>
+  readClauseSet(readFileSync(new URL(`../fixtures/plan/${name}`, import.meta.url), "utf8"), { source: name });
+
+describe("headlines", () => {
+  it("sums up the counter-proposal within 140 characters, most important first", () => {
+    const headline = digestHeadline(diffClauses(load("v2-amnesty.txt"), load("counter.txt")), {
+      prefix: "Peace plan",
+    });
+
+    expect(headline.length).toBeLessThanOrEqual(140);
+    expect(headline).toMatch(
+      /^Peace plan: Point 3 removed; point 6 \(now 5\): 600,000 → 800,000 people; .*\+\d+ more$/,
+    );
+  });
+
+  it("says when nothing substantive changed", () => {
+    expect(digestHeadline(diffClauses(load("v2-amnesty.txt"), load("v2-cosmetic.txt")))).toBe(
+      "no substantive change",
+    );
+  });
+
+  it("describes splits, merges and moves with both numberings", () => {
+    const result = diffClauses(load("v2-amnesty.txt"), load("revision.txt"));
+    const lines = result.entries
+      .filter((entry) => ["split", "merged", "moved"].includes(entry.kind))
+      .map((e) => entryHeadline(e));
+
+    expect(lines).toEqual([
+      "Point 25 moved to 3",
+      "Points 7 and 8 merged into 6",
+      "Point 14 split into 10 and 11",
+    ]);
+  });
+
+  it("uses the document's own word for its clauses", () => {
+    const articles = readClauseSet("Article 1. Scope.\nArticle 2. Duration.", { source: "a.txt" });
+    const sections = readClauseSet("§ 1 Scope.\n§ 2 Duration.", { source: "b.txt" });
+
+    expect(clauseNoun(articles)).toBe("Article");
+    expect(clauseNoun(sections)).toBe("§");
+    expect(clauseNoun(load("v1-draft.txt"))).toBe("Point");
+  });
+
+  it("lists only changes in the text report unless asked for everything", () => {
+    const result = diffClauses(load("v1-draft.txt"), load("v2-amnesty.txt"));
+
+    expect(renderText(result)).not.toContain("Point 1 unchanged");
+    expect(renderText(result, { all: true })).toContain("Point 1 unchanged");
+  });
+});

@@ -1,0 +1,23 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { configJsonSchema } from "../src/config/index.js";
+import { diffJsonSchema } from "../src/diff/index.js";
+
+describe.each([
+  ["config/schema.json", configJsonSchema],
+  ["config/diff.schema.json", diffJsonSchema],
+])("%s", (file, generate) => {
+  it("matches the JSON Schema generated from its zod schema", async () => {
+    const path = fileURLToPath(new URL(`../${file}`, import.meta.url));
+    const expected = `${JSON.stringify(generate(), null, 2)}\n`;
+    if (process.env.UPDATE_SCHEMA === "1") await writeFile(path, expected);
+
+    const committed = await readFile(path, "utf8").catch(() => "(missing)");
+
+    expect(
+      committed === expected,
+      `${file} is out of date; refresh it with: UPDATE_SCHEMA=1 npx vitest run test/schemas.test.ts`,
+    ).toBe(true);
+  });
+});
