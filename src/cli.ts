@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
+import { runDemoCommand } from "./cli/demo-command.js";
 import { runDiffCommand } from "./cli/diff-command.js";
+import {
+  runCheckCommand,
+  runHealthCommand,
+  runSourcesCommand,
+  runWorkerCommand,
+} from "./cli/worker-commands.js";
 import { ClausewatchError, ConfigError } from "./errors.js";
 
 /** Exit status for trouble, like diff(1). */
@@ -69,6 +76,54 @@ export function buildProgram(): Command {
         ...(options.ignore ? { ignore: options.ignore } : {}),
       });
       process.exitCode = status;
+    });
+
+  program
+    .command("run")
+    .description(
+      "run the worker on its schedule until SIGTERM/SIGINT (the demo, watching, when no config exists)",
+    )
+    .option("-c, --config <file>", "config file (default: $CLAUSEWATCH_CONFIG or config/clausewatch.yaml)")
+    .action(async (options) => {
+      process.exitCode = await runWorkerCommand(options);
+    });
+
+  program
+    .command("check")
+    .description("run one cycle now and print a line per source (exit 1 when a source failed)")
+    .option("-c, --config <file>", "config file")
+    .option("--once", "one cycle, then exit (the default; kept for scripts that say it)")
+    .option("-s, --source <id>", "only this source (repeatable)", collectList)
+    .option("--json", "print the cycle report as JSON", false)
+    .action(async (options) => {
+      process.exitCode = await runCheckCommand(options);
+    });
+
+  program
+    .command("sources")
+    .description("each source's health, last check, last change, consecutive failures and last error")
+    .option("-c, --config <file>", "config file")
+    .option("--json", "print JSON", false)
+    .action(async (options) => {
+      process.exitCode = await runSourcesCommand(options);
+    });
+
+  program
+    .command("demo")
+    .description("serve bundled sample versions on 127.0.0.1 and watch them change (no network needed)")
+    .option("--watch", "keep watching after the story, until Ctrl-C", false)
+    .option("--verbose", "show the worker's log", false)
+    .action(async (options) => {
+      process.exitCode = await runDemoCommand(options);
+    });
+
+  program
+    .command("health")
+    .description("exit 0 when the worker's heartbeat is recent (for Docker HEALTHCHECK)")
+    .option("-c, --config <file>", "config file")
+    .option("--max-age <seconds>", "oldest acceptable heartbeat", (value) => Number(value), 180)
+    .action(async (options) => {
+      process.exitCode = await runHealthCommand(options);
     });
 
   return program;

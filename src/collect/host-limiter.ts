@@ -1,6 +1,8 @@
 import type { HostLimiter, HostLimiterOptions } from "./types.js";
 
 interface HostState {
+  perHost: number;
+  delayMs: number;
   inFlight: number;
   lastStart: number;
   waiting: Array<() => void>;
@@ -11,19 +13,24 @@ interface HostState {
  * At most `perHost` requests in flight per host, and at least `delayMs` between two request
  * starts to the same host. Hosts are independent; waiters start in arrival order.
  */
+function checkLimits(limits: { perHost: number; delayMs: number }, where: string): void {
+  if (!Number.isInteger(limits.perHost) || limits.perHost < 1) {
+    throw new RangeError(`host limiter: perHost${where} must be an integer ≥ 1, got ${limits.perHost}`);
+  }
+  if (!Number.isFinite(limits.delayMs) || limits.delayMs < 0) {
+    throw new RangeError(`host limiter: delayMs${where} must be ≥ 0, got ${limits.delayMs}`);
+  }
+}
+
 export function createHostLimiter(options: HostLimiterOptions): HostLimiter {
-  if (!Number.isInteger(options.perHost) || options.perHost < 1) {
-    throw new RangeError(`host limiter: perHost must be an integer ≥ 1, got ${options.perHost}`);
-  }
-  if (!Number.isFinite(options.delayMs) || options.delayMs < 0) {
-    throw new RangeError(`host limiter: delayMs must be ≥ 0, got ${options.delayMs}`);
-  }
+  checkLimits(options, "");
+  for (const [host, limits] of Object.entries(options.hosts ?? {})) checkLimits(limits, ` for ${host}`);
   const hosts = new Map<string, HostState>();
 
   function pump(host: string, state: HostState): void {
     state.timer = undefined;
-    while (state.waiting.length > 0 && state.inFlight < options.perHost) {
-      const wait = state.lastStart + options.delayMs - performance.now();
+    while (state.waiting.length > 0 && state.inFlight < state.perHost) {
+      const wait = state.lastStart + state.delayMs - performance.now();
       if (wait > 0) {
         state.timer = setTimeout(() => pump(host, state), wait);
         return;
@@ -39,16 +46,24 @@ export function createHostLimiter(options: HostLimiterOptions): HostLimiter {
     if (
       state.inFlight === 0 &&
       state.waiting.length === 0 &&
-      performance.now() - state.lastStart >= options.delayMs
+      performance.now() - state.lastStart >= state.delayMs
     ) {
       hosts.delete(host);
     }
   }
 
-  function acquire(host: string): Promise<() => void> {
+  function acquire(host: string, hostname: string): Promise<() => void> {
     let state = hosts.get(host);
     if (state === undefined) {
-      state = { inFlight: 0, lastStart: Number.NEGATIVE_INFINITY, waiting: [], timer: undefined };
+      const limits = options.hosts?.[hostname] ?? options;
+      state = {
+        perHost: limits.perHost,
+        delayMs: limits.delayMs,
+        inFlight: 0,
+        lastStart: Number.NEGATIVE_INFINITY,
+        waiting: [],
+        timer: undefined,
+      };
       hosts.set(host, state);
     }
     const current = state;
@@ -68,7 +83,8 @@ export function createHostLimiter(options: HostLimiterOptions): HostLimiter {
 
   return {
     async run<T>(url: string, task: () => Promise<T>): Promise<T> {
-      const release = await acquire(hostOf(url));
+      const { host, hostname } = hostOf(url);
+      const release = await acquire(host, hostname);
       try {
         return await task();
       } finally {
@@ -78,11 +94,11 @@ export function createHostLimiter(options: HostLimiterOptions): HostLimiter {
   };
 }
 
-function hostOf(url: string): string {
+function hostOf(url: string): { host: string; hostname: string } {
   try {
     const parsed = new URL(url);
-    return parsed.host || parsed.protocol;
+    return { host: parsed.host || parsed.protocol, hostname: parsed.hostname.toLowerCase() };
   } catch {
-    return url;
+    return { host: url, hostname: url };
   }
 }

@@ -133,4 +133,6 @@ export interface HostLimiterOptions {
   perHost: number;
   /** Least time between two request starts to one host. */
   delayMs: number;
+  /** Different limits for some hosts, keyed by lower-case host name (no port). */
+  hosts?: Record<string, { perHost: number; delayMs: number }>;
 }

@@ -51,6 +51,10 @@ export interface SourceState {
   health: "ok" | "broken";
   /** Bounded window of recent clause-set hashes, newest last, for flapping/reversion detection. */
   recentClauseSetHashes: string[];
+  /** Changes recorded for this source so far; numbers the next change's idempotency key. */
+  changeCount?: number;
+  /** Set while the source alternates between two texts: the pair and when that started. */
+  flapping?: { hashes: string[]; since: string };
 }
 
 /** One line of a source's event log (check, fetched, unchanged, changed, failed, broken, recovered…). */

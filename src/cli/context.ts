@@ -1,0 +1,63 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Logger } from "pino";
+import { createHostLimiter } from "../collect/index.js";
+import { type Config, loadConfig, secretPaths } from "../config/index.js";
+import { InputError } from "../errors.js";
+import { createLogger } from "../log.js";
+import { openFsStore } from "../store/index.js";
+import type { WorkerContext } from "../worker/types.js";
+
+const DEFAULT_CONFIG_FILES = [
+  "config/clausewatch.yaml",
+  "config/clausewatch.yml",
+  "config/clausewatch.json",
+  "clausewatch.yaml",
+];
+
+/** The config file to use: `--config`, then CLAUSEWATCH_CONFIG, then the usual places; undefined when none exists. */
+export function findConfigFile(explicit: string | undefined): string | undefined {
+  if (explicit) return resolve(explicit);
+  if (process.env.CLAUSEWATCH_CONFIG) return resolve(process.env.CLAUSEWATCH_CONFIG);
+  return DEFAULT_CONFIG_FILES.map((file) => resolve(file)).find((file) => existsSync(file));
+}
+
+export async function requireConfig(explicit: string | undefined): Promise<Config> {
+  const file = findConfigFile(explicit);
+  if (!file) {
+    throw new InputError(
+      `no config file: pass --config FILE, set CLAUSEWATCH_CONFIG, or create ${DEFAULT_CONFIG_FILES[0]} (see config/example.yaml); "clausewatch demo" runs without one`,
+    );
+  }
+  return loadConfig(file);
+}
+
+export interface OpenedContext {
+  ctx: WorkerContext;
+  close(): Promise<void>;
+}
+
+/** Logger, store (locked for writers) and host limits for commands that run the pipeline. */
+export async function openContext(
+  config: Config,
+  options: { logTo?: "stdout" | "stderr" } = {},
+): Promise<OpenedContext> {
+  const logger: Logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    redact: [...secretPaths],
+    ...(options.logTo === "stderr" ? { destination: process.stderr } : {}),
+  });
+  const store = await openFsStore(config.storageDir);
+  const limiter = createHostLimiter({
+    perHost: config.http.perHost,
+    delayMs: config.http.politenessMs,
+    hosts: Object.fromEntries(
+      Object.entries(config.hosts).map(([host, limits]) => [
+        host,
+        { perHost: limits.perHost, delayMs: limits.politenessMs },
+      ]),
+    ),
+  });
+  return { ctx: { config, store, logger, limiter }, close: () => store.close() };
+}

@@ -1,0 +1,263 @@
+import { collect } from "../collect/index.js";
+import type { PlanConfig, SourceConfig } from "../config/index.js";
+import { diffClauses, severityAtLeast } from "../diff/index.js";
+import { readClauseSet } from "../document.js";
+import { ClausewatchError, ExtractError } from "../errors.js";
+import { EXTRACTOR_VERSION } from "../extract/index.js";
+import { sourceLogger } from "../log.js";
+import { clauseNoun, digestHeadline } from "../report/headline.js";
+import { clauseSetHash, type SourceState, type StoredSnapshot } from "../store/index.js";
+import type { ClauseSet } from "../types.js";
+import { classifyVersion } from "./history.js";
+import type {
+  ChangeFields,
+  ChangeKind,
+  SourceChange,
+  SourceOutcome,
+  SourceStatus,
+  WorkerContext,
+} from "./types.js";
+
+function initialState(sourceId: string): SourceState {
+  return { sourceId, consecutiveFailures: 0, health: "ok", recentClauseSetHashes: [], changeCount: 0 };
+}
+
+function errorInfo(error: unknown): { code: string; message: string } {
+  if (error instanceof ClausewatchError) return { code: error.code, message: error.message };
+  return { code: "E_INTERNAL", message: error instanceof Error ? error.message : String(error) };
+}
+
+interface Step {
+  ctx: WorkerContext;
+  source: SourceConfig;
+  plan: PlanConfig | undefined;
+  runId: string;
+  at: string;
+  state: SourceState;
+  changes: SourceChange[];
+}
+
+/**
+ * Records a change before the state that points past it: after a crash the same change is
+ * computed again with the same key and the store keeps one copy.
+ */
+async function recordChange(step: Step, kind: ChangeKind, fields: ChangeFields): Promise<void> {
+  const number = (step.state.changeCount ?? 0) + 1;
+  const target = fields.toSnapshot ?? fields.error?.code ?? "health";
+  const change: SourceChange = {
+    key: `${step.source.id}:${number}:${kind}:${target}`,
+    at: step.at,
+    sourceId: step.source.id,
+    planId: step.source.plan,
+    kind,
+    url: step.source.url,
+    ...fields,
+  };
+  await step.ctx.store.appendChange(change);
+  step.state = { ...step.state, changeCount: number };
+  step.changes.push(change);
+}
+
+function headlinePrefix(step: Step): string {
+  return step.plan?.title ?? step.source.title ?? step.source.id;
+}
+
+async function finish(
+  step: Step,
+  status: SourceStatus,
+  started: number,
+  extra: Partial<SourceOutcome> = {},
+): Promise<SourceOutcome> {
+  const durationMs = Math.round(performance.now() - started);
+  await step.ctx.store.appendEvent(step.source.id, {
+    at: step.at,
+    type: status,
+    run: step.runId,
+    durationMs,
+    ...(extra.snapshotId ? { snapshotId: extra.snapshotId } : {}),
+    ...(extra.error ? { error: extra.error } : {}),
+    ...(step.changes.length > 0 ? { changes: step.changes.map((change) => change.key) } : {}),
+  });
+  await step.ctx.store.setSourceState(step.state);
+  return { sourceId: step.source.id, status, durationMs, changes: step.changes, ...extra };
+}
+
+async function markHealthy(step: Step): Promise<void> {
+  if (step.state.health === "broken") {
+    await recordChange(step, "recovered", {
+      severity: "minor",
+      headline: `${headlinePrefix(step)}: source ${step.source.id} recovered`,
+    });
+  }
+  step.state = { ...step.state, health: "ok", consecutiveFailures: 0, lastSuccessAt: step.at };
+  delete step.state.lastError;
+}
+
+async function markFailed(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
+  const info = errorInfo(error);
+  const failures = step.state.consecutiveFailures + 1;
+  // A page that used to have clauses and suddenly has none (selector gone, error page, bot wall) is broken now.
+  const lostItsClauses = error instanceof ExtractError && step.state.lastSnapshotId !== undefined;
+  const threshold = step.ctx.config.health.failureThreshold;
+  step.state = { ...step.state, consecutiveFailures: failures, lastError: { ...info, at: step.at } };
+  if (step.state.health === "ok" && (failures >= threshold || lostItsClauses)) {
+    await recordChange(step, "source-broken", {
+      severity: "substantive",
+      headline: `${headlinePrefix(step)}: source ${step.source.id} is broken (${info.message})`,
+      error: info,
+    });
+    step.state = { ...step.state, health: "broken" };
+  }
+  sourceLogger(step.ctx.logger, step.source.id, step.runId).warn(
+    { err: info, failures },
+    "source check failed",
+  );
+  return finish(step, "failed", started, { error: info });
+}
+
+async function recordNewVersion(
+  step: Step,
+  previous: StoredSnapshot | undefined,
+  clauseSet: ClauseSet,
+  snapshotId: string,
+  hash: string,
+): Promise<SourceStatus> {
+  const window = step.ctx.config.flapping.window;
+  const { history, recent } = classifyVersion(step.state, hash, window);
+  step.state = {
+    ...step.state,
+    recentClauseSetHashes: recent,
+    lastSnapshotId: snapshotId,
+    lastChangeAt: step.at,
+  };
+  if (!previous) {
+    await recordChange(step, "baseline", {
+      toSnapshot: snapshotId,
+      severity: "none",
+      headline: `${headlinePrefix(step)}: first copy from ${step.source.id} (${clauseSet.clauses.length} clauses)`,
+    });
+    return "first-seen";
+  }
+  const diff = diffClauses(previous.clauseSet, clauseSet);
+  const noun = clauseNoun(clauseSet);
+  const digest = digestHeadline(diff, { noun, prefix: headlinePrefix(step) });
+  const base = {
+    fromSnapshot: previous.id,
+    toSnapshot: snapshotId,
+    severity: diff.severity,
+    summary: diff.summary,
+    entries: diff.entries.filter((entry) => entry.severity !== "none"),
+  };
+  if (history === "flapping" || history === "still-flapping") {
+    const flapping =
+      history === "still-flapping"
+        ? step.state.flapping
+        : { hashes: [...new Set(recent.slice(-2))], since: step.at };
+    await recordChange(step, "flapping", {
+      ...base,
+      headline: `${headlinePrefix(step)}: ${step.source.id} keeps switching between two versions (${digest.replace(`${headlinePrefix(step)}: `, "")})`,
+      ...(history === "still-flapping" ? { suppressed: true } : {}),
+    });
+    if (flapping) step.state = { ...step.state, flapping };
+    return "changed";
+  }
+  const { flapping: _settled, ...rest } = step.state;
+  step.state = rest;
+  const kind: ChangeKind = history === "reversion" ? "reversion" : "content";
+  const headline = kind === "reversion" ? digest.replace(": ", ": back to an earlier text — ") : digest;
+  await recordChange(step, kind, { ...base, headline });
+  return severityAtLeast(diff.severity, "minor") ? "changed" : "noise";
+}
+
+/**
+ * Checks one source end to end — collect, extract, compare, store — inside the per-source
+ * boundary: whatever fails is recorded on this source and returned, never thrown.
+ */
+export async function checkSource(
+  ctx: WorkerContext,
+  source: SourceConfig,
+  runId: string,
+): Promise<SourceOutcome> {
+  const started = performance.now();
+  const stored = await ctx.store.getSourceState(source.id);
+  const step: Step = {
+    ctx,
+    source,
+    plan: ctx.config.plans.find((plan) => plan.id === source.plan),
+    runId,
+    at: (ctx.now?.() ?? new Date()).toISOString(),
+    state: { ...(stored ?? initialState(source.id)) },
+    changes: [],
+  };
+  step.state.lastCheckAt = step.at;
+  try {
+    const outcome = await collect(
+      {
+        sourceId: source.id,
+        url: source.url,
+        headers: source.http.headers,
+        ...(step.state.etag ? { etag: step.state.etag } : {}),
+        ...(step.state.lastModified ? { lastModified: step.state.lastModified } : {}),
+        ...(step.state.lastBodyHash && step.state.lastSnapshotId
+          ? { previousBodyHash: step.state.lastBodyHash }
+          : {}),
+        ...(source.charset ? { charset: source.charset } : {}),
+      },
+      {
+        timeoutMs: source.http.timeoutMs,
+        maxBytes: source.http.maxBytes,
+        maxRedirects: source.http.maxRedirects,
+        userAgent: source.http.userAgent,
+        retries: source.http.retries,
+      },
+      ctx.limiter,
+    );
+    const validators = {
+      ...(outcome.etag ? { etag: outcome.etag } : {}),
+      ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}),
+    };
+    if (outcome.kind !== "fetched") {
+      step.state = { ...step.state, ...validators };
+      await markHealthy(step);
+      return finish(step, outcome.kind === "not-modified" ? "not-modified" : "unchanged", started);
+    }
+    const clauseSet = readClauseSet(outcome.text, {
+      source: source.id,
+      format: source.format,
+      ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
+      ...(source.select ? { select: source.select } : {}),
+      ignore: source.ignore,
+      prose: source.role === "coverage",
+    });
+    const hash = clauseSetHash(clauseSet);
+    const previous = step.state.lastSnapshotId
+      ? await ctx.store.getSnapshot(step.state.lastSnapshotId)
+      : undefined;
+    const { etag: _etag, lastModified: _lastModified, ...withoutValidators } = step.state;
+    step.state = { ...withoutValidators, ...validators, lastBodyHash: outcome.bodyHash };
+    if (previous && previous.clauseSetHash === hash) {
+      // Timestamps, ads and sidebars changed; the clauses did not.
+      await markHealthy(step);
+      return finish(step, "noise", started);
+    }
+    await ctx.store.putBody(outcome.body);
+    const snapshot = await ctx.store.putSnapshot({
+      sourceId: source.id,
+      url: source.url,
+      finalUrl: outcome.finalUrl,
+      status: outcome.status,
+      fetchedAt: outcome.fetchedAt,
+      bodyHash: outcome.bodyHash,
+      extractorVersion: EXTRACTOR_VERSION,
+      charset: outcome.charset,
+      ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
+      ...validators,
+      clauseSet,
+    });
+    await markHealthy(step);
+    const status = await recordNewVersion(step, previous, clauseSet, snapshot.id, snapshot.clauseSetHash);
+    return finish(step, status, started, { snapshotId: snapshot.id });
+  } catch (error) {
+    return markFailed(step, error, started);
+  }
+}
