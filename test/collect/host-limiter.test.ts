@@ -59,6 +59,25 @@ describe("host limiter", () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(30 - 1);
   });
 
+  it("applies a host's own limits where the config sets them", async () => {
+    const limiter = createHostLimiter({ perHost: 4, delayMs: 0, hosts: { "slow.test": { perHost: 1, delayMs: 40 } } });
+    const times = (host: string) => {
+      const starts: number[] = [];
+      return Promise.all(
+        Array.from({ length: 3 }, () =>
+          limiter.run(`http://${host}/doc`, async () => {
+            starts.push(performance.now());
+          }),
+        ),
+      ).then(() => starts.slice(1).map((at, index) => at - (starts[index] ?? 0)));
+    };
+
+    const [slowGaps, fastGaps] = await Promise.all([times("slow.test"), times("fast.test")]);
+
+    expect(Math.min(...slowGaps)).toBeGreaterThanOrEqual(40 - 1);
+    expect(Math.max(...fastGaps)).toBeLessThan(40);
+  });
+
   it("lets different hosts proceed independently", async () => {
     let releaseA: () => void = () => {};
     const bReached = new Promise<void>((resolve) => {
