@@ -60,7 +60,11 @@ describe("host limiter", () => {
   });
 
   it("applies a host's own limits where the config sets them", async () => {
-    const limiter = createHostLimiter({ perHost: 4, delayMs: 0, hosts: { "slow.test": { perHost: 1, delayMs: 40 } } });
+    const limiter = createHostLimiter({
+      perHost: 4,
+      delayMs: 0,
+      hosts: { "slow.test": { perHost: 1, delayMs: 40 } },
+    });
     const times = (host: string) => {
       const starts: number[] = [];
       return Promise.all(
