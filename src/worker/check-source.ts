@@ -22,7 +22,8 @@ function initialState(sourceId: string): SourceState {
   return { sourceId, consecutiveFailures: 0, health: "ok", recentClauseSetHashes: [], changeCount: 0 };
 }
 
-function errorInfo(error: unknown): { code: string; message: string } {
+function errorInfo(error: unknown, url: string): { code: string; message: string } {
+  if (error instanceof ExtractError) return { code: error.code, message: `${error.message} (${url})` };
   if (error instanceof ClausewatchError) return { code: error.code, message: error.message };
   return { code: "E_INTERNAL", message: error instanceof Error ? error.message : String(error) };
 }
@@ -39,11 +40,16 @@ interface Step {
 
 /**
  * Records a change before the state that points past it: after a crash the same change is
- * computed again with the same key and the store keeps one copy.
+ * computed again with the same key and the store keeps one copy. The key names the text (its
+ * clause-set hash), not the snapshot, whose id changes with the fetch time of the retry.
  */
-async function recordChange(step: Step, kind: ChangeKind, fields: ChangeFields): Promise<void> {
+async function recordChange(
+  step: Step,
+  kind: ChangeKind,
+  fields: ChangeFields,
+  target: string,
+): Promise<void> {
   const number = (step.state.changeCount ?? 0) + 1;
-  const target = fields.toSnapshot ?? fields.error?.code ?? "health";
   const change: SourceChange = {
     key: `${step.source.id}:${number}:${kind}:${target}`,
     at: step.at,
@@ -84,28 +90,38 @@ async function finish(
 
 async function markHealthy(step: Step): Promise<void> {
   if (step.state.health === "broken") {
-    await recordChange(step, "recovered", {
-      severity: "minor",
-      headline: `${headlinePrefix(step)}: source ${step.source.id} recovered`,
-    });
+    await recordChange(
+      step,
+      "recovered",
+      {
+        severity: "minor",
+        headline: `${headlinePrefix(step)}: source ${step.source.id} recovered`,
+      },
+      "health",
+    );
   }
   step.state = { ...step.state, health: "ok", consecutiveFailures: 0, lastSuccessAt: step.at };
   delete step.state.lastError;
 }
 
 async function markFailed(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
-  const info = errorInfo(error);
+  const info = errorInfo(error, step.source.url);
   const failures = step.state.consecutiveFailures + 1;
   // A page that used to have clauses and suddenly has none (selector gone, error page, bot wall) is broken now.
   const lostItsClauses = error instanceof ExtractError && step.state.lastSnapshotId !== undefined;
   const threshold = step.ctx.config.health.failureThreshold;
   step.state = { ...step.state, consecutiveFailures: failures, lastError: { ...info, at: step.at } };
   if (step.state.health === "ok" && (failures >= threshold || lostItsClauses)) {
-    await recordChange(step, "source-broken", {
-      severity: "substantive",
-      headline: `${headlinePrefix(step)}: source ${step.source.id} is broken (${info.message})`,
-      error: info,
-    });
+    await recordChange(
+      step,
+      "source-broken",
+      {
+        severity: "substantive",
+        headline: `${headlinePrefix(step)}: source ${step.source.id} is broken (${info.message})`,
+        error: info,
+      },
+      info.code,
+    );
     step.state = { ...step.state, health: "broken" };
   }
   sourceLogger(step.ctx.logger, step.source.id, step.runId).warn(
@@ -131,11 +147,16 @@ async function recordNewVersion(
     lastChangeAt: step.at,
   };
   if (!previous) {
-    await recordChange(step, "baseline", {
-      toSnapshot: snapshotId,
-      severity: "none",
-      headline: `${headlinePrefix(step)}: first copy from ${step.source.id} (${clauseSet.clauses.length} clauses)`,
-    });
+    await recordChange(
+      step,
+      "baseline",
+      {
+        toSnapshot: snapshotId,
+        severity: "none",
+        headline: `${headlinePrefix(step)}: first copy from ${step.source.id} (${clauseSet.clauses.length} clauses)`,
+      },
+      hash,
+    );
     return "first-seen";
   }
   const diff = diffClauses(previous.clauseSet, clauseSet);
@@ -153,11 +174,16 @@ async function recordNewVersion(
       history === "still-flapping"
         ? step.state.flapping
         : { hashes: [...new Set(recent.slice(-2))], since: step.at };
-    await recordChange(step, "flapping", {
-      ...base,
-      headline: `${headlinePrefix(step)}: ${step.source.id} keeps switching between two versions (${digest.replace(`${headlinePrefix(step)}: `, "")})`,
-      ...(history === "still-flapping" ? { suppressed: true } : {}),
-    });
+    await recordChange(
+      step,
+      "flapping",
+      {
+        ...base,
+        headline: `${headlinePrefix(step)}: ${step.source.id} keeps switching between two versions (${digest.replace(`${headlinePrefix(step)}: `, "")})`,
+        ...(history === "still-flapping" ? { suppressed: true } : {}),
+      },
+      hash,
+    );
     if (flapping) step.state = { ...step.state, flapping };
     return "changed";
   }
@@ -165,7 +191,7 @@ async function recordNewVersion(
   step.state = rest;
   const kind: ChangeKind = history === "reversion" ? "reversion" : "content";
   const headline = kind === "reversion" ? digest.replace(": ", ": back to an earlier text — ") : digest;
-  await recordChange(step, kind, { ...base, headline });
+  await recordChange(step, kind, { ...base, headline }, hash);
   return severityAtLeast(diff.severity, "minor") ? "changed" : "noise";
 }
 

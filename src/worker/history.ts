@@ -11,8 +11,9 @@ export function classifyVersion(
   hash: string,
   window: number,
 ): { history: VersionHistory; recent: string[] } {
-  const recent = [...state.recentClauseSetHashes, hash].slice(-window);
-  const seenBefore = state.recentClauseSetHashes.slice(0, -1).includes(hash);
+  // Flapping needs the last four versions, whatever shorter window the config asks for.
+  const recent = [...state.recentClauseSetHashes, hash].slice(-Math.max(window, 4));
+  const seenBefore = state.recentClauseSetHashes.slice(-window).slice(0, -1).includes(hash);
   const lastFour = recent.slice(-4);
   const pair = new Set(lastFour);
   const alternating =
