@@ -1,23 +1,12 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
-import { runDemoCommand } from "./cli/demo-command.js";
-import { runDiffCommand } from "./cli/diff-command.js";
-import {
-  runCheckCommand,
-  runHealthCommand,
-  runSourcesCommand,
-  runWorkerCommand,
-} from "./cli/worker-commands.js";
-import { ClausewatchError, ConfigError } from "./errors.js";
+import { ClausewatchError } from "./errors.js";
 
 /** Exit status for trouble, like diff(1). */
 const TROUBLE = 2;
 
 function fail(error: unknown): never {
-  if (error instanceof ConfigError) {
-    console.error(`clausewatch: ${error.message}`);
-    for (const problem of error.problems) console.error(`  - ${problem}`);
-  } else if (error instanceof ClausewatchError) {
+  if (error instanceof ClausewatchError) {
     console.error(`clausewatch: ${error.message}`);
   } else {
     console.error("clausewatch: unexpected error", error);
@@ -35,6 +24,7 @@ function colorWanted(flag: boolean | undefined): boolean {
   return process.stdout.isTTY === true;
 }
 
+/** Each command loads its own modules when it runs, so `diff` on text files never loads undici or cheerio. */
 export function buildProgram(): Command {
   const program = new Command("clausewatch")
     .description("Clause-aware change tracking for documents that evolve through numbered versions")
@@ -67,6 +57,7 @@ export function buildProgram(): Command {
     .option("--select <css>", "CSS selector for the content of HTML inputs")
     .option("--ignore <css>", "CSS selector to drop from HTML inputs (repeatable)", collectList)
     .action(async (oldSpec: string, newSpec: string, options) => {
+      const { runDiffCommand } = await import("./cli/diff-command.js");
       const status = await runDiffCommand(oldSpec, newSpec, {
         format: options.format,
         inputFormat: options.inputFormat,
@@ -85,6 +76,7 @@ export function buildProgram(): Command {
     )
     .option("-c, --config <file>", "config file (default: $CLAUSEWATCH_CONFIG or config/clausewatch.yaml)")
     .action(async (options) => {
+      const { runWorkerCommand } = await import("./cli/worker-commands.js");
       process.exitCode = await runWorkerCommand(options);
     });
 
@@ -96,6 +88,7 @@ export function buildProgram(): Command {
     .option("-s, --source <id>", "only this source (repeatable)", collectList)
     .option("--json", "print the cycle report as JSON", false)
     .action(async (options) => {
+      const { runCheckCommand } = await import("./cli/worker-commands.js");
       process.exitCode = await runCheckCommand(options);
     });
 
@@ -105,6 +98,7 @@ export function buildProgram(): Command {
     .option("-c, --config <file>", "config file")
     .option("--json", "print JSON", false)
     .action(async (options) => {
+      const { runSourcesCommand } = await import("./cli/worker-commands.js");
       process.exitCode = await runSourcesCommand(options);
     });
 
@@ -114,6 +108,7 @@ export function buildProgram(): Command {
     .option("--watch", "keep watching after the story, until Ctrl-C", false)
     .option("--verbose", "show the worker's log", false)
     .action(async (options) => {
+      const { runDemoCommand } = await import("./cli/demo-command.js");
       process.exitCode = await runDemoCommand(options);
     });
 
@@ -123,6 +118,7 @@ export function buildProgram(): Command {
     .option("-c, --config <file>", "config file")
     .option("--max-age <seconds>", "oldest acceptable heartbeat", (value) => Number(value), 180)
     .action(async (options) => {
+      const { runHealthCommand } = await import("./cli/worker-commands.js");
       process.exitCode = await runHealthCommand(options);
     });
 

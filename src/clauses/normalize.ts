@@ -63,12 +63,25 @@ function shieldedNfkc(text: string): string {
   return folded.replace(/[\uE000-\uF8FF]/g, (ch) => shielded[ch.charCodeAt(0) - PLACEHOLDER_BASE] ?? ch);
 }
 
+/** Anything but printable ASCII and ordinary whitespace: such text takes the full fold. */
+const NON_ASCII = /[^\t\n\r -~]/;
+
 /**
  * Folds typography: entities, invisibles, space variants, quotes, dashes, ellipsis, compatibility
  * forms and digit grouping. Case and punctuation are kept (see `normalizeForCompare`).
  */
 export function foldTypography(text: string): string {
-  return shieldedNfkc(decodeEntities(text))
+  const decoded = decodeEntities(text);
+  // Plain ASCII has no compatibility forms, curly quotes, odd spaces or dashes to fold.
+  if (!NON_ASCII.test(decoded)) {
+    return decoded
+      .replace(/`/g, "'")
+      .replace(/\.\.\./g, "…")
+      .replace(/\s+/g, " ")
+      .replace(GROUPED_NUMBER, (n) => n.replace(/[ ,.']/g, ""))
+      .trim();
+  }
+  return shieldedNfkc(decoded)
     .replace(INVISIBLES, "")
     .replace(SPACES, " ")
     .replace(SINGLE_QUOTES, "'")
@@ -82,20 +95,22 @@ export function foldTypography(text: string): string {
 
 /** Comparison form of a piece of clause text: folded, lower-cased, spacing and trailing punctuation settled. */
 export function normalizeForCompare(text: string): string {
+  // foldTypography leaves single spaces only, so the spacing rules can match one space.
   return foldTypography(text)
     .toLowerCase()
-    .replace(/\s*([,;:.!?)\]])/g, "$1")
-    .replace(/([([])\s+/g, "$1")
-    .replace(/\s*-\s*/g, (m) => (m.trim() === m ? "-" : " - "))
+    .replace(/ ([,;:.!?)\]])/g, "$1")
+    .replace(/([([]) /g, "$1")
+    .replace(/ - | -|- /g, " - ")
     .replace(/[\s.,;:]+$/, "")
     .trim();
 }
 
 const WORD = /[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*/gu;
+const ASCII_WORD = /[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*/g;
 
 /** Word tokens of normalized text (letters and digits; inner apostrophes, dots and hyphens kept). */
 export function wordTokens(norm: string): string[] {
-  return norm.match(WORD) ?? [];
+  return norm.match(NON_ASCII.test(norm) ? WORD : ASCII_WORD) ?? [];
 }
 
 export function fingerprint(norm: string): string {

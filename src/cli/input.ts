@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { collect } from "../collect/index.js";
 import { InputError } from "../errors.js";
 
 export interface LoadedInput {
@@ -19,6 +18,8 @@ async function readStdin(): Promise<string> {
 export async function loadInput(spec: string): Promise<LoadedInput> {
   if (spec === "-") return { source: "-", body: await readStdin() };
   if (/^(https?|file):/i.test(spec)) {
+    // undici loads only for URL inputs.
+    const { collect } = await import("../collect/index.js");
     const outcome = await collect({ sourceId: "cli", url: spec });
     if (outcome.kind !== "fetched")
       throw new InputError(`${spec}: server sent no body (${outcome.kind})`, { source: spec });

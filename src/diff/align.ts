@@ -125,7 +125,7 @@ function scoredCandidates(
     const out: Array<{ a: number; b: number; score: number }> = [];
     for (const a of freeA) {
       for (const b of freeB) {
-        const score = cosine(corpus.old[a] as Vector, corpus.new[b] as Vector);
+        const score = cosine(corpus.oldVector(a), corpus.newVector(b));
         if (score > 0) out.push({ a, b, score });
       }
     }
@@ -152,8 +152,9 @@ function windowsAround(center: number, free: Set<number>, limit: number): number
  * of which is mostly made of the first one's words: a split (or, mirrored, a merge).
  */
 function findGroups(
-  fromVectors: Vector[],
-  toVectors: Vector[],
+  fromVector: (index: number) => Vector,
+  toVector: (index: number) => Vector,
+  toLength: number,
   candidates: Array<{ from: number; to: number; score: number }>,
   freeFrom: Set<number>,
   freeTo: Set<number>,
@@ -166,11 +167,13 @@ function findGroups(
   }
   const found: Array<{ from: number; to: number[]; similarity: number; gain: number }> = [];
   for (const [from, top] of best) {
-    if (top.score >= 0.9 || !freeFrom.has(from)) continue;
-    const whole = fromVectors[from] as Vector;
-    const single = containment(whole, [toVectors[top.to] as Vector]);
-    for (const run of windowsAround(top.to, freeTo, toVectors.length)) {
-      const parts = run.map((i) => toVectors[i] as Vector);
+    // No shortcut on a high score: one part of a split can carry most of the weight; the checks
+    // below (every part inside the whole, a real coverage gain) already reject a mere edit.
+    if (!freeFrom.has(from)) continue;
+    const whole = fromVector(from);
+    const single = containment(whole, [toVector(top.to)]);
+    for (const run of windowsAround(top.to, freeTo, toLength)) {
+      const parts = run.map((i) => toVector(i));
       const coverage = containment(whole, parts);
       const partsInside = parts.every((part) => containment(part, [whole]) >= 0.6);
       if (partsInside && coverage >= 0.75 && coverage - single >= 0.15) {
@@ -237,15 +240,17 @@ export function alignClauses(oldClauses: Clause[], newClauses: Clause[]): Alignm
   const freeASet = new Set(freeA);
   const freeBSet = new Set(freeB);
   const splits = findGroups(
-    corpus.old,
-    corpus.new,
+    corpus.oldVector,
+    corpus.newVector,
+    newClauses.length,
     candidates.map((c) => ({ from: c.a, to: c.b, score: c.score })),
     freeASet,
     freeBSet,
   ).map((group): Group => ({ old: [group.from], new: group.to, similarity: group.similarity }));
   const merges = findGroups(
-    corpus.new,
-    corpus.old,
+    corpus.newVector,
+    corpus.oldVector,
+    oldClauses.length,
     candidates.map((c) => ({ from: c.b, to: c.a, score: c.score })),
     freeBSet,
     freeASet,
@@ -262,7 +267,16 @@ export function alignClauses(oldClauses: Clause[], newClauses: Clause[]): Alignm
 
   const spine = increasingSpine(pairs);
   for (const pair of pairs) pair.moved = !spine.has(pair);
-  pairLeftoversBySlot(corpus, [...spine], splits, merges, freeASet, freeBSet, pairs);
+  pairLeftoversBySlot(
+    corpus,
+    [oldClauses.length, newClauses.length],
+    [...spine],
+    splits,
+    merges,
+    freeASet,
+    freeBSet,
+    pairs,
+  );
 
   return {
     pairs,
@@ -280,6 +294,7 @@ export function alignClauses(oldClauses: Clause[], newClauses: Clause[]): Alignm
  */
 function pairLeftoversBySlot(
   corpus: Corpus,
+  [oldLength, newLength]: [number, number],
   spine: Pair[],
   splits: Group[],
   merges: Group[],
@@ -298,11 +313,11 @@ function pairLeftoversBySlot(
   }
   const gapsA = gapIndex(
     monotone.map((anchor) => anchor.a),
-    corpus.old.length,
+    oldLength,
   );
   const gapsB = gapIndex(
     monotone.map((anchor) => anchor.b),
-    corpus.new.length,
+    newLength,
   );
   const byGap = new Map<number, { a: number[]; b: number[] }>();
   for (const a of [...freeA].sort((x, y) => x - y)) {
@@ -321,8 +336,8 @@ function pairLeftoversBySlot(
     const scored: Array<{ a: number; b: number; score: number; similarity: number }> = [];
     for (const a of olds) {
       for (const b of news) {
-        const oldVector = corpus.old[a] as Vector;
-        const newVector = corpus.new[b] as Vector;
+        const oldVector = corpus.oldVector(a);
+        const newVector = corpus.newVector(b);
         scored.push({
           a,
           b,
@@ -349,7 +364,7 @@ function pairLeftoversBySlot(
     const restB = [...leftB];
     restA.forEach((a, i) => {
       const b = restB[i] as number;
-      take(a, b, cosine(corpus.old[a] as Vector, corpus.new[b] as Vector));
+      take(a, b, cosine(corpus.oldVector(a), corpus.newVector(b)));
     });
   }
 }

@@ -126,10 +126,9 @@ const CONNECTORS = new Set(["of", "on", "the", "for", "de", "du", "von", "al"]);
  * Named parties, places and bodies: runs of capitalized words. A capitalized word that only
  * opens a sentence counts when the documents use it capitalized elsewhere too (`knownNames`).
  */
-export function entities(display: string, knownNames: Set<string>): Set<string> {
-  const text = foldTypography(display);
+export function entities(folded: string, knownNames: Set<string>): Set<string> {
   const out = new Set<string>();
-  const tokens = [...text.matchAll(/[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*\.?|[^\s\p{L}\p{N}]/gu)].map(
+  const tokens = [...folded.matchAll(/[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*\.?|[^\s\p{L}\p{N}]/gu)].map(
     (m) => m[0],
   );
   let run: string[] = [];
@@ -184,16 +183,16 @@ export function entities(display: string, knownNames: Set<string>): Set<string> 
 export function knownNamesOf(displays: string[]): Set<string> {
   const known = new Set<string>();
   for (const display of displays) {
-    for (const match of foldTypography(display).matchAll(/(?<=[\p{L}\p{N},] )(\p{Lu}[\p{L}-]+)/gu)) {
+    for (const match of display.matchAll(/(?<=[\p{L}\p{N},] )(\p{Lu}[\p{L}-]+)/gu)) {
       known.add((match[1] as string).toLowerCase());
     }
   }
   return known;
 }
 
-function entityFlags(oldText: string, newText: string, knownNames: Set<string>): Flag[] {
-  const before = entities(oldText, knownNames);
-  const after = entities(newText, knownNames);
+function entityFlags(oldText: string, newText: string, knownNames: () => Set<string>): Flag[] {
+  const before = entities(oldText, knownNames());
+  const after = entities(newText, knownNames());
   const tokensOf = (set: Set<string>) =>
     new Set([...set].flatMap((phrase) => phrase.toLowerCase().split(" ")));
   const afterTokens = tokensOf(after);
@@ -211,10 +210,8 @@ function entityFlags(oldText: string, newText: string, knownNames: Set<string>):
 const NEGATION =
   /\b(not|no|never|without|nor|neither|none|nothing|nobody|cannot|except|unless|n't)\b|n't\b/gi;
 
-function negationCues(text: string): string[] {
-  return [...foldTypography(text).matchAll(NEGATION)].map((m) =>
-    m[0].toLowerCase().replace(/^.*n't$/, "n't"),
-  );
+function negationCues(folded: string): string[] {
+  return [...folded.matchAll(NEGATION)].map((m) => m[0].toLowerCase().replace(/^.*n't$/, "n't"));
 }
 
 function negationFlags(oldText: string, newText: string): Flag[] {
@@ -242,8 +239,8 @@ const MODALS: Array<[RegExp, ModalClass]> = [
   ],
 ];
 
-function modalities(text: string): Array<{ word: string; modal: ModalClass }> {
-  let rest = foldTypography(text);
+function modalities(folded: string): Array<{ word: string; modal: ModalClass }> {
+  let rest = folded;
   const found: Array<{ word: string; modal: ModalClass; at: number }> = [];
   for (const [pattern, modal] of MODALS) {
     rest = rest.replace(pattern, (match, offset: number) => {
@@ -263,9 +260,9 @@ function modalityFlags(oldText: string, newText: string): Flag[] {
   return [{ type: "modality", old: removed.map((m) => m.word), new: added.map((m) => m.word) }];
 }
 
-function contentTerms(text: string): Set<string> {
+function contentTerms(folded: string): Set<string> {
   const out = new Set<string>();
-  for (const raw of wordTokens(foldTypography(text).toLowerCase())) {
+  for (const raw of wordTokens(folded.toLowerCase())) {
     const token = raw.replace(/'s?$/, "");
     if (token.length < 3 || STOPWORDS.has(token) || /\d/.test(token)) continue;
     out.add(stem(token));
@@ -280,9 +277,14 @@ export interface TermChange {
   ratio: number;
 }
 
-export function termChange(oldText: string, newText: string, weight: (term: string) => number): TermChange {
-  const before = contentTerms(oldText);
-  const after = contentTerms(newText);
+/** Content terms on one side only; both texts already folded. */
+export function termChange(
+  oldFolded: string,
+  newFolded: string,
+  weight: (term: string) => number,
+): TermChange {
+  const before = contentTerms(oldFolded);
+  const after = contentTerms(newFolded);
   const byWeight = (x: string, y: string) => weight(y) - weight(x) || x.localeCompare(y);
   const removed = [...before].filter((term) => !after.has(term)).sort(byWeight);
   const added = [...after].filter((term) => !before.has(term)).sort(byWeight);
@@ -293,7 +295,8 @@ export function termChange(oldText: string, newText: string, weight: (term: stri
 const MAX_TERMS = 6;
 
 export interface FlagContext {
-  knownNames: Set<string>;
+  /** Names used mid-sentence anywhere in either version; computed once, on first need. */
+  knownNames: () => Set<string>;
   weight: (term: string) => number;
   similarity: number;
   /** Paired by slot rather than by wording. */

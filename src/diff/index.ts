@@ -154,7 +154,11 @@ function summarize(entries: DiffEntry[]): DiffSummary {
  */
 export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet): DiffResult {
   const alignment = alignClauses(oldSet.clauses, newSet.clauses);
-  const knownNames = knownNamesOf([...oldSet.clauses, ...newSet.clauses].map(clauseDisplay));
+  let names: Set<string> | undefined;
+  const knownNames = () => {
+    names ??= knownNamesOf([...oldSet.clauses, ...newSet.clauses].map(clauseDisplay));
+    return names;
+  };
   const context: Context = {
     oldSet,
     newSet,

@@ -13,6 +13,8 @@ function tokenize(text: string): string[] {
 
 function compareKey(token: string): string {
   if (/^\s+$/.test(token)) return " ";
+  // Plain ASCII words fold to themselves; only other tokens need the full typography fold.
+  if (/^[A-Za-z0-9]+$/.test(token)) return token.toLowerCase();
   return foldTypography(token).toLowerCase();
 }
 

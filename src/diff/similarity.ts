@@ -10,39 +10,61 @@ export interface Vector {
 }
 
 export interface Corpus {
-  old: Vector[];
-  new: Vector[];
+  /** Vector of an old clause, built on first use (most clauses match exactly and never need one). */
+  oldVector: (index: number) => Vector;
+  newVector: (index: number) => Vector;
   idf: (term: string) => number;
 }
 
-function termCounts(clause: Clause): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const token of wordTokens(clause.norm)) counts.set(token, (counts.get(token) ?? 0) + 1);
-  return counts;
-}
-
 export function buildCorpus(oldClauses: Clause[], newClauses: Clause[]): Corpus {
-  const oldCounts = oldClauses.map(termCounts);
-  const newCounts = newClauses.map(termCounts);
+  const oldTokens = oldClauses.map((clause) => wordTokens(clause.norm));
+  const newTokens = newClauses.map((clause) => wordTokens(clause.norm));
   const df = new Map<string, number>();
-  for (const counts of [...oldCounts, ...newCounts]) {
-    for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+  const seenIn = new Map<string, number>();
+  let document = 0;
+  for (const tokens of [...oldTokens, ...newTokens]) {
+    document++;
+    for (const token of tokens) {
+      if (seenIn.get(token) === document) continue;
+      seenIn.set(token, document);
+      df.set(token, (df.get(token) ?? 0) + 1);
+    }
   }
-  const documents = oldCounts.length + newCounts.length;
-  const idf = (term: string) => Math.log((1 + documents) / (1 + (df.get(term) ?? 0))) + 0.1;
-  const vector = (counts: Map<string, number>): Vector => {
+  const idfCache = new Map<string, number>();
+  const idf = (term: string) => {
+    let value = idfCache.get(term);
+    if (value === undefined) {
+      value = Math.log((1 + document) / (1 + (df.get(term) ?? 0))) + 0.1;
+      idfCache.set(term, value);
+    }
+    return value;
+  };
+  const vector = (tokens: string[]): Vector => {
+    const counts = new Map<string, number>();
+    for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
     const weights = new Map<string, number>();
     let squares = 0;
     let total = 0;
     for (const [term, count] of counts) {
-      const weight = (1 + Math.log(count)) * idf(term);
+      const weight = (count === 1 ? 1 : 1 + Math.log(count)) * idf(term);
       weights.set(term, weight);
       squares += weight * weight;
       total += weight;
     }
     return { weights, norm: Math.sqrt(squares), total };
   };
-  return { old: oldCounts.map(vector), new: newCounts.map(vector), idf };
+  const lazy = (tokens: string[][]) => {
+    const built = new Map<number, Vector>();
+    return (index: number) => {
+      let found = built.get(index);
+      if (found === undefined) {
+        found = vector(tokens[index] ?? []);
+        built.set(index, found);
+      }
+      return found;
+    };
+  };
+  return { oldVector: lazy(oldTokens), newVector: lazy(newTokens), idf };
 }
 
 export function cosine(a: Vector, b: Vector): number {
@@ -96,6 +118,9 @@ export function union(vectors: Vector[]): Vector {
   return { weights, norm: Math.sqrt(squares), total };
 }
 
+/** Terms of a clause looked up in the index: its most informative ones, so work per clause stays bounded. */
+const PROBES = 8;
+
 /**
  * Candidate pairs by shared rare terms through an inverted index, so large documents never build
  * an all-pairs matrix: each old clause meets only new clauses it shares informative words with.
@@ -108,7 +133,7 @@ export function candidatePairs(
 ): Array<{ a: number; b: number; score: number }> {
   const postings = new Map<string, number[]>();
   for (const b of newIndexes) {
-    for (const term of (corpus.new[b] as Vector).weights.keys()) {
+    for (const term of corpus.newVector(b).weights.keys()) {
       const list = postings.get(term);
       if (list) list.push(b);
       else postings.set(term, [b]);
@@ -116,22 +141,18 @@ export function candidatePairs(
   }
   const tooCommon = Math.max(25, Math.ceil(newIndexes.length * 0.05));
   const out: Array<{ a: number; b: number; score: number }> = [];
-  const dots = new Map<number, number>();
+  const hits = new Map<number, number>();
   for (const a of oldIndexes) {
-    const vector = corpus.old[a] as Vector;
-    dots.clear();
-    for (const [term, weight] of vector.weights) {
+    const vector = corpus.oldVector(a);
+    hits.clear();
+    const probes = [...vector.weights].sort((x, y) => y[1] - x[1]).slice(0, PROBES);
+    for (const [term, weight] of probes) {
       const list = postings.get(term);
       if (!list || list.length > tooCommon) continue;
-      for (const b of list) {
-        dots.set(b, (dots.get(b) ?? 0) + weight * ((corpus.new[b] as Vector).weights.get(term) ?? 0));
-      }
+      for (const b of list) hits.set(b, (hits.get(b) ?? 0) + weight);
     }
-    const ranked = [...dots.entries()]
-      .map(([b, dot]) => ({ a, b, score: dot / (vector.norm * (corpus.new[b] as Vector).norm || 1) }))
-      .sort((x, y) => y.score - x.score)
-      .slice(0, perClause);
-    for (const pair of ranked) out.push({ ...pair, score: cosine(vector, corpus.new[pair.b] as Vector) });
+    const ranked = [...hits.entries()].sort((x, y) => y[1] - x[1]).slice(0, perClause);
+    for (const [b] of ranked) out.push({ a, b, score: cosine(vector, corpus.newVector(b)) });
   }
   return out;
 }
