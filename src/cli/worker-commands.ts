@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { handOff } from "../alert/index.js";
 import { InputError } from "../errors.js";
 import { createLogger } from "../log.js";
+import { packageRoot } from "../paths.js";
 import { openFsStore } from "../store/index.js";
 import { runCycle } from "../worker/cycle.js";
 import { HEARTBEAT_FILE, type Heartbeat, startScheduler } from "../worker/scheduler.js";
@@ -106,7 +107,8 @@ export async function runSourcesCommand(options: { config?: string; json: boolea
 /** Docker HEALTHCHECK: the worker's heartbeat is recent and it is not stopped. */
 export async function runHealthCommand(options: { config?: string; maxAge: number }): Promise<number> {
   const config = await requireConfig(options.config).catch(() => undefined);
-  const dir = config?.storageDir ?? join(process.cwd(), "snapshots", "demo");
+  // Without a config the worker runs the demo, whose store lives in the package's snapshots/demo.
+  const dir = config?.storageDir ?? join(packageRoot(), "snapshots", "demo");
   const text = await readFile(join(dir, HEARTBEAT_FILE), "utf8").catch(() => undefined);
   const logger = createLogger({ destination: process.stderr, level: "info" });
   if (!text) {

@@ -311,12 +311,15 @@ export function flagsFor(
   newText: string,
   context: FlagContext,
 ): { flags: Flag[]; terms: TermChange } {
-  const terms = termChange(oldText, newText, context.weight);
+  // Fold each side once; figures are read from the printed text so flags quote them as printed.
+  const oldFolded = foldTypography(oldText);
+  const newFolded = foldTypography(newText);
+  const terms = termChange(oldFolded, newFolded, context.weight);
   const flags: Flag[] = [
     ...numberFlags(oldText, newText),
-    ...entityFlags(oldText, newText, context.knownNames),
-    ...negationFlags(oldText, newText),
-    ...modalityFlags(oldText, newText),
+    ...entityFlags(oldFolded, newFolded, context.knownNames),
+    ...negationFlags(oldFolded, newFolded),
+    ...modalityFlags(oldFolded, newFolded),
   ];
   if (context.similarity < REWRITE_BELOW) flags.push({ type: "rewrite" });
   if (terms.removed.length + terms.added.length > 0) {

@@ -85,6 +85,12 @@ async function finish(
     ...(step.changes.length > 0 ? { changes: step.changes.map((change) => change.key) } : {}),
   });
   await step.ctx.store.setSourceState(step.state);
+  const log = sourceLogger(step.ctx.logger, step.source.id, step.runId);
+  const quiet = status === "unchanged" || status === "not-modified" || status === "noise";
+  log[quiet ? "debug" : "info"](
+    { status, durationMs, changes: step.changes.map((change) => change.key) },
+    "source checked",
+  );
   return { sourceId: step.source.id, status, durationMs, changes: step.changes, ...extra };
 }
 

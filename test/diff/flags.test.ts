@@ -77,6 +77,13 @@ describe("significance flags", () => {
     );
   });
 
+  it("reads cues through typography: a curly apostrophe in won\u2019t still negates", () => {
+    const flags = flagsOf("Kyiv will join the alliance.", "Kyiv won\u2019t join the alliance.");
+
+    expect(flags).toContainEqual({ type: "negation", removed: [], added: ["n't"] });
+    expect(flags).toContainEqual({ type: "modality", old: ["will"], new: ["won't"] });
+  });
+
   it("flags will → may and will → is expected to, but not will → shall", () => {
     expect(
       flagsOf("Russia will return the territories.", "Russia may return the territories."),
