@@ -89,8 +89,14 @@ export class LockedError extends ClausewatchError {
 
 export class NotifyError extends ClausewatchError {
   override name = "NotifyError";
-  constructor(message: string, options?: ErrorOptions) {
+  /** Seconds the receiver asked us to wait (Retry-After), when it said so. */
+  readonly retryAfter: number | undefined;
+  /** Retrying cannot help (bad configuration, a payload the receiver will never accept). */
+  readonly permanent: boolean;
+  constructor(message: string, options: ErrorOptions & { retryAfter?: number; permanent?: boolean } = {}) {
     super("E_NOTIFY", message, options);
+    this.retryAfter = options.retryAfter;
+    this.permanent = options.permanent ?? false;
   }
 }
 
