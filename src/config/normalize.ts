@@ -71,6 +71,7 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     plans: user.plans.map((plan) => ({ ...plan })),
     sources,
     notify: user.notify.map((notifier) => ({ ...notifier, id: notifier.id ?? notifier.type })),
+    ...(user.publicBaseUrl === undefined ? {} : { publicBaseUrl: user.publicBaseUrl }),
   };
 }
 

@@ -226,6 +226,10 @@ export const notifierSchema = z.discriminatedUnion("type", [logNotifierSchema]);
 export const userConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe("JSON Schema of this file, for editors"),
+    publicBaseUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("Base URL where the history view is published; alerts then link to the comparison"),
     storage: z
       .strictObject({
         dir: z

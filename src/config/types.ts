@@ -84,6 +84,8 @@ export interface Config {
   plans: PlanConfig[];
   sources: SourceConfig[];
   notify: NotifierConfig[];
+  /** Base URL of the published history view, for links in alerts. */
+  publicBaseUrl?: string;
 }
 
 /** One thing wrong with a config: where (`["sources", 2, "url"]`) and what. */

@@ -117,6 +117,19 @@ sources:
     expect(config.hosts).toEqual({ "slow.example.org": { perHost: 2, politenessMs: 9000 } });
   });
 
+  it("keeps the public base URL for alert links and refuses one that is not http(s)", () => {
+    const config = parseConfig(`publicBaseUrl: https://desk.example.org/clausewatch\n${MINIMAL_YAML}`, {
+      file: CONFIG_FILE,
+      env: {},
+    });
+    const problems = problemsOf(() =>
+      parseConfig(`publicBaseUrl: ftp://desk.example.org\n${MINIMAL_YAML}`, { file: CONFIG_FILE, env: {} }),
+    );
+
+    expect(config.publicBaseUrl).toBe("https://desk.example.org/clausewatch");
+    expect(problems.map((problem) => problem.split(": ")[0])).toEqual(["publicBaseUrl"]);
+  });
+
   it("accepts six-field cron expressions with seconds", () => {
     const config = parseConfig(`schedule: "30 */10 * * * *"\n${MINIMAL_YAML}`, {
       file: CONFIG_FILE,
