@@ -1,12 +1,14 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { alertJsonSchema } from "../src/alert/schema.js";
 import { configJsonSchema } from "../src/config/index.js";
 import { diffJsonSchema } from "../src/diff/index.js";
 
 describe.each([
   ["config/schema.json", configJsonSchema],
   ["config/diff.schema.json", diffJsonSchema],
+  ["config/alert.schema.json", alertJsonSchema],
 ])("%s", (file, generate) => {
   it("matches the JSON Schema generated from its zod schema", async () => {
     const path = fileURLToPath(new URL(`../${file}`, import.meta.url));

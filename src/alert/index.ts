@@ -1,42 +1,349 @@
+/**
+ * The alert stage: changes the worker stored become alerts in a persistent outbox (outbox.ts),
+ * and a delivery engine (deliver.ts) gets each one to each notifier at least once.
+ *
+ * Order of work after a cycle: the changes are already in the store's changes.jsonl; they are
+ * built into alerts and appended to the outbox (`enqueueChanges`), and only then delivered
+ * (`deliverPending`). `startAlerts` wraps both for the worker: it catches up on changes a crash
+ * left un-enqueued, retries on a timer, and never runs two delivery passes at once.
+ */
 import type { Logger } from "pino";
-import type { NotifierConfig } from "../config/index.js";
+import type { Config, NotifierConfig } from "../config/index.js";
 import { severityAtLeast } from "../diff/index.js";
+import { InputError, NotifyError } from "../errors.js";
+import { clauseNoun } from "../report/headline.js";
+import type { SnapshotStore } from "../store/index.js";
 import type { SourceChange } from "../worker/types.js";
+import { buildAlert } from "./build.js";
+import { type DeliverySummary, deliverPending, notifierPolicy } from "./deliver.js";
+import { notifierDrivers } from "./notifiers/index.js";
+import {
+  ALERTS_FILE,
+  appendEntries,
+  appendRequeue,
+  type DeliveryStatus,
+  type OutboxEntry,
+  outboxDir,
+  prepareOutbox,
+  readOutbox,
+  replay,
+} from "./outbox.js";
+import type { Alert, Notifier, NotifierContext } from "./types.js";
 
-/** Whether a notifier wants this change: never cosmetic or suppressed ones, then its own filters. */
+export type { DeliverOptions, DeliverySummary, NotifierPolicy } from "./deliver.js";
+export { deliverPending, notifierPolicy, retryDelayMs } from "./deliver.js";
+export type { DeliveryRecord, DeliveryState, DeliveryStatus, OutboxEntry } from "./outbox.js";
+export { outboxDir, prepareOutbox } from "./outbox.js";
+export type { Alert, DeliveryContext, Notifier, NotifierContext } from "./types.js";
+
+/**
+ * Whether a notifier wants this change: never baselines, cosmetic or suppressed ones, nothing
+ * for a disabled notifier, then its own filters (minSeverity, plans, sources, kinds).
+ */
 export function wants(notifier: NotifierConfig, change: SourceChange): boolean {
-  if (!notifier.enabled || change.suppressed) return false;
+  const policy = notifierPolicy(notifier);
+  if (!policy.enabled || change.suppressed || change.kind === "baseline") return false;
   if (!severityAtLeast(change.severity, "minor")) return false;
-  if (!severityAtLeast(change.severity, notifier.minSeverity)) return false;
-  return notifier.plans === undefined || notifier.plans.includes(change.planId);
+  if (!severityAtLeast(change.severity, policy.minSeverity)) return false;
+  if (policy.plans !== undefined && !policy.plans.includes(change.planId)) return false;
+  if (policy.sources !== undefined && !policy.sources.includes(change.sourceId)) return false;
+  return policy.kinds === undefined || (policy.kinds as string[]).includes(change.kind);
+}
+
+/** What building alerts needs from the config. */
+export type AlertConfig = Pick<Config, "plans" | "sources" | "notify" | "publicBaseUrl">;
+
+export interface EnqueueOptions {
+  config: AlertConfig;
+  storageDir: string;
+  /** Lets headlines name clauses as the document does ("Article 4"); "Point" without it. */
+  store?: Pick<SnapshotStore, "getSnapshot">;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+async function nounOf(change: SourceChange, store: EnqueueOptions["store"]): Promise<string> {
+  if (!store || !change.toSnapshot) return "Point";
+  try {
+    return clauseNoun((await store.getSnapshot(change.toSnapshot)).clauseSet);
+  } catch {
+    return "Point";
+  }
 }
 
 /**
- * Hands a cycle's changes to the configured notifiers. The changes are already in the store
- * (`changes.jsonl`) before this runs, so a crash here loses no change.
+ * Builds the alerts for these changes and appends those not in the outbox yet, each with the
+ * notifiers that want it; returns the newly written alerts. Changes no notifier wants are skipped.
+ * The caller holds the store lock.
  */
-export function handOff(notifiers: NotifierConfig[], changes: SourceChange[], logger: Logger): number {
-  let sent = 0;
-  for (const notifier of notifiers) {
-    for (const change of changes) {
-      if (!wants(notifier, change)) continue;
-      logger.info(
-        {
-          notifier: notifier.id,
-          alert: {
-            key: change.key,
-            kind: change.kind,
-            plan: change.planId,
-            source: change.sourceId,
-            severity: change.severity,
-          },
-          headline: change.headline,
-          summary: change.summary,
-        },
-        "alert",
+export async function enqueueChanges(changes: SourceChange[], options: EnqueueOptions): Promise<Alert[]> {
+  const { config } = options;
+  const at = (options.now ?? (() => new Date()))().toISOString();
+  const entries: OutboxEntry[] = [];
+  for (const change of changes) {
+    const targets = config.notify
+      .filter((notifier) => wants(notifier, change))
+      .map((notifier) => notifier.id);
+    if (targets.length === 0) continue;
+    const alert = buildAlert(change, {
+      planTitle: config.plans.find((plan) => plan.id === change.planId)?.title ?? change.planId,
+      noun: await nounOf(change, options.store),
+      ...optional("sourceTitle", config.sources.find((source) => source.id === change.sourceId)?.title),
+      ...optional("publicBaseUrl", config.publicBaseUrl),
+    });
+    if (alert) entries.push({ at, targets, alert });
+  }
+  const written = await appendEntries(options.storageDir, entries);
+  return written.map((entry) => entry.alert);
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/**
+ * Enqueues the store's changes recorded since the outbox started that have no alert yet — what a
+ * crash between the store's append and the enqueue left behind. Returns the alerts written.
+ */
+export async function catchUpChanges(
+  options: EnqueueOptions & { store: Pick<SnapshotStore, "getSnapshot" | "listChanges"> },
+): Promise<Alert[]> {
+  const since = await prepareOutbox(options.storageDir, (options.now ?? (() => new Date()))());
+  const changes = (await options.store.listChanges({ since })) as SourceChange[];
+  return enqueueChanges(changes, options);
+}
+
+/**
+ * Creates a notifier for every enabled entry of `config.notify` through the registry. Throws one
+ * NotifyError naming every unusable notifier, so a misconfigured worker refuses to start.
+ */
+export function createNotifiers(config: Pick<Config, "notify">, context: NotifierContext): Notifier[] {
+  const notifiers: Notifier[] = [];
+  const problems: string[] = [];
+  for (const entry of config.notify) {
+    if (!notifierPolicy(entry).enabled) continue;
+    const driver = notifierDrivers[entry.type];
+    if (!driver) {
+      problems.push(
+        `notifier "${entry.id}": unknown type "${entry.type}" (expected one of ${Object.keys(notifierDrivers).join(", ")})`,
       );
-      sent++;
+      continue;
+    }
+    try {
+      notifiers.push(driver.create({ ...entry }, context));
+    } catch (error) {
+      problems.push(`notifier "${entry.id}": ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return sent;
+  if (problems.length > 0) {
+    for (const notifier of notifiers) void notifier.close?.().catch(() => undefined);
+    throw new NotifyError(`cannot start the notifiers: ${problems.join("; ")}`, { permanent: true });
+  }
+  return notifiers;
+}
+
+export interface NotifierStatus {
+  id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError?: string;
+  nextAttemptAt?: string;
+  deliveryId?: string;
+  deliveredAt?: string;
+}
+
+/** One alert of the outbox with where it stands with each of its notifiers. */
+export interface AlertRow {
+  id: string;
+  detectedAt: string;
+  kind: Alert["kind"];
+  severity: Alert["severity"];
+  headline: string;
+  planId: string;
+  sourceId: string;
+  /** dead when any notifier gave up, else pending when any still waits, else delivered. */
+  status: DeliveryStatus;
+  notifiers: NotifierStatus[];
+}
+
+export interface ListAlertsOptions {
+  /** pending / dead: alerts with at least one notifier in that state; delivered: delivered to all. */
+  status?: DeliveryStatus;
+}
+
+/** The outbox's alerts, oldest first; reads the files only (no lock, safe beside a worker). */
+export async function listAlerts(storageDir: string, options: ListAlertsOptions = {}): Promise<AlertRow[]> {
+  const snapshot = await readOutbox(storageDir);
+  const states = replay(snapshot);
+  const rows = snapshot.entries.map((entry): AlertRow => {
+    const notifiers = entry.targets.map((target): NotifierStatus => {
+      const state = states.get(entry.alert.id, target);
+      return {
+        id: target,
+        status: state?.status ?? "pending",
+        attempts: state?.attempts ?? 0,
+        ...(state?.lastError ? { lastError: state.lastError } : {}),
+        ...(state?.nextAttemptAt ? { nextAttemptAt: state.nextAttemptAt } : {}),
+        ...(state?.deliveryId ? { deliveryId: state.deliveryId } : {}),
+        ...(state?.deliveredAt ? { deliveredAt: state.deliveredAt } : {}),
+      };
+    });
+    const has = (status: DeliveryStatus) => notifiers.some((notifier) => notifier.status === status);
+    return {
+      id: entry.alert.id,
+      detectedAt: entry.alert.detectedAt,
+      kind: entry.alert.kind,
+      severity: entry.alert.severity,
+      headline: entry.alert.headline,
+      planId: entry.alert.plan.id,
+      sourceId: entry.alert.source.id,
+      status: has("dead") ? "dead" : has("pending") ? "pending" : "delivered",
+      notifiers,
+    };
+  });
+  const wanted = options.status;
+  if (wanted === undefined) return rows;
+  if (wanted === "delivered") return rows.filter((row) => row.status === "delivered");
+  return rows.filter((row) => row.notifiers.some((notifier) => notifier.status === wanted));
+}
+
+/**
+ * Puts an alert that is dead for a notifier (all its dead notifiers when none is named) back in
+ * the queue, with a fresh give-up window; returns the notifier ids re-queued ([] when none was
+ * dead). Throws InputError for an unknown alert or a notifier the alert was not meant for.
+ * Writes only `requeues.jsonl`, so it is safe beside a running worker.
+ */
+export async function requeue(
+  storageDir: string,
+  alertId: string,
+  notifierId?: string,
+  now: Date = new Date(),
+): Promise<string[]> {
+  const [row] = (await listAlerts(storageDir)).filter((candidate) => candidate.id === alertId);
+  if (!row) {
+    throw new InputError(`unknown alert "${alertId}": not in ${outboxDir(storageDir)}/${ALERTS_FILE}`);
+  }
+  if (notifierId !== undefined && !row.notifiers.some((notifier) => notifier.id === notifierId)) {
+    throw new InputError(
+      `alert "${alertId}" was not meant for notifier "${notifierId}" (its notifiers: ${row.notifiers.map((notifier) => notifier.id).join(", ")})`,
+    );
+  }
+  const dead = row.notifiers.filter(
+    (notifier) => notifier.status === "dead" && (notifierId === undefined || notifier.id === notifierId),
+  );
+  for (const notifier of dead) {
+    await appendRequeue(storageDir, {
+      at: now.toISOString(),
+      alertId,
+      notifier: notifier.id,
+      outcome: "requeued",
+    });
+  }
+  return dead.map((notifier) => notifier.id);
+}
+
+export interface StartAlertsOptions {
+  config: AlertConfig;
+  storageDir: string;
+  logger: Logger;
+  /** The store the worker writes; lets a start catch up on changes a crash left un-enqueued. */
+  store?: Pick<SnapshotStore, "getSnapshot" | "listChanges">;
+  /** Where the log notifier writes. @default process.stdout */
+  stdout?: NodeJS.WritableStream;
+  /** Milliseconds between retry passes; 0 for none (one-shot commands). @default 30000 */
+  intervalMs?: number;
+  /** Notifiers to use instead of creating them from the config (tests). */
+  notifiers?: Notifier[];
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+export interface AlertRunner {
+  /** Writes the alerts for these changes to the outbox; resolves when they are durable. */
+  enqueue(changes: SourceChange[]): Promise<Alert[]>;
+  /**
+   * Runs a delivery pass (after the one in flight, if any; calls made meanwhile share one).
+   * Never rejects: a failed pass is logged and resolves undefined.
+   */
+  deliver(): Promise<DeliverySummary | undefined>;
+  /** Stops the timer, waits for the pass in flight and closes the notifiers. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker's side of the alert stage. Notifiers are created at once, so a misconfigured one
+ * throws here and the worker refuses to start.
+ */
+export function startAlerts(options: StartAlertsOptions): AlertRunner {
+  const { config, storageDir, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const notifiers =
+    options.notifiers ??
+    createNotifiers(config, { storageDir, logger, ...(options.stdout ? { stdout: options.stdout } : {}) });
+  const enqueueOptions: EnqueueOptions = {
+    config,
+    storageDir,
+    now,
+    ...(options.store ? { store: options.store } : {}),
+  };
+  const ready = (async () => {
+    await prepareOutbox(storageDir, now());
+    if (options.store) {
+      const caught = await catchUpChanges({ ...enqueueOptions, store: options.store });
+      if (caught.length > 0) logger.info({ alerts: caught.length }, "alerts caught up from the store");
+    }
+  })();
+  ready.catch(() => undefined);
+
+  let current: Promise<DeliverySummary | undefined> | undefined;
+  let queued: Promise<DeliverySummary | undefined> | undefined;
+  let stopped = false;
+  let closing: Promise<void> | undefined;
+
+  const pass = async (): Promise<DeliverySummary | undefined> => {
+    try {
+      await ready;
+      return await deliverPending({ config, storageDir, logger, notifiers, now });
+    } catch (err) {
+      logger.error({ err }, "delivery pass failed");
+      return undefined;
+    }
+  };
+  const deliver = (): Promise<DeliverySummary | undefined> => {
+    if (stopped) return Promise.resolve(undefined);
+    if (!current) {
+      current = pass().finally(() => {
+        current = undefined;
+      });
+      return current;
+    }
+    if (!queued) {
+      queued = current.then(() => {
+        queued = undefined;
+        return deliver();
+      });
+    }
+    return queued;
+  };
+  const intervalMs = options.intervalMs ?? 30_000;
+  const timer = intervalMs > 0 ? setInterval(() => void deliver(), intervalMs) : undefined;
+  timer?.unref();
+
+  return {
+    async enqueue(changes) {
+      await ready;
+      return enqueueChanges(changes, enqueueOptions);
+    },
+    deliver,
+    stop() {
+      closing ??= (async () => {
+        clearInterval(timer);
+        stopped = true;
+        await queued;
+        await current;
+        await Promise.all(notifiers.map((notifier) => notifier.close?.().catch(() => undefined)));
+      })();
+      return closing;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { handOff } from "../alert/index.js";
+import { startAlerts } from "../alert/index.js";
 import { InputError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { packageRoot } from "../paths.js";
@@ -24,15 +24,25 @@ export async function runCheckCommand(options: {
     );
   const { ctx, close } = await openContext(config, { logTo: "stderr" });
   try {
+    // With --json, stdout carries the report, so the log notifier's lines go to stderr.
+    const alerts = startAlerts({
+      config,
+      storageDir: config.storageDir,
+      logger: ctx.logger,
+      store: ctx.store,
+      intervalMs: 0,
+      ...(options.json ? { stdout: process.stderr } : {}),
+    });
     const report = await runCycle(
       ctx,
       options.source && options.source.length > 0 ? { sourceIds: options.source } : {},
     );
-    handOff(
-      config.notify,
-      report.outcomes.flatMap((outcome) => outcome.changes),
-      ctx.logger,
-    );
+    try {
+      await alerts.enqueue(report.outcomes.flatMap((outcome) => outcome.changes));
+      await alerts.deliver();
+    } finally {
+      await alerts.stop();
+    }
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCycle(report)}\n`);
     return report.outcomes.some((outcome) => outcome.status === "failed") ? 1 : 0;
   } finally {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import cron, { type ScheduledTask } from "node-cron";
-import { handOff } from "../alert/index.js";
+import { startAlerts } from "../alert/index.js";
 import { writeFileAtomic } from "../store/index.js";
 import { runCycle } from "./cycle.js";
 import type { CycleReport, WorkerContext } from "./types.js";
@@ -21,6 +21,10 @@ export interface SchedulerOptions {
   onCycle?: (report: CycleReport) => void;
   /** Seconds between heartbeats while idle. @default 60 */
   heartbeatSeconds?: number;
+  /** Milliseconds between alert retry passes. @default 30000 */
+  deliveryIntervalMs?: number;
+  /** Where the log notifier writes. @default process.stdout */
+  alertOutput?: NodeJS.WritableStream;
 }
 
 export interface RunningWorker {
@@ -41,6 +45,15 @@ export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {
   const heartbeatPath = join(ctx.config.storageDir, HEARTBEAT_FILE);
   let draining: Promise<void> | undefined;
   let lastCycle: Heartbeat["lastCycle"];
+  const alerts = startAlerts({
+    config: ctx.config,
+    storageDir: ctx.config.storageDir,
+    logger: ctx.logger,
+    store: ctx.store,
+    ...(options.deliveryIntervalMs !== undefined ? { intervalMs: options.deliveryIntervalMs } : {}),
+    ...(options.alertOutput ? { stdout: options.alertOutput } : {}),
+    ...(ctx.now ? { now: ctx.now } : {}),
+  });
 
   const beat = (state: Heartbeat["state"]) =>
     writeFileAtomic(
@@ -53,11 +66,9 @@ export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {
       const sourceIds = [...due];
       due.clear();
       const report = await runCycle(ctx, { sourceIds, jitter: true, signal: abort.signal });
-      handOff(
-        ctx.config.notify,
-        report.outcomes.flatMap((outcome) => outcome.changes),
-        ctx.logger,
-      );
+      // Durable in the outbox before the next cycle; delivery runs beside the cycles.
+      await alerts.enqueue(report.outcomes.flatMap((outcome) => outcome.changes));
+      void alerts.deliver();
       lastCycle = {
         runId: report.runId,
         finishedAt: report.finishedAt,
@@ -96,6 +107,8 @@ export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {
   heartbeat.unref();
   void beat("running");
   ctx.logger.info({ schedules: [...groups.values()].map((group) => group.schedule) }, "worker started");
+  // Delivers what an earlier run left pending, without waiting for a cycle.
+  void alerts.deliver();
   if (options.runAtStart ?? true) markDue([...groups.values()].flatMap((group) => group.ids));
 
   return {
@@ -104,6 +117,7 @@ export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {
       clearInterval(heartbeat);
       abort.abort();
       await draining;
+      await alerts.stop();
       await beat("stopped");
       ctx.logger.info("worker stopped");
     },

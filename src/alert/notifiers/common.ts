@@ -1,6 +1,13 @@
 import { z } from "zod";
 
-export const ALERT_KINDS = ["content", "reversion", "flapping", "source-broken", "recovered"] as const;
+export const ALERT_KINDS = [
+  "content",
+  "reversion",
+  "flapping",
+  "divergent",
+  "source-broken",
+  "recovered",
+] as const;
 
 /** Options every notifier shares: identity, filters, digest, retry policy, timeout. */
 export const notifierCommonFields = {

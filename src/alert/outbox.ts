@@ -1,0 +1,286 @@
+/**
+ * The persistent outbox: append-only JSONL files under `<storageDir>/outbox/`, replayed into the
+ * delivery state on every read, so the files alone are the truth and a `kill -9` at any moment
+ * loses at most the attempt in flight.
+ *
+ * - `alerts.jsonl`: one line per alert, `{ at, targets, alert }`, written before any delivery.
+ *   `targets` are the notifier ids that wanted it when it was detected: a notifier added later
+ *   does not receive the backlog, and a tightened filter does not strand pending alerts.
+ *   Idempotent by `alert.id` (the change's key): enqueueing the same change twice writes nothing.
+ * - `deliveries.jsonl`: the attempt log, one `DeliveryRecord` per outcome. Only the process that
+ *   holds the store lock (worker or `check`) appends to it.
+ * - `requeues.jsonl`: `requeued` records written by `clausewatch alerts retry`, which runs beside a
+ *   live worker without its lock. A separate file keeps the attempt log single-writer: appendLine
+ *   cuts a torn tail before appending, which could cut a line another process is still writing.
+ *   Both logs are merged by `at` when replayed.
+ * - `since`: when this outbox started (ISO). Changes recorded in the store at or after it that have
+ *   no outbox line yet (a crash between the store's append and the enqueue) are caught up at the
+ *   next start; older history is never turned into alerts.
+ *
+ * A crash between a successful send and the "delivered" line means the next run sends again with
+ * the same delivery id: at-least-once, and receivers deduplicate by that id.
+ */
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { appendLine, readJsonl, writeFileAtomic } from "../store/index.js";
+import type { Alert } from "./types.js";
+
+export const OUTBOX_DIR = "outbox";
+export const ALERTS_FILE = "alerts.jsonl";
+export const DELIVERIES_FILE = "deliveries.jsonl";
+export const REQUEUES_FILE = "requeues.jsonl";
+export const SINCE_FILE = "since";
+
+/** One line of `alerts.jsonl`. */
+export interface OutboxEntry {
+  /** When it was enqueued (ISO). */
+  at: string;
+  /** Notifier ids that should receive it. */
+  targets: string[];
+  alert: Alert;
+}
+
+export type DeliveryOutcome = "batched" | "delivered" | "failed" | "dead" | "requeued";
+
+/** One line of `deliveries.jsonl` (or `requeues.jsonl`). */
+export interface DeliveryRecord {
+  at: string;
+  /** The alert; for `batched`, the first alert of the digest. */
+  alertId: string;
+  notifier: string;
+  outcome: DeliveryOutcome;
+  deliveryId?: string;
+  attempt?: number;
+  error?: string;
+  /** For `failed`: not retried before this time (ISO). */
+  nextAttemptAt?: string;
+  /** For `batched`: every alert in the digest, first one included. */
+  alertIds?: string[];
+}
+
+export type DeliveryStatus = "pending" | "delivered" | "dead";
+
+/** Where one alert stands with one notifier, derived by replaying the logs. */
+export interface DeliveryState {
+  status: DeliveryStatus;
+  /** Attempts made so far (a crashed attempt leaves no trace and is not counted). */
+  attempts: number;
+  /** Failures since the alert was enqueued or last re-queued; drives the backoff. */
+  failures: number;
+  /** Start of the give-up window: detection, or the last re-queue. */
+  windowStart: string;
+  lastError?: string;
+  nextAttemptAt?: string;
+  /** Delivery id of the last attempt or delivery. */
+  deliveryId?: string;
+  /** The open digest this alert belongs to (its delivery id) while pending. */
+  batch?: string;
+  /** When it was delivered. */
+  deliveredAt?: string;
+}
+
+export interface OutboxSnapshot {
+  /** Alerts oldest first, one per id. */
+  entries: OutboxEntry[];
+  /** Both logs merged, oldest first. */
+  records: DeliveryRecord[];
+}
+
+export function outboxDir(storageDir: string): string {
+  return join(storageDir, OUTBOX_DIR);
+}
+
+/** Appends to one file one at a time in this process; appendLine requires that. */
+const tails = new Map<string, Promise<unknown>>();
+
+function serialised<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const previous = tails.get(path) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const settled = next.catch(() => undefined);
+  tails.set(path, settled);
+  void settled.then(() => {
+    if (tails.get(path) === settled) tails.delete(path);
+  });
+  return next;
+}
+
+/** Creates the outbox directory and its `since` marker; returns when the outbox started. */
+export async function prepareOutbox(storageDir: string, now: Date = new Date()): Promise<string> {
+  const dir = outboxDir(storageDir);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, SINCE_FILE);
+  const existing = await readFile(path, "utf8").catch(() => undefined);
+  const parsed = existing?.trim();
+  if (parsed && !Number.isNaN(Date.parse(parsed))) return parsed;
+  const since = now.toISOString();
+  await writeFileAtomic(path, `${since}\n`);
+  return since;
+}
+
+function isEntry(value: unknown): string | undefined {
+  const entry = value as Partial<OutboxEntry> | null;
+  if (typeof entry !== "object" || entry === null) return "not an object";
+  if (typeof entry.alert?.id !== "string" || !Array.isArray(entry.targets)) return "not an outbox entry";
+  return undefined;
+}
+
+function isRecord(value: unknown): string | undefined {
+  const record = value as Partial<DeliveryRecord> | null;
+  if (typeof record !== "object" || record === null) return "not an object";
+  if (typeof record.alertId !== "string" || typeof record.notifier !== "string")
+    return "not a delivery record";
+  if (typeof record.at !== "string" || typeof record.outcome !== "string") return "not a delivery record";
+  return undefined;
+}
+
+/** The outbox's alerts, one per id (the first line wins), oldest first. */
+export async function readEntries(storageDir: string): Promise<OutboxEntry[]> {
+  const { records } = await readJsonl<OutboxEntry>(join(outboxDir(storageDir), ALERTS_FILE), {
+    accept: isEntry,
+  });
+  const seen = new Set<string>();
+  return records.filter((entry) => {
+    if (seen.has(entry.alert.id)) return false;
+    seen.add(entry.alert.id);
+    return true;
+  });
+}
+
+/** Both delivery logs merged in time order (stable, so one file's order survives equal times). */
+export async function readRecords(storageDir: string): Promise<DeliveryRecord[]> {
+  const dir = outboxDir(storageDir);
+  const [deliveries, requeues] = await Promise.all([
+    readJsonl<DeliveryRecord>(join(dir, DELIVERIES_FILE), { accept: isRecord }),
+    readJsonl<DeliveryRecord>(join(dir, REQUEUES_FILE), { accept: isRecord }),
+  ]);
+  if (requeues.records.length === 0) return deliveries.records;
+  return [...deliveries.records, ...requeues.records].sort((x, y) =>
+    x.at < y.at ? -1 : x.at > y.at ? 1 : 0,
+  );
+}
+
+export async function readOutbox(storageDir: string): Promise<OutboxSnapshot> {
+  const [entries, records] = await Promise.all([readEntries(storageDir), readRecords(storageDir)]);
+  return { entries, records };
+}
+
+/**
+ * Appends the entries whose alert id is not in the outbox yet; returns those written. The caller
+ * holds the store lock, so no other process appends to alerts.jsonl.
+ */
+export function appendEntries(storageDir: string, entries: OutboxEntry[]): Promise<OutboxEntry[]> {
+  const path = join(outboxDir(storageDir), ALERTS_FILE);
+  return serialised(path, async () => {
+    if (entries.length === 0) return [];
+    await mkdir(outboxDir(storageDir), { recursive: true });
+    const known = new Set((await readEntries(storageDir)).map((entry) => entry.alert.id));
+    const written: OutboxEntry[] = [];
+    for (const entry of entries) {
+      if (known.has(entry.alert.id)) continue;
+      known.add(entry.alert.id);
+      await appendLine(path, JSON.stringify(entry));
+      written.push(entry);
+    }
+    return written;
+  });
+}
+
+export function appendDelivery(storageDir: string, record: DeliveryRecord): Promise<void> {
+  const path = join(outboxDir(storageDir), DELIVERIES_FILE);
+  return serialised(path, () => appendLine(path, JSON.stringify(record)));
+}
+
+export function appendRequeue(storageDir: string, record: DeliveryRecord): Promise<void> {
+  const path = join(outboxDir(storageDir), REQUEUES_FILE);
+  return serialised(path, async () => {
+    await mkdir(outboxDir(storageDir), { recursive: true });
+    await appendLine(path, JSON.stringify(record));
+  });
+}
+
+function stateKey(alertId: string, notifier: string): string {
+  return `${alertId}\u0000${notifier}`;
+}
+
+/** Delivery states keyed by alert id and notifier id. */
+export interface DeliveryStates {
+  get(alertId: string, notifier: string): DeliveryState | undefined;
+  /** When the notifier last opened a digest (ISO), if ever. */
+  lastBatchAt(notifier: string): string | undefined;
+  /** The notifier's digest still being retried: its delivery id and pending members. */
+  openBatch(notifier: string): { deliveryId: string; alertIds: string[] } | undefined;
+}
+
+/** Replays the logs over the outbox: every target starts pending at its alert's detection time. */
+export function replay({ entries, records }: OutboxSnapshot): DeliveryStates {
+  const states = new Map<string, DeliveryState>();
+  for (const entry of entries) {
+    for (const target of entry.targets) {
+      states.set(stateKey(entry.alert.id, target), {
+        status: "pending",
+        attempts: 0,
+        failures: 0,
+        windowStart: entry.alert.detectedAt,
+      });
+    }
+  }
+  const batchAt = new Map<string, string>();
+  const batches = new Map<string, { deliveryId: string; alertIds: string[] }>();
+  for (const record of records) {
+    if (record.outcome === "batched") {
+      batchAt.set(record.notifier, record.at);
+      const members = record.alertIds ?? [record.alertId];
+      if (record.deliveryId)
+        batches.set(record.notifier, { deliveryId: record.deliveryId, alertIds: members });
+      for (const alertId of members) {
+        const state = states.get(stateKey(alertId, record.notifier));
+        if (state?.status === "pending" && record.deliveryId) state.batch = record.deliveryId;
+      }
+      continue;
+    }
+    const state = states.get(stateKey(record.alertId, record.notifier));
+    if (!state) continue;
+    switch (record.outcome) {
+      case "delivered":
+        state.status = "delivered";
+        state.attempts += 1;
+        state.deliveredAt = record.at;
+        state.nextAttemptAt = undefined;
+        state.batch = undefined;
+        if (record.deliveryId) state.deliveryId = record.deliveryId;
+        break;
+      case "failed":
+      case "dead":
+        if (state.status === "delivered") break;
+        state.attempts += 1;
+        state.failures += 1;
+        state.lastError = record.error;
+        state.nextAttemptAt = record.outcome === "failed" ? record.nextAttemptAt : undefined;
+        if (record.outcome === "dead") {
+          state.status = "dead";
+          state.batch = undefined;
+        }
+        if (record.deliveryId) state.deliveryId = record.deliveryId;
+        break;
+      case "requeued":
+        if (state.status !== "dead") break;
+        state.status = "pending";
+        state.failures = 0;
+        state.windowStart = record.at;
+        state.nextAttemptAt = undefined;
+        break;
+    }
+  }
+  return {
+    get: (alertId, notifier) => states.get(stateKey(alertId, notifier)),
+    lastBatchAt: (notifier) => batchAt.get(notifier),
+    openBatch(notifier) {
+      const batch = batches.get(notifier);
+      if (!batch) return undefined;
+      const pending = batch.alertIds.filter(
+        (alertId) => states.get(stateKey(alertId, notifier))?.batch === batch.deliveryId,
+      );
+      return pending.length > 0 ? { deliveryId: batch.deliveryId, alertIds: pending } : undefined;
+    },
+  };
+}
