@@ -103,6 +103,41 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("alerts")
+    .description(
+      'list the outbox\'s alerts and their delivery per notifier; "alerts retry ID" re-queues a dead one',
+    )
+    .argument("[action]", '"retry" to re-queue a dead alert')
+    .argument("[id]", "alert id (with retry)")
+    .option("-c, --config <file>", "config file")
+    .option("--pending", "only alerts still waiting for a notifier", false)
+    .option("--dead", "only alerts a notifier gave up on", false)
+    .option("--notifier <id>", "with retry: only this notifier")
+    .option("--json", "print JSON", false)
+    .action(async (action: string | undefined, id: string | undefined, options) => {
+      const { runAlertsCommand, runAlertsRetryCommand } = await import("./cli/alerts-command.js");
+      const { InputError } = await import("./errors.js");
+      if (action === undefined) {
+        process.exitCode = await runAlertsCommand(options);
+        return;
+      }
+      if (action !== "retry") throw new InputError(`unknown alerts action "${action}" (expected "retry")`);
+      if (!id) throw new InputError("alerts retry needs an alert id (see clausewatch alerts --dead)");
+      process.exitCode = await runAlertsRetryCommand(id, options);
+    });
+
+  program
+    .command("versions")
+    .description("a plan's versions across sources: witnesses, divergent copies, changes from the parent")
+    .argument("<plan>", "plan id")
+    .option("-c, --config <file>", "config file")
+    .option("--json", "print JSON", false)
+    .action(async (plan: string, options) => {
+      const { runVersionsCommand } = await import("./cli/plan-commands.js");
+      process.exitCode = await runVersionsCommand(plan, options);
+    });
+
+  program
     .command("demo")
     .description("serve bundled sample versions on 127.0.0.1 and watch them change (no network needed)")
     .option("--watch", "keep watching after the story, until Ctrl-C", false)

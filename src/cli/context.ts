@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { createHostLimiter } from "../collect/index.js";
 import { type Config, loadConfig, secretPaths } from "../config/index.js";
 import { InputError } from "../errors.js";
+import { createLineage } from "../lineage/index.js";
 import { createLogger } from "../log.js";
 import { openFsStore } from "../store/index.js";
 import type { WorkerContext } from "../worker/types.js";
@@ -59,5 +60,10 @@ export async function openContext(
       ]),
     ),
   });
-  return { ctx: { config, store, logger, limiter }, close: () => store.close() };
+  const lineage = createLineage(
+    config.storageDir,
+    config.lineage,
+    async (id) => (await store.getSnapshot(id)).clauseSet,
+  );
+  return { ctx: { config, store, logger, limiter, lineage }, close: () => store.close() };
 }

@@ -5,12 +5,7 @@ export function pad(text: string, width: number): string {
 }
 
 function outcomeLine(outcome: SourceOutcome, idWidth: number): string {
-  const detail =
-    outcome.error?.message ??
-    outcome.changes
-      .filter((change) => change.severity !== "none" || change.kind === "baseline")
-      .map((change) => change.headline)
-      .join(" | ");
+  const detail = outcome.error?.message ?? outcome.changes.map((change) => change.headline).join(" | ");
   return `${pad(outcome.sourceId, idWidth)}  ${pad(outcome.status, 12)} ${pad(`${outcome.durationMs} ms`, 8)}  ${detail}`.trimEnd();
 }
 

@@ -67,6 +67,7 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     hosts,
     health: { ...user.health },
     flapping: { ...user.flapping },
+    lineage: { ...user.lineage },
     log: { ...user.log },
     plans: user.plans.map((plan) => ({ ...plan })),
     sources,

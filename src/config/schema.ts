@@ -3,7 +3,13 @@
  * only; anything that compares two fields lives in `rules.ts`. `config/schema.json` is generated
  * from this schema, so every field carries a description an editor can show.
  */
+
 import { z } from "zod";
+import { AtomNotifierOptions } from "../alert/notifiers/atom.js";
+import { EmailNotifierOptions } from "../alert/notifiers/email.js";
+import { LogNotifierOptions } from "../alert/notifiers/log.js";
+import { SlackNotifierOptions } from "../alert/notifiers/slack.js";
+import { WebhookNotifierOptions } from "../alert/notifiers/webhook.js";
 import {
   checkCharset,
   checkCron,
@@ -198,30 +204,14 @@ export const sourceSchema = z
   })
   .describe("One place where a plan's text or coverage of it is published");
 
-const notifierFields = {
-  id: idSchema("notifier")
-    .optional()
-    .describe("Stable id; defaults to the type. Needed when two notifiers share a type"),
-  minSeverity: z
-    .enum(["none", "cosmetic", "minor", "substantive"])
-    .default("minor")
-    .describe("Only changes at least this severe are sent"),
-  plans: z
-    .array(z.string().min(1))
-    .optional()
-    .describe("Only changes of these plans are sent; all plans when absent"),
-  enabled: z.boolean().default(true).describe("false keeps the notifier configured but sends nothing"),
-};
-
-export const logNotifierSchema = z
-  .strictObject({
-    type: z.literal("log").describe("Write alerts to the log"),
-    ...notifierFields,
-  })
-  .describe("Writes alerts to the clausewatch log; useful for dry runs");
-
-/** New drivers add their schema here; `type` picks the driver. */
-export const notifierSchema = z.discriminatedUnion("type", [logNotifierSchema]);
+/** Every notifier driver's options; `type` picks the driver (src/alert/notifiers). */
+export const notifierSchema = z.discriminatedUnion("type", [
+  LogNotifierOptions,
+  WebhookNotifierOptions,
+  SlackNotifierOptions,
+  EmailNotifierOptions,
+  AtomNotifierOptions,
+]);
 
 export const userConfigSchema = z
   .strictObject({
@@ -286,6 +276,27 @@ export const userConfigSchema = z
       })
       .prefault({})
       .describe("Recognising a text that flips back and forth"),
+    lineage: z
+      .strictObject({
+        minorShare: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.1)
+          .describe(
+            "A draft copy with nothing substantive changed and minor wording in at most this share of clauses is one more witness of a known version",
+          ),
+        divergentShare: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.6)
+          .describe(
+            "A draft copy whose wording departs in at least this share of clauses, structure kept, is a divergent copy (a paraphrase), not a new version",
+          ),
+      })
+      .prefault({})
+      .describe("How copies of a plan from several sources are grouped into versions"),
     log: z
       .strictObject({
         level: z
@@ -303,7 +314,7 @@ export const userConfigSchema = z
     sources: z.array(sourceSchema).default([]).describe("Where the plans and their coverage are read"),
     notify: z
       .array(notifierSchema)
-      .default([{ type: "log", minSeverity: "minor", enabled: true }])
+      .prefault([{ type: "log" }])
       .describe("Where alerts go; a log notifier when absent, nothing when empty"),
   })
   .describe("clausewatch configuration");

@@ -80,6 +80,8 @@ export interface Config {
   hosts: Record<string, HostLimits>;
   health: { failureThreshold: number };
   flapping: { window: number };
+  /** Same version, divergent copy or new version: see src/lineage. */
+  lineage: { minorShare: number; divergentShare: number };
   log: { level: LogLevel; format: LogFormat };
   plans: PlanConfig[];
   sources: SourceConfig[];

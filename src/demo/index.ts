@@ -3,10 +3,12 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import type { Logger } from "pino";
-import { handOff } from "../alert/index.js";
+import { startAlerts } from "../alert/index.js";
 import { createHostLimiter } from "../collect/index.js";
 import { type Config, loadConfig } from "../config/index.js";
+import { createLineage } from "../lineage/index.js";
 import { packageRoot } from "../paths.js";
 import { openFsStore } from "../store/index.js";
 import { runCycle } from "../worker/cycle.js";
@@ -16,27 +18,28 @@ import type { CycleReport } from "../worker/types.js";
 /** What each demo source serves at each step: the story the demo tells. */
 export const DEMO_STEPS: Array<{ title: string; pages: Record<string, string> }> = [
   {
-    title: "first copies of the plan arrive",
+    title: "three outlets publish the same 28-point draft",
     pages: {
       "/wire/plan.txt": "v1-draft.txt",
+      "/outlet/plan.html": "article-v1.html",
+      "/eu/plan.txt": "v1-draft.txt",
+    },
+  },
+  {
+    title:
+      "the wire's copy has point 26 rewritten; the outlet's page changes only its ads, sidebar and timestamp",
+    pages: {
+      "/wire/plan.txt": "v2-amnesty.txt",
+      "/outlet/plan.html": "article-v1-noise.html",
+      "/eu/plan.txt": "v1-draft.txt",
+    },
+  },
+  {
+    title: "the outlet catches up with the new text; Europe publishes its counter-proposal",
+    pages: {
+      "/wire/plan.txt": "v2-amnesty.txt",
       "/outlet/plan.html": "article.html",
-      "/eu/counter.txt": "v2-amnesty.txt",
-    },
-  },
-  {
-    title: "point 26 is rewritten; the outlet's page changes only its ads, sidebar and timestamp",
-    pages: {
-      "/wire/plan.txt": "v2-amnesty.txt",
-      "/outlet/plan.html": "article-noise.html",
-      "/eu/counter.txt": "v2-amnesty.txt",
-    },
-  },
-  {
-    title: "Europe publishes its counter-proposal",
-    pages: {
-      "/wire/plan.txt": "v2-amnesty.txt",
-      "/outlet/plan.html": "article-noise.html",
-      "/eu/counter.txt": "counter.txt",
+      "/eu/plan.txt": "counter.txt",
     },
   },
 ];
@@ -121,28 +124,48 @@ export async function runDemo(options: DemoOptions): Promise<{ config: Config; r
       store,
       logger: options.logger,
       limiter: createHostLimiter({ perHost: config.http.perHost, delayMs: config.http.politenessMs }),
+      lineage: createLineage(
+        config.storageDir,
+        config.lineage,
+        async (id) => (await store.getSnapshot(id)).clauseSet,
+      ),
     };
     const reports: CycleReport[] = [];
+    // The demo prints its own story on stdout; the log notifier's lines go to the (quiet) logger.
+    const alertOutput = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split("\n").filter(Boolean))
+          options.logger.info({ alert: JSON.parse(line) }, "alert");
+        done();
+      },
+    });
+    const alerts = startAlerts({
+      config,
+      storageDir: config.storageDir,
+      logger: options.logger,
+      store,
+      intervalMs: 0,
+      stdout: alertOutput,
+    });
     try {
       for (const [index, step] of DEMO_STEPS.entries()) {
         server.setStep(index);
         const report = await runCycle(ctx);
-        handOff(
-          config.notify,
-          report.outcomes.flatMap((outcome) => outcome.changes),
-          options.logger,
-        );
+        await alerts.enqueue(report.outcomes.flatMap((outcome) => outcome.changes));
+        await alerts.deliver();
         reports.push(report);
         options.onStep?.(index + 1, step.title, report);
       }
+      await alerts.stop();
       if (options.watch) {
-        const worker = startScheduler(ctx, { runAtStart: false });
+        const worker = startScheduler(ctx, { runAtStart: false, alertOutput });
         await new Promise<void>((resolve) =>
           options.watch?.signal.addEventListener("abort", () => resolve(), { once: true }),
         );
         await worker.stop();
       }
     } finally {
+      await alerts.stop();
       await store.close();
     }
     return { config, reports };

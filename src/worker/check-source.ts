@@ -4,11 +4,12 @@ import { diffClauses, severityAtLeast } from "../diff/index.js";
 import { readClauseSet } from "../document.js";
 import { ClausewatchError, ExtractError } from "../errors.js";
 import { EXTRACTOR_VERSION } from "../extract/index.js";
+import type { Lineage } from "../lineage/index.js";
 import { sourceLogger } from "../log.js";
 import { clauseNoun, digestHeadline } from "../report/headline.js";
 import { clauseSetHash, type SourceState, type StoredSnapshot } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
-import { classifyVersion } from "./history.js";
+import { classifyVersion, type VersionHistory } from "./history.js";
 import type {
   ChangeFields,
   ChangeKind,
@@ -137,6 +138,94 @@ async function markFailed(step: Step, error: unknown, started: number): Promise<
   return finish(step, "failed", started, { error: info });
 }
 
+/** A draft copy as the plan sees it: a new version (alerted once), a witness (quiet) or a divergent copy. */
+async function recordPlanCopy(
+  step: Step,
+  lineage: Lineage,
+  firstSight: boolean,
+  history: VersionHistory,
+  clauseSet: ClauseSet,
+  snapshotId: string,
+  hash: string,
+): Promise<SourceStatus> {
+  const seen = await lineage.observe(step.source.plan, {
+    sourceId: step.source.id,
+    snapshotId,
+    clauseSet,
+    at: step.at,
+  });
+  const prefix = headlinePrefix(step);
+  const noun = clauseNoun(clauseSet);
+  const annotation = {
+    relation: seen.relation,
+    version: seen.version.id,
+    ...(seen.parent ? { parent: seen.parent.id } : {}),
+    ...(seen.reason ? { reason: seen.reason } : {}),
+    ...(seen.departures ? { departures: seen.departures } : {}),
+  };
+  const fromDiff = seen.diff
+    ? {
+        severity: seen.diff.severity,
+        summary: seen.diff.summary,
+        entries: seen.diff.entries.filter((entry) => entry.severity !== "none"),
+      }
+    : { severity: "none" as const };
+  if (seen.relation === "new-version" && seen.parent && seen.diff) {
+    const digest = digestHeadline(seen.diff, { noun });
+    await recordChange(
+      step,
+      history === "reversion" ? "reversion" : "content",
+      {
+        ...fromDiff,
+        fromSnapshot: seen.parent.snapshotId,
+        toSnapshot: snapshotId,
+        headline: `${prefix}: new version ${seen.version.id} (from ${step.source.id}): ${digest}`,
+        lineage: annotation,
+      },
+      hash,
+    );
+    return "changed";
+  }
+  if (seen.relation === "divergent") {
+    const where = (seen.departures ?? []).slice(0, 6).join(", ");
+    const more = (seen.departures?.length ?? 0) > 6 ? ` and ${(seen.departures?.length ?? 0) - 6} more` : "";
+    const why = seen.reason === "truncated" ? "truncated copy, missing" : "paraphrased copy, departs in";
+    await recordChange(
+      step,
+      "divergent",
+      {
+        ...fromDiff,
+        severity: "minor",
+        fromSnapshot: seen.version.snapshotId,
+        toSnapshot: snapshotId,
+        headline: `${prefix}: ${step.source.id} diverges from ${seen.version.id} (${why} ${noun.toLowerCase()}s ${where}${more})`,
+        lineage: annotation,
+      },
+      hash,
+    );
+    return "changed";
+  }
+  // The first version, or one more copy of a known version: recorded, alerted only as a reversion.
+  const first = seen.relation === "new-version";
+  const kind: ChangeKind =
+    first || firstSight ? "baseline" : history === "reversion" ? "reversion" : "content";
+  await recordChange(
+    step,
+    kind,
+    {
+      ...fromDiff,
+      toSnapshot: snapshotId,
+      headline: first
+        ? `${prefix}: first version ${seen.version.id} (${clauseSet.clauses.length} clauses) from ${step.source.id}`
+        : `${prefix}: ${step.source.id} ${history === "reversion" ? "is back to" : "now carries"} ${seen.version.id}`,
+      lineage: annotation,
+      ...(kind === "content" ? { suppressed: true } : {}),
+    },
+    hash,
+  );
+  return kind === "baseline" ? "first-seen" : "changed";
+}
+
 async function recordNewVersion(
   step: Step,
   previous: StoredSnapshot | undefined,
@@ -152,6 +241,24 @@ async function recordNewVersion(
     lastSnapshotId: snapshotId,
     lastChangeAt: step.at,
   };
+  if (
+    step.ctx.lineage &&
+    step.source.role === "draft" &&
+    history !== "flapping" &&
+    history !== "still-flapping"
+  ) {
+    const { flapping: _settled, ...rest } = step.state;
+    step.state = rest;
+    return recordPlanCopy(
+      step,
+      step.ctx.lineage,
+      previous === undefined,
+      history,
+      clauseSet,
+      snapshotId,
+      hash,
+    );
+  }
   if (!previous) {
     await recordChange(
       step,

@@ -2,10 +2,18 @@ import type { Logger } from "pino";
 import type { HostLimiter } from "../collect/index.js";
 import type { Config } from "../config/index.js";
 import type { DiffEntry, DiffSummary, Severity } from "../diff/index.js";
+import type { Lineage, Relation } from "../lineage/index.js";
 import type { ChangeRecord, SnapshotStore } from "../store/index.js";
 
 /** What a change record says happened to a source. */
-export type ChangeKind = "baseline" | "content" | "reversion" | "flapping" | "source-broken" | "recovered";
+export type ChangeKind =
+  | "baseline"
+  | "content"
+  | "reversion"
+  | "flapping"
+  | "divergent"
+  | "source-broken"
+  | "recovered";
 
 /** What a change says, beyond where and when. */
 export interface ChangeFields {
@@ -20,6 +28,8 @@ export interface ChangeFields {
   /** Recorded for the history, but not to be alerted (a flapping source's further swings). */
   suppressed?: boolean;
   error?: { code: string; message: string };
+  /** For draft sources: where this copy stands in the plan's lineage. */
+  lineage?: { relation: Relation; version: string; parent?: string; reason?: string; departures?: string[] };
 }
 
 /** The hand-off to the alert stage: one detected change, stored before anyone is told. */
@@ -53,6 +63,8 @@ export interface WorkerContext {
   store: SnapshotStore;
   logger: Logger;
   limiter: HostLimiter;
+  /** Plan lineage for draft sources; without it each source's changes stand alone. */
+  lineage?: Lineage;
   /** Clock, replaceable in tests. @default () => new Date() */
   now?: () => Date;
 }

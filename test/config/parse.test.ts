@@ -22,7 +22,16 @@ describe("parseConfig", () => {
     expect(config.health).toEqual({ failureThreshold: 3 });
     expect(config.flapping).toEqual({ window: 6 });
     expect(config.log).toEqual({ level: "info", format: "json" });
-    expect(config.notify).toEqual([{ type: "log", id: "log", minSeverity: "minor", enabled: true }]);
+    expect(config.notify).toEqual([
+      {
+        type: "log",
+        id: "log",
+        minSeverity: "minor",
+        enabled: true,
+        timeoutMs: 10_000,
+        retry: { baseDelayMs: 5_000, maxDelayMs: 600_000, giveUpAfterMinutes: 1_440 },
+      },
+    ]);
     expect(config.sources[0]).toEqual({
       id: "wire",
       plan: "peace-plan",
@@ -274,7 +283,7 @@ describe("parseConfig rules", () => {
     const problems = problemsOf(() => parseConfig(text, { file: CONFIG_FILE, env: {} }));
 
     expect(problems).toEqual([
-      'notify[2].type: unknown type "carrier-pigeon"; expected one of "log"',
+      'notify[2].type: unknown type "carrier-pigeon"; expected one of "log", "webhook", "slack", "email", "atom"',
       'notify[1].id: duplicate notifier id "log" (already used by notify[0]); give each notifier of the same type its own id',
       'notify[1].plans[1]: unknown plan "other-plan"; known plans: peace-plan',
     ]);

@@ -62,6 +62,34 @@ async function expectDetectedOnce(store: SnapshotStore, sourceId: string): Promi
   expect(changes.some((change) => change.kind === "source-broken")).toBe(false);
 }
 
+/**
+ * The same through the CLI, which keeps the plan's lineage: every source records one baseline and
+ * one change to v2, and across the plan exactly one of those is the alertable "new version" —
+ * the other sources are quiet witnesses of it.
+ */
+async function expectPlanDetectedOnce(store: SnapshotStore, sourceIds: string[]): Promise<void> {
+  const contents: SourceChange[] = [];
+  for (const sourceId of sourceIds) {
+    const changes = (await store.listChanges({ sourceId })) as SourceChange[];
+    expect(new Set(changes.map((change) => change.key)).size, `${sourceId}: duplicate keys`).toBe(
+      changes.length,
+    );
+    expect(
+      changes.filter((change) => change.kind === "baseline"),
+      `${sourceId}: baselines`,
+    ).toHaveLength(1);
+    const content = changes.filter((change) => change.kind === "content");
+    expect(content, `${sourceId}: changes to v2`).toHaveLength(1);
+    expect(changes.some((change) => change.kind === "source-broken")).toBe(false);
+    contents.push(...content);
+  }
+  const alerted = contents.filter((change) => !change.suppressed);
+  expect(alerted.map((change) => change.headline)).toEqual([
+    expect.stringMatching(/new version v2 .*Point 26 rewritten/),
+  ]);
+  expect(alerted[0]?.entries?.filter(isPoint26Rewrite)).toHaveLength(1);
+}
+
 /** A store that dies (throws, as a killed process stops) right after the first change is appended. */
 function dyingAfterChange(store: SnapshotStore): SnapshotStore {
   let appended = false;
@@ -233,7 +261,7 @@ describe.skipIf(!existsSync(CLI))("check --once killed at random points", () => 
     const store = await openFsStore(ws.storeDir, { lock: false });
     try {
       expect(await store.verify()).toEqual([]);
-      for (const id of SOURCES) await expectDetectedOnce(store, id);
+      await expectPlanDetectedOnce(store, [...SOURCES]);
     } finally {
       await store.close();
     }

@@ -1,0 +1,75 @@
+import { InputError } from "../errors.js";
+import { readLineage, type VersionRecord, type WitnessRecord } from "../lineage/index.js";
+import { requireConfig } from "./context.js";
+import { pad } from "./format.js";
+
+function requirePlan(config: Awaited<ReturnType<typeof requireConfig>>, planId: string) {
+  const plan = config.plans.find((candidate) => candidate.id === planId);
+  if (!plan) {
+    const known = config.plans.map((candidate) => candidate.id).join(", ");
+    throw new InputError(`unknown plan "${planId}" (known: ${known || "none"})`);
+  }
+  return plan;
+}
+
+/** `clausewatch versions PLAN`: the plan's versions with their witnesses and divergent copies. */
+export async function runVersionsCommand(
+  planId: string,
+  options: { config?: string; json: boolean },
+): Promise<number> {
+  const config = await requireConfig(options.config);
+  const plan = requirePlan(config, planId);
+  const records = await readLineage(config.storageDir, plan.id);
+  const versions = records.filter((record): record is VersionRecord => record.type === "version");
+  const witnesses = records.filter((record): record is WitnessRecord => record.type === "witness");
+  const rows = versions.map((version) => {
+    const seen = witnesses.filter((witness) => witness.version === version.id);
+    const sources = (relation: WitnessRecord["relation"][]) => [
+      ...new Set(
+        seen.filter((witness) => relation.includes(witness.relation)).map((witness) => witness.sourceId),
+      ),
+    ];
+    return {
+      ...version,
+      witnesses: sources(["new-version", "witness"]),
+      divergent: seen
+        .filter((witness) => witness.relation === "divergent")
+        .map((witness) => ({
+          source: witness.sourceId,
+          reason: witness.reason,
+          departures: witness.departures ?? [],
+        })),
+    };
+  });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ plan, versions: rows }, null, 2)}\n`);
+    return 0;
+  }
+  if (rows.length === 0) {
+    process.stdout.write(`${plan.title}: no versions yet (run a check first)\n`);
+    return 0;
+  }
+  const lines = [
+    `${plan.title}`,
+    `${pad("VERSION", 8)} ${pad("FIRST SEEN", 20)} ${pad("PARENT", 7)} ${pad("CLAUSES", 8)} CHANGES FROM PARENT / WITNESSES`,
+  ];
+  for (const row of rows) {
+    const changes = row.summary
+      ? Object.entries(row.summary)
+          .filter(([kind, count]) => count > 0 && kind !== "unchanged" && kind !== "renumbered")
+          .map(([kind, count]) => `${count} ${kind}`)
+          .join(", ")
+      : "";
+    lines.push(
+      `${pad(row.id, 8)} ${pad(row.firstSeen.slice(0, 19).replace("T", " "), 20)} ${pad(row.parent ?? "-", 7)} ${pad(String(row.clauses), 8)} ${changes}`.trimEnd(),
+      `${" ".repeat(46)}seen at ${row.witnesses.join(", ")}`,
+    );
+    for (const divergent of row.divergent) {
+      lines.push(
+        `${" ".repeat(46)}divergent: ${divergent.source} (${divergent.reason}; ${divergent.departures.join(", ")})`,
+      );
+    }
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
+}
