@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: every benchmark in turn, each under a header. A bench that throws is reported
+ * and the others still run; the exit status is then 1 so `npm run check` notices.
+ */
+import { pathToFileURL } from "node:url";
+import { runCycleBench } from "./cycle.js";
+import { runDiffBench } from "./diff.js";
+import { runExtractBench } from "./extract.js";
+
+interface Bench {
+  title: string;
+  run: () => Promise<unknown>;
+}
+
+const BENCHES: Bench[] = [
+  { title: "clause engine: parse + diff", run: runDiffBench },
+  { title: "extraction quality and speed", run: runExtractBench },
+  { title: "worker cycle: collect → extract → diff → store", run: runCycleBench },
+];
+
+function header(title: string, index: number): string {
+  const line = `== [${index + 1}/${BENCHES.length}] ${title} `;
+  return `\n${line.padEnd(100, "=")}`;
+}
+
+export async function runAllBenches(): Promise<boolean> {
+  const failed: string[] = [];
+  for (const [index, bench] of BENCHES.entries()) {
+    console.log(header(bench.title, index));
+    const started = performance.now();
+    try {
+      await bench.run();
+    } catch (error) {
+      failed.push(bench.title);
+      console.error(`bench "${bench.title}" failed:`, error);
+    }
+    console.log(`-- ${bench.title}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  if (failed.length > 0) console.error(`\n${failed.length} bench(es) failed: ${failed.join("; ")}`);
+  return failed.length === 0;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (!(await runAllBenches())) process.exitCode = 1;
+}
