@@ -175,13 +175,17 @@ export function createLineage(
     }
     if (same) return witness(same, { relation: "witness" });
 
-    let closest: { version: VersionRecord; diff: DiffResult; changed: number } | undefined;
+    // Closest = fewest changed clauses, then fewest substantive ones; on a tie the later version,
+    // since texts usually evolve from the newest draft.
+    let closest: { version: VersionRecord; diff: DiffResult; distance: number } | undefined;
     for (const version of versions) {
       const diff = diffClauses(await textOf(version), sighting.clauseSet);
       const changed = diff.entries.filter(
         (entry) => entry.severity === "minor" || entry.severity === "substantive",
-      ).length;
-      if (!closest || changed < closest.changed) closest = { version, diff, changed };
+      );
+      const distance =
+        changed.length * 1000 + changed.filter((entry) => entry.severity === "substantive").length;
+      if (!closest || distance <= closest.distance) closest = { version, diff, distance };
     }
     if (closest) {
       const judgement = judgeCopy(closest.diff, rules);
