@@ -8,8 +8,8 @@ export interface DocumentOptions extends FormatHints {
   select?: string;
   /** CSS selectors removed before extraction (HTML only). */
   ignore?: string[];
-  /** Accept prose without a list, one clause per paragraph (coverage articles). @default false */
-  prose?: boolean;
+  /** Prose handling (see ClauseInput.prose): `"always"` for coverage articles. @default false */
+  prose?: boolean | "always";
 }
 
 /** A fetched or read document as a clause set: extraction (for HTML), then clause parsing. */

@@ -12,8 +12,11 @@ export type ClauseInput = (
   | { source: string; format: "text" | "markdown"; text: string }
   | { source: string; format: "html"; blocks: TextBlock[]; title?: string }
 ) & {
-  /** Read a document without any list (news coverage) as one clause per paragraph instead of failing. */
-  prose?: boolean;
+  /**
+   * Prose handling: `true` reads a document without any list as one clause per paragraph instead
+   * of failing; `"always"` reads every document that way (news coverage, whose lists are quotes).
+   */
+  prose?: boolean | "always";
 };
 
 const DELETION_WORDS =
@@ -181,11 +184,18 @@ function findBulletRun(lines: Line[]): ChainLink[] {
   return best;
 }
 
-/** Prose read paragraph by paragraph: every text block is a positional clause. */
+/**
+ * Prose read paragraph by paragraph: every block that starts a paragraph (an HTML block, a line
+ * after a blank one or after a finished sentence) is a positional clause; wrapped lines join it.
+ */
 function paragraphRun(lines: Line[]): ChainLink[] {
+  const startsParagraph = (line: Line, index: number) =>
+    line.structured || line.blankBefore || index === 0 || /[.!?:;"”')\]]$/.test(lines[index - 1]?.text ?? "");
   return lines
     .map((line, index) => ({ line, index }))
-    .filter(({ line }) => line.kind !== "heading" && line.text.trim() !== "")
+    .filter(
+      ({ line, index }) => line.kind !== "heading" && line.text.trim() !== "" && startsParagraph(line, index),
+    )
     .map(({ line, index }, position) => ({
       line: index,
       label: {
@@ -350,7 +360,8 @@ export function parseClauses(input: ClauseInput): ClauseSet {
       : linesFromText(input.text, input.format === "markdown");
   let chain = findChain(lines);
   if (chain.length < 2) chain = findBulletRun(lines);
-  if (chain.length < 2 && input.prose) chain = paragraphRun(lines);
+  if (input.prose === "always") chain = paragraphRun(lines);
+  else if (chain.length < 2 && input.prose) chain = paragraphRun(lines);
   if (chain.length < 1 || (chain.length < 2 && !input.prose)) {
     const sample = lines.map((line) => line.text).join(" ");
     throw new ExtractError(

@@ -1,3 +1,4 @@
+import { readCoverage } from "../coverage/index.js";
 import { InputError } from "../errors.js";
 import { readLineage, type VersionRecord, type WitnessRecord } from "../lineage/index.js";
 import { requireConfig } from "./context.js";
@@ -69,6 +70,49 @@ export async function runVersionsCommand(
         `${" ".repeat(46)}divergent: ${divergent.source} (${divergent.reason}; ${divergent.departures.join(", ")})`,
       );
     }
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+/** `clausewatch coverage PLAN [--clause KEY]`: mentions of clauses in coverage, reported variants, figure mismatches. */
+export async function runCoverageCommand(
+  planId: string,
+  options: { config?: string; clause?: string; json: boolean },
+): Promise<number> {
+  const config = await requireConfig(options.config);
+  const plan = requirePlan(config, planId);
+  const records = (await readCoverage(config.storageDir, plan.id)).filter(
+    (record) => options.clause === undefined || record.clauseKey === options.clause,
+  );
+  const mentions = records.filter((record) => record.type === "mention");
+  const variants = records.filter((record) => record.type === "variant");
+  const mismatches = records.filter((record) => record.type === "mismatch");
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ plan, mentions, variants, mismatches }, null, 2)}\n`);
+    return 0;
+  }
+  const short = (text: string, max = 110) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+  const lines = [`${plan.title}${options.clause ? ` — point ${options.clause}` : ""}`];
+  lines.push("", `Reported variants (${variants.length})`);
+  for (const variant of variants) {
+    lines.push(
+      `  point ${variant.clauseKey} [${variant.sourceId}, ${variant.at.slice(0, 10)}] "${variant.cue}"`,
+      ...(variant.earlier ? [`    earlier: ${short(variant.earlier)}`] : []),
+      ...(variant.later ? [`    later:   ${short(variant.later)}`] : []),
+    );
+  }
+  lines.push("", `Figure mismatches (${mismatches.length})`);
+  for (const mismatch of mismatches) {
+    lines.push(
+      `  point ${mismatch.clauseKey} [${mismatch.sourceId}]: ${mismatch.reported} vs ${mismatch.version} ${mismatch.tracked}`,
+    );
+  }
+  lines.push("", `Mentions (${mentions.length})`);
+  for (const mention of mentions) {
+    lines.push(
+      `  point ${pad(mention.clauseKey, 4)} ${pad(mention.via.join("+"), 16)} [${mention.sourceId}] ${short(mention.passage, 90)}`,
+    );
   }
   process.stdout.write(`${lines.join("\n")}\n`);
   return 0;

@@ -1,5 +1,7 @@
-import { collect } from "../collect/index.js";
+import { collect, type FetchedOutcome } from "../collect/index.js";
 import type { PlanConfig, SourceConfig } from "../config/index.js";
+import { recordCoverage } from "../coverage/index.js";
+import type { DiffEntry } from "../diff/index.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
 import { readClauseSet } from "../document.js";
 import { ClausewatchError, ExtractError } from "../errors.js";
@@ -37,6 +39,8 @@ interface Step {
   at: string;
   state: SourceState;
   changes: SourceChange[];
+  /** A copy recorded by `recordFetchedCopy` (an import): not a check, so health is left alone. */
+  imported?: boolean;
 }
 
 /**
@@ -96,6 +100,7 @@ async function finish(
 }
 
 async function markHealthy(step: Step): Promise<void> {
+  if (step.imported) return;
   if (step.state.health === "broken") {
     await recordChange(
       step,
@@ -226,6 +231,82 @@ async function recordPlanCopy(
   return kind === "baseline" ? "first-seen" : "changed";
 }
 
+function quoteText(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return `“${flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`}”`;
+}
+
+/**
+ * A coverage copy: passages linked to the plan's clauses, and alerts for what coverage says that
+ * the tracked text does not — a reported earlier wording, a figure stated differently.
+ */
+async function recordCoverageFindings(
+  step: Step,
+  passages: ClauseSet,
+  snapshotId: string,
+  hash: string,
+): Promise<void> {
+  const store = step.ctx.store;
+  const findings = await recordCoverage(
+    step.ctx.config.storageDir,
+    { planId: step.source.plan, sourceId: step.source.id, snapshotId, at: step.at, passages },
+    async (id) => (await store.getSnapshot(id)).clauseSet,
+  );
+  const prefix = headlinePrefix(step);
+  for (const variant of findings.variants) {
+    const earlier = variant.earlier
+      ? `earlier wording ${quoteText(variant.earlier, 90)}`
+      : "an earlier wording";
+    const later = variant.later ? `; now ${quoteText(variant.later, 70)}` : "";
+    const entry: DiffEntry = {
+      kind: "modified",
+      old: [variant.clauseKey],
+      new: [variant.clauseKey],
+      severity: "substantive",
+      flags: [],
+      redline: [
+        ...(variant.earlier ? [{ op: "delete" as const, text: variant.earlier }] : []),
+        ...(variant.later ? [{ op: "insert" as const, text: variant.later }] : []),
+      ],
+    };
+    await recordChange(
+      step,
+      "coverage-variant",
+      {
+        severity: "substantive",
+        toSnapshot: snapshotId,
+        headline: `${prefix}: coverage reports point ${variant.clauseKey} changed: ${earlier}${later} (${step.source.id})`,
+        entries: [entry],
+      },
+      `${variant.clauseKey}:${hash}`,
+    );
+  }
+  for (const mismatch of findings.mismatches) {
+    const entry: DiffEntry = {
+      kind: "modified",
+      old: [mismatch.clauseKey],
+      new: [mismatch.clauseKey],
+      severity: "substantive",
+      flags: [{ type: "number", old: mismatch.tracked, new: mismatch.reported }],
+      redline: [
+        { op: "delete", text: mismatch.tracked },
+        { op: "insert", text: mismatch.reported },
+      ],
+    };
+    await recordChange(
+      step,
+      "figure-mismatch",
+      {
+        severity: "substantive",
+        toSnapshot: snapshotId,
+        headline: `${prefix}: ${step.source.id} gives point ${mismatch.clauseKey} as ${mismatch.reported}; ${mismatch.version} says ${mismatch.tracked}`,
+        entries: [entry],
+      },
+      `${mismatch.clauseKey}:${mismatch.reported}:${hash}`,
+    );
+  }
+}
+
 async function recordNewVersion(
   step: Step,
   previous: StoredSnapshot | undefined,
@@ -304,8 +385,57 @@ async function recordNewVersion(
   step.state = rest;
   const kind: ChangeKind = history === "reversion" ? "reversion" : "content";
   const headline = kind === "reversion" ? digest.replace(": ", ": back to an earlier text — ") : digest;
-  await recordChange(step, kind, { ...base, headline }, hash);
+  // An edited news article is history, not news: what it says about the plan is alerted separately.
+  const quiet = step.source.role === "coverage" ? { suppressed: true } : {};
+  await recordChange(step, kind, { ...base, headline, ...quiet }, hash);
   return severityAtLeast(diff.severity, "minor") ? "changed" : "noise";
+}
+
+/** Extract, compare and store one fetched body: the part of a check after collect. */
+async function storeFetched(
+  step: Step,
+  outcome: FetchedOutcome,
+  validators: { etag?: string; lastModified?: string },
+  started: number,
+): Promise<SourceOutcome> {
+  const clauseSet = readClauseSet(outcome.text, {
+    source: step.source.id,
+    format: step.source.format,
+    ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
+    ...(step.source.select ? { select: step.source.select } : {}),
+    ignore: step.source.ignore,
+    prose: step.source.role === "coverage" ? "always" : false,
+  });
+  const hash = clauseSetHash(clauseSet);
+  const previous = step.state.lastSnapshotId
+    ? await step.ctx.store.getSnapshot(step.state.lastSnapshotId)
+    : undefined;
+  const { etag: _etag, lastModified: _lastModified, ...withoutValidators } = step.state;
+  step.state = { ...withoutValidators, ...validators, lastBodyHash: outcome.bodyHash };
+  if (previous && previous.clauseSetHash === hash) {
+    // Timestamps, ads and sidebars changed; the clauses did not.
+    await markHealthy(step);
+    return finish(step, "noise", started);
+  }
+  await step.ctx.store.putBody(outcome.body);
+  const snapshot = await step.ctx.store.putSnapshot({
+    sourceId: step.source.id,
+    url: step.source.url,
+    finalUrl: outcome.finalUrl,
+    status: outcome.status,
+    fetchedAt: outcome.fetchedAt,
+    bodyHash: outcome.bodyHash,
+    extractorVersion: EXTRACTOR_VERSION,
+    charset: outcome.charset,
+    ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
+    ...validators,
+    clauseSet,
+  });
+  await markHealthy(step);
+  const status = await recordNewVersion(step, previous, clauseSet, snapshot.id, snapshot.clauseSetHash);
+  if (step.source.role === "coverage")
+    await recordCoverageFindings(step, clauseSet, snapshot.id, snapshot.clauseSetHash);
+  return finish(step, status, started, { snapshotId: snapshot.id });
 }
 
 /**
@@ -360,43 +490,36 @@ export async function checkSource(
       await markHealthy(step);
       return finish(step, outcome.kind === "not-modified" ? "not-modified" : "unchanged", started);
     }
-    const clauseSet = readClauseSet(outcome.text, {
-      source: source.id,
-      format: source.format,
-      ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
-      ...(source.select ? { select: source.select } : {}),
-      ignore: source.ignore,
-      prose: source.role === "coverage",
-    });
-    const hash = clauseSetHash(clauseSet);
-    const previous = step.state.lastSnapshotId
-      ? await ctx.store.getSnapshot(step.state.lastSnapshotId)
-      : undefined;
-    const { etag: _etag, lastModified: _lastModified, ...withoutValidators } = step.state;
-    step.state = { ...withoutValidators, ...validators, lastBodyHash: outcome.bodyHash };
-    if (previous && previous.clauseSetHash === hash) {
-      // Timestamps, ads and sidebars changed; the clauses did not.
-      await markHealthy(step);
-      return finish(step, "noise", started);
-    }
-    await ctx.store.putBody(outcome.body);
-    const snapshot = await ctx.store.putSnapshot({
-      sourceId: source.id,
-      url: source.url,
-      finalUrl: outcome.finalUrl,
-      status: outcome.status,
-      fetchedAt: outcome.fetchedAt,
-      bodyHash: outcome.bodyHash,
-      extractorVersion: EXTRACTOR_VERSION,
-      charset: outcome.charset,
-      ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
-      ...validators,
-      clauseSet,
-    });
-    await markHealthy(step);
-    const status = await recordNewVersion(step, previous, clauseSet, snapshot.id, snapshot.clauseSetHash);
-    return finish(step, status, started, { snapshotId: snapshot.id });
+    return await storeFetched(step, outcome, validators, started);
   } catch (error) {
     return markFailed(step, error, started);
   }
+}
+
+/**
+ * Records a copy obtained without a fetch (a researcher's archived file, read by `collect` from
+ * a `file:` URL) as if the worker had fetched it at `copy.fetchedAt`: the same extraction,
+ * snapshot, change and lineage records as a check. Unlike `checkSource` it throws instead of
+ * recording a failure, and leaves the source's health and last-check time alone, because an
+ * unreadable archive file says nothing about the live source.
+ */
+export async function recordFetchedCopy(
+  ctx: WorkerContext,
+  source: SourceConfig,
+  runId: string,
+  copy: FetchedOutcome,
+): Promise<SourceOutcome> {
+  const started = performance.now();
+  const stored = await ctx.store.getSourceState(source.id);
+  const step: Step = {
+    ctx,
+    source,
+    plan: ctx.config.plans.find((plan) => plan.id === source.plan),
+    runId,
+    at: copy.fetchedAt,
+    state: { ...(stored ?? initialState(source.id)) },
+    changes: [],
+    imported: true,
+  };
+  return storeFetched(step, copy, {}, started);
 }

@@ -12,6 +12,8 @@ export type ChangeKind =
   | "reversion"
   | "flapping"
   | "divergent"
+  | "coverage-variant"
+  | "figure-mismatch"
   | "source-broken"
   | "recovered";
 

@@ -5,6 +5,8 @@ export const ALERT_KINDS = [
   "reversion",
   "flapping",
   "divergent",
+  "coverage-variant",
+  "figure-mismatch",
   "source-broken",
   "recovered",
 ] as const;

@@ -51,6 +51,8 @@ const KIND_LABEL: Record<Alert["kind"], string> = {
   reversion: "back to an earlier text",
   flapping: "switching between two versions",
   divergent: "a copy diverges",
+  "coverage-variant": "coverage reports a change",
+  "figure-mismatch": "coverage states a figure differently",
   "source-broken": "source broken",
   recovered: "source recovered",
 };
