@@ -7,7 +7,13 @@ import { loadConfig } from "../../src/config/index.js";
 import { ConfigError } from "../../src/errors.js";
 
 const CONFIG_DIR = fileURLToPath(new URL("../../config/", import.meta.url));
-const EXAMPLE_ENV = { WIRE_TOKEN: "example-token" };
+const EXAMPLE_ENV = {
+  WIRE_TOKEN: "example-token",
+  WEBHOOK_SECRET: "example-secret",
+  SLACK_WEBHOOK_URL: "https://hooks.slack.test/services/T0/B0/x",
+  SLACK_OPS_WEBHOOK_URL: "https://hooks.slack.test/services/T0/B1/y",
+  SMTP_PASSWORD: "example-password",
+};
 
 describe("loadConfig", () => {
   let dir: string;
@@ -71,11 +77,15 @@ describe("example configs", () => {
       expect(config.storageDir).toBe(path.join(CONFIG_DIR, "snapshots"));
     });
 
-    it(`${name} is refused without the secret it references`, async () => {
+    it(`${name} is refused without the secrets it references, naming each`, async () => {
       const error = await loadConfig(path.join(CONFIG_DIR, name), {}).catch((caught: unknown) => caught);
 
       expect((error as ConfigError).problems).toEqual([
         "sources[0].headers.Authorization: environment variable WIRE_TOKEN is not set",
+        "notify[1].secret: environment variable WEBHOOK_SECRET is not set",
+        "notify[2].url: environment variable SLACK_WEBHOOK_URL is not set",
+        "notify[3].url: environment variable SLACK_OPS_WEBHOOK_URL is not set",
+        "notify[4].smtp.pass: environment variable SMTP_PASSWORD is not set",
       ]);
     });
   }
