@@ -1,5 +1,5 @@
 import { parseClauses } from "./clauses/index.js";
-import { extractBlocks, extractTitle } from "./extract/index.js";
+import { extractDocument } from "./extract/index.js";
 import { detectFormat, type FormatHints } from "./format.js";
 import type { ClauseSet } from "./types.js";
 
@@ -17,10 +17,10 @@ export function readClauseSet(body: string, options: DocumentOptions): ClauseSet
   const format = detectFormat(body, options);
   const prose = options.prose ?? false;
   if (format !== "html") return parseClauses({ source: options.source, format, text: body, prose });
-  const blocks = extractBlocks(body, {
+  // One parse for blocks and title: parsing is most of the cost of reading a page.
+  const { blocks, title } = extractDocument(body, {
     ...(options.select ? { select: options.select } : {}),
     ...(options.ignore ? { ignore: options.ignore } : {}),
   });
-  const title = extractTitle(body);
   return parseClauses({ source: options.source, format: "html", blocks, prose, ...(title ? { title } : {}) });
 }

@@ -47,7 +47,20 @@ function hasAncestorIn(element: Element, set: Set<Element>): boolean {
  * @throws ExtractError when `select` matches nothing or a selector is not valid CSS.
  */
 export function extractBlocks(html: string, options: ExtractOptions = {}): TextBlock[] {
+  return blocksOf(load(html), options);
+}
+
+/** Blocks and title from one parse of the page (the title read before `ignore` removes anything). */
+export function extractDocument(
+  html: string,
+  options: ExtractOptions = {},
+): { blocks: TextBlock[]; title?: string } {
   const $ = load(html);
+  const title = titleOf($);
+  return { blocks: blocksOf($, options), ...(title === undefined ? {} : { title }) };
+}
+
+function blocksOf($: CheerioAPI, options: ExtractOptions): TextBlock[] {
   for (const selector of options.ignore ?? []) $(query($, selector, "ignore")).remove();
 
   const documentElement = $("html").toArray()[0];
@@ -94,8 +107,7 @@ function flatText(roots: Element[]): string {
 }
 
 /** The page's title: `og:title`, else the first `<h1>`, else `<title>`. */
-export function extractTitle(html: string): string | undefined {
-  const $ = load(html);
+function titleOf($: CheerioAPI): string | undefined {
   const candidates = [
     $('meta[property="og:title"], meta[name="og:title"]').first().attr("content"),
     $("h1").first().text(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ExtractError } from "../../src/errors.js";
-import { extractBlocks, extractTitle } from "../../src/extract/index.js";
+import { extractBlocks, extractDocument } from "../../src/extract/index.js";
 
 const LONG =
   "The negotiators met again on Thursday, and officials said the text under discussion had changed in several places since the first draft.";
@@ -185,14 +185,24 @@ describe("select and ignore", () => {
   });
 });
 
-describe("extractTitle", () => {
-  it("prefers og:title, then the first h1, then <title>", () => {
+describe("extractDocument", () => {
+  it("takes the title from og:title, then the first h1, then <title>", () => {
     const og = '<head><meta property="og:title" content="OG title"><title>Tab</title></head><h1>H1</h1>';
     const h1 = "<head><title>Tab</title></head><body><h1> Big\n headline </h1></body>";
     const title = "<head><title>Tab title</title></head><body><p>x</p></body>";
 
-    const found = [og, h1, title, "<p>none</p>"].map((html) => extractTitle(html));
+    const found = [og, h1, title, "<p>none</p>"].map((html) => extractDocument(html).title);
 
     expect(found).toEqual(["OG title", "Big headline", "Tab title", undefined]);
+  });
+
+  it("reads the title before ignore selectors remove anything, and the same blocks as extractBlocks", () => {
+    const html =
+      "<html><body><h1>Plan text</h1><ol><li>First point.</li><li>Second point.</li></ol></body></html>";
+
+    const document = extractDocument(html, { ignore: ["h1"] });
+
+    expect(document.title).toBe("Plan text");
+    expect(document.blocks).toEqual(extractBlocks(html, { ignore: ["h1"] }));
   });
 });
