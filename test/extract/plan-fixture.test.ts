@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { extractBlocks, extractTitle } from "../../src/extract/index.js";
+import { extractBlocks, extractDocument } from "../../src/extract/index.js";
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/plan");
 
@@ -42,7 +42,7 @@ describe("the plan article fixture", () => {
     }
     // The noisy copy differs only in page furniture, so what remains must be identical.
     expect(noisyBlocks).toEqual(blocks);
-    expect(extractTitle(html)).toMatch(/28-point plan/);
+    expect(extractDocument(html).title).toMatch(/28-point plan/);
   });
 });
 
