@@ -138,6 +138,99 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("coverage")
+    .description(
+      "what coverage says about a plan: clause mentions, reported earlier wordings, figure mismatches",
+    )
+    .argument("<plan>", "plan id")
+    .option("-c, --config <file>", "config file")
+    .option("--clause <key>", "only this clause (e.g. 26)")
+    .option("--json", "print JSON", false)
+    .action(async (plan: string, options) => {
+      const { runCoverageCommand } = await import("./cli/plan-commands.js");
+      process.exitCode = await runCoverageCommand(plan, options);
+    });
+
+  program
+    .command("export")
+    .description(
+      "a plan's versions × clauses, the changes between versions and citation fields, for analysis",
+    )
+    .argument("<plan>", "plan id")
+    .option("-c, --config <file>", "config file")
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["json", "jsonl", "csv"]).default("json"),
+    )
+    .addOption(
+      new Option("--table <table>", "with --format csv: which table (default clauses)").choices([
+        "clauses",
+        "changes",
+        "versions",
+      ]),
+    )
+    .option("-o, --out <file>", "write to this file instead of stdout")
+    .action(async (plan: string, options) => {
+      const { runExportCommand } = await import("./cli/history-commands.js");
+      process.exitCode = await runExportCommand(plan, options);
+    });
+
+  program
+    .command("report")
+    .description("write a plan's history as a static site (timeline, comparisons, clause timelines)")
+    .argument("<plan>", "plan id")
+    .requiredOption("-o, --out <dir>", "output directory")
+    .option("--no-bodies", "leave out the raw bodies (copies of other outlets' pages)")
+    .option("-c, --config <file>", "config file")
+    .action(async (plan: string, options) => {
+      const { runReportCommand } = await import("./cli/history-commands.js");
+      process.exitCode = await runReportCommand(plan, options);
+    });
+
+  program
+    .command("import")
+    .description(
+      "load archived copies (.txt, .md, .html) of a plan into the store, as versions with provenance",
+    )
+    .argument("<plan>", "plan id")
+    .argument("<files...>", "archived copies, oldest first (or give --at for each)")
+    .requiredOption(
+      "-s, --source <id>",
+      "source id to record them under (a draft source of the plan, or a new id)",
+    )
+    .option(
+      "--at <time>",
+      "when each copy was published or saved, ISO 8601; once per file (default: file mtime)",
+      collectList,
+    )
+    .option(
+      "--url <url>",
+      "where each copy was saved from; once per file (default: its file: URL)",
+      collectList,
+    )
+    .option("-c, --config <file>", "config file")
+    .action(async (plan: string, files: string[], options) => {
+      const { runImportCommand } = await import("./cli/history-commands.js");
+      process.exitCode = await runImportCommand(plan, files, options);
+    });
+
+  program
+    .command("serve")
+    .description(
+      "the read-only history web view with its JSON API, /healthz and /metrics (127.0.0.1:8080 by default)",
+    )
+    .option("-c, --config <file>", "config file")
+    .option("--host <host>", "interface to bind (anything but loopback needs a token)", "127.0.0.1")
+    .option("-p, --port <port>", "port (0: any free one)", "8080")
+    .option(
+      "--token <token>",
+      "bearer token required of every request but /healthz (default: $CLAUSEWATCH_TOKEN)",
+    )
+    .action(async (options) => {
+      const { runServeCommand } = await import("./cli/serve-command.js");
+      process.exitCode = await runServeCommand(options);
+    });
+
+  program
     .command("demo")
     .description("serve bundled sample versions on 127.0.0.1 and watch them change (no network needed)")
     .option("--watch", "keep watching after the story, until Ctrl-C", false)

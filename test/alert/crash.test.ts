@@ -129,13 +129,13 @@ describe.skipIf(!existsSync(CLI))("check --once killed during delivery", () => {
       jitterSeconds: 0,
       http: { timeoutMs: 3000, retries: { attempts: 1, baseDelayMs: 1, maxDelayMs: 5 }, politenessMs: 0 },
       log: { level: "silent" },
-      plans: [{ id: "peace-plan", title: "Peace plan" }],
-      // Coverage sources keep this test on the alert path alone: draft copies also go through the
-      // plan's lineage, which decides when a copy is a new version and is tested elsewhere.
+      // One plan per source: every round's new figure is then a new version of that source's
+      // plan, so every source raises an alert each round (lineage itself is tested elsewhere).
+      plans: SOURCES.map((id) => ({ id: `plan-${id}`, title: `Plan ${id}` })),
       sources: SOURCES.map((id) => ({
         id,
-        plan: "peace-plan",
-        role: "coverage",
+        plan: `plan-${id}`,
+        role: "draft",
         url: `${site.url}/${id}.txt`,
       })),
     };

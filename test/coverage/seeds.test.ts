@@ -20,13 +20,14 @@ const haveSeeds = existsSync(SEEDS);
 if (!haveSeeds) console.warn(`seed acceptance skipped: ${SEEDS} not found (set CLAUSEWATCH_SHARED)`);
 
 function asHtml(title: string, text: string): string {
-  const escape = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const escapeText = (value: string) =>
+    value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const paragraphs = text
     .split("\n")
     .filter((line) => line.trim() !== "")
-    .map((line) => `<p>${escape(line)}</p>`)
+    .map((line) => `<p>${escapeText(line)}</p>`)
     .join("\n");
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><article><h1>${escape(title)}</h1>${paragraphs}</article></body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeText(title)}</title></head><body><article><h1>${escapeText(title)}</h1>${paragraphs}</article></body></html>`;
 }
 
 describe.skipIf(!haveSeeds || !existsSync(CLI))("coverage acceptance with the seed documents", () => {

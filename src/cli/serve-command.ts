@@ -1,0 +1,51 @@
+import { secretPaths } from "../config/index.js";
+import { InputError } from "../errors.js";
+import { DEFAULT_HOST, DEFAULT_PORT, startHistoryServer } from "../history/server.js";
+import { createLogger } from "../log.js";
+import { requireConfig } from "./context.js";
+
+export interface ServeCommandOptions {
+  config?: string;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** @default 8080 */
+  port?: string | number;
+  /** @default $CLAUSEWATCH_TOKEN */
+  token?: string;
+}
+
+function parsePort(value: string | number | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InputError(`serve: --port must be a whole number from 0 to 65535, got "${String(value)}"`);
+  }
+  return port;
+}
+
+/** `clausewatch serve`: the read-only history view until SIGTERM/SIGINT. */
+export async function runServeCommand(options: ServeCommandOptions): Promise<number> {
+  const config = await requireConfig(options.config);
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    redact: [...secretPaths],
+    destination: process.stderr,
+  });
+  const token = options.token ?? (process.env.CLAUSEWATCH_TOKEN || undefined);
+  const server = await startHistoryServer({
+    config,
+    host: options.host ?? DEFAULT_HOST,
+    port: parsePort(options.port),
+    ...(token ? { token } : {}),
+    logger,
+  });
+  process.stdout.write(
+    `clausewatch: history of ${config.storageDir} at ${server.url}/ (read-only${token ? ", token required" : ""}); Ctrl-C stops\n`,
+  );
+  await new Promise<void>((resolve) => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
+  });
+  await server.close();
+  return 0;
+}
