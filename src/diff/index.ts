@@ -55,11 +55,19 @@ function compareEntry(
   const oldText = joinedDisplay(olds);
   const newText = joinedDisplay(news);
   const { flags, terms } = flagsFor(oldText, newText, { ...context.flagContext, similarity, byPosition });
+  // A replaced meaning reads best as the old text struck and the new one inserted, not as
+  // fragments interleaved around the few function words the two happen to share.
+  const rewritten = flags.some((flag) => flag.type === "rewrite");
   return {
     severity: textualSeverity(flags, terms),
     similarity: round(similarity),
     flags,
-    redline: redline(oldText, newText),
+    redline: rewritten
+      ? [
+          { op: "delete", text: oldText },
+          { op: "insert", text: newText },
+        ]
+      : redline(oldText, newText),
   };
 }
 

@@ -97,6 +97,8 @@ describe("the point-26 rewrite", () => {
     expect(deleted).toMatch(/audit/);
     expect(inserted).toMatch(/amnesty/);
     expect(deleted).not.toMatch(/amnesty/);
+    // A replaced meaning is shown whole: the old text struck, the new inserted.
+    expect(entry?.redline?.map((op) => op.op)).toEqual(["delete", "insert"]);
   });
 });
 
