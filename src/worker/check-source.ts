@@ -43,6 +43,26 @@ interface Step {
   imported?: boolean;
 }
 
+async function startStep(
+  ctx: WorkerContext,
+  source: SourceConfig,
+  runId: string,
+  at: string,
+  imported = false,
+): Promise<Step> {
+  const stored = await ctx.store.getSourceState(source.id);
+  return {
+    ctx,
+    source,
+    plan: ctx.config.plans.find((plan) => plan.id === source.plan),
+    runId,
+    at,
+    state: { ...(stored ?? initialState(source.id)) },
+    changes: [],
+    ...(imported ? { imported } : {}),
+  };
+}
+
 /**
  * Records a change before the state that points past it: after a crash the same change is
  * computed again with the same key and the store keeps one copy. The key names the text (its
@@ -448,16 +468,7 @@ export async function checkSource(
   runId: string,
 ): Promise<SourceOutcome> {
   const started = performance.now();
-  const stored = await ctx.store.getSourceState(source.id);
-  const step: Step = {
-    ctx,
-    source,
-    plan: ctx.config.plans.find((plan) => plan.id === source.plan),
-    runId,
-    at: (ctx.now?.() ?? new Date()).toISOString(),
-    state: { ...(stored ?? initialState(source.id)) },
-    changes: [],
-  };
+  const step = await startStep(ctx, source, runId, (ctx.now?.() ?? new Date()).toISOString());
   step.state.lastCheckAt = step.at;
   try {
     const outcome = await collect(
@@ -510,16 +521,6 @@ export async function recordFetchedCopy(
   copy: FetchedOutcome,
 ): Promise<SourceOutcome> {
   const started = performance.now();
-  const stored = await ctx.store.getSourceState(source.id);
-  const step: Step = {
-    ctx,
-    source,
-    plan: ctx.config.plans.find((plan) => plan.id === source.plan),
-    runId,
-    at: copy.fetchedAt,
-    state: { ...(stored ?? initialState(source.id)) },
-    changes: [],
-    imported: true,
-  };
+  const step = await startStep(ctx, source, runId, copy.fetchedAt, true);
   return storeFetched(step, copy, {}, started);
 }
