@@ -297,7 +297,7 @@ describe("atom notifier", () => {
       .catch((caught: unknown) => caught);
 
     expect((error as NotifyError).permanent).toBe(true);
-    expect(() => atom({ maxEntries: 0 })).toThrow(/^atom notifier: invalid options \(maxEntries:/);
+    expect(() => atom({ maxEntries: 0 })).toThrow(/^atom notifier: invalid options: maxEntries:/);
     expect(atom({ id: "feeds" }).type).toBe(ATOM_NOTIFIER);
   });
 

@@ -453,7 +453,7 @@ describe("email notifier", () => {
       to: ["c@d.test"],
     });
 
-    expect(noRecipients).toThrow(/^email notifier: invalid options \(to:/);
+    expect(noRecipients).toThrow(/^email notifier: invalid options: to:/);
     expect(noRecipients).toThrow(NotifyError);
     expect(passWithoutUser).toThrow(/smtp\.pass is set but smtp\.user is not/);
   });

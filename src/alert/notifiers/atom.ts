@@ -5,7 +5,7 @@ import { z } from "zod";
 import { excerpt, NotifyError } from "../../errors.js";
 import { writeFileAtomic } from "../../store/index.js";
 import type { Alert, DeliveryContext, Notifier, NotifierContext } from "../types.js";
-import { notifierCommonFields } from "./common.js";
+import { notifierCommonFields, parseNotifierOptions } from "./common.js";
 import { alertHtml } from "./email.js";
 
 export const ATOM_NOTIFIER = "atom";
@@ -175,19 +175,12 @@ export function createAtomNotifier(
   input: z.input<typeof AtomNotifierOptions>,
   context: NotifierContext,
 ): Notifier {
-  const parsed = AtomNotifierOptions.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join(".") || "options"}: ${issue.message}`,
-    );
-    throw new NotifyError(`atom notifier: invalid options (${problems.join("; ")})`, { permanent: true });
-  }
+  const options = parseNotifierOptions(AtomNotifierOptions, input, "atom");
   if (!context.storageDir) {
     throw new NotifyError("atom notifier: no storage directory; expected the store directory", {
       permanent: true,
     });
   }
-  const options = parsed.data;
   const id = options.id ?? ATOM_NOTIFIER;
   const log = context.logger.child({ notifier: id });
   // Read-modify-write of one plan's feed must not interleave with another send for that plan.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NotifyError } from "../../errors.js";
 
 export const ALERT_KINDS = [
   "content",
@@ -66,3 +67,20 @@ export const notifierCommonFields = {
     .prefault({})
     .describe("Retry policy for failed deliveries"),
 };
+
+/**
+ * A driver's options, validated at construction: an unusable notifier is a permanent error that
+ * names the driver and every problem (`path: message`), so a misconfigured worker refuses to start.
+ */
+export function parseNotifierOptions<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  driver: string,
+): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join(".") || "(options)"}: ${issue.message}`,
+  );
+  throw new NotifyError(`${driver} notifier: invalid options: ${problems.join("; ")}`, { permanent: true });
+}

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Flag, RedlineOp } from "../../diff/index.js";
 import { excerpt, NotifyError } from "../../errors.js";
 import type { Alert, AlertClauseChange, DeliveryContext, Notifier, NotifierContext } from "../types.js";
-import { notifierCommonFields } from "./common.js";
+import { notifierCommonFields, parseNotifierOptions } from "./common.js";
 
 export const EMAIL_NOTIFIER = "email";
 
@@ -333,14 +333,7 @@ export function createEmailNotifier(
   input: z.input<typeof EmailNotifierOptions>,
   context: NotifierContext,
 ): Notifier {
-  const parsed = EmailNotifierOptions.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join(".") || "options"}: ${issue.message}`,
-    );
-    throw new NotifyError(`email notifier: invalid options (${problems.join("; ")})`, { permanent: true });
-  }
-  const options = parsed.data;
+  const options = parseNotifierOptions(EmailNotifierOptions, input, "email");
   const { smtp } = options;
   if (smtp.pass !== undefined && smtp.user === undefined) {
     throw new NotifyError("email notifier: smtp.pass is set but smtp.user is not; expected both or neither", {

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { NotifyError } from "../../errors.js";
 import type { Alert, DeliveryContext, Notifier, NotifierContext } from "../types.js";
-import { notifierCommonFields } from "./common.js";
+import { notifierCommonFields, parseNotifierOptions } from "./common.js";
 
 export const LOG_NOTIFIER = "log";
 
@@ -29,14 +29,8 @@ export function createLogNotifier(
   input: z.input<typeof LogNotifierOptions>,
   context: NotifierContext,
 ): Notifier {
-  const parsed = LogNotifierOptions.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join(".") || "options"}: ${issue.message}`,
-    );
-    throw new NotifyError(`log notifier: invalid options (${problems.join("; ")})`, { permanent: true });
-  }
-  const id = parsed.data.id ?? LOG_NOTIFIER;
+  const options = parseNotifierOptions(LogNotifierOptions, input, "log");
+  const id = options.id ?? LOG_NOTIFIER;
   const out = context.stdout ?? process.stdout;
   return {
     type: LOG_NOTIFIER,

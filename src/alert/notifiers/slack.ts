@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { Flag } from "../../diff/index.js";
 import { NotifyError } from "../../errors.js";
 import type { Alert, AlertClauseChange, Notifier, NotifierContext } from "../types.js";
-import { notifierCommonFields } from "./common.js";
-import { optionProblems, postToReceiver, redactUrl, USER_AGENT } from "./webhook.js";
+import { notifierCommonFields, parseNotifierOptions } from "./common.js";
+import { postToReceiver, redactUrl, USER_AGENT } from "./webhook.js";
 
 export const SLACK_NOTIFIER = "slack";
 
@@ -268,13 +268,7 @@ export function createSlackNotifier(
   options: z.input<typeof SlackNotifierOptions>,
   context: NotifierContext,
 ): Notifier {
-  const parsed = SlackNotifierOptions.safeParse(options);
-  if (!parsed.success) {
-    throw new NotifyError(`slack notifier: invalid options: ${optionProblems(parsed.error)}`, {
-      permanent: true,
-    });
-  }
-  const config = parsed.data;
+  const config = parseNotifierOptions(SlackNotifierOptions, options, "slack");
   const id = config.id ?? SLACK_NOTIFIER;
   const label = `slack notifier "${id}"`;
   const shownUrl = redactSlackUrl(config.url);

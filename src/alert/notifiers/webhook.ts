@@ -6,7 +6,7 @@ import { CLAUSEWATCH_VERSION } from "../../collect/index.js";
 import { excerpt, NotifyError } from "../../errors.js";
 import { ALERT_DIGEST_SCHEMA, type AlertDigest } from "../schema.js";
 import type { Alert, Notifier, NotifierContext } from "../types.js";
-import { notifierCommonFields } from "./common.js";
+import { notifierCommonFields, parseNotifierOptions } from "./common.js";
 
 export const WEBHOOK_NOTIFIER = "webhook";
 
@@ -211,23 +211,12 @@ export async function postToReceiver(post: ReceiverPost): Promise<ReceiverAnswer
   );
 }
 
-/** Every problem in a driver's options, one `path: message` each, for a construction error. */
-export function optionProblems(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join(".") || "(options)"}: ${issue.message}`).join("; ");
-}
-
 /** POSTs each alert (or digest) as JSON, signed when a secret is configured. */
 export function createWebhookNotifier(
   options: z.input<typeof WebhookNotifierOptions>,
   context: NotifierContext,
 ): Notifier {
-  const parsed = WebhookNotifierOptions.safeParse(options);
-  if (!parsed.success) {
-    throw new NotifyError(`webhook notifier: invalid options: ${optionProblems(parsed.error)}`, {
-      permanent: true,
-    });
-  }
-  const config = parsed.data;
+  const config = parseNotifierOptions(WebhookNotifierOptions, options, "webhook");
   const id = config.id ?? WEBHOOK_NOTIFIER;
   const label = `webhook notifier "${id}"`;
   const shownUrl = redactUrl(config.url);
