@@ -2,6 +2,7 @@ import { foldTypography, wordTokens } from "../clauses/normalize.js";
 import { figures } from "../diff/flags.js";
 import { clauseDisplay } from "../diff/redline.js";
 import { STOPWORDS, stem } from "../diff/words.js";
+import { excerpt } from "../errors.js";
 import type { Clause, ClauseSet } from "../types.js";
 import type { MentionRecord, MentionVia, MismatchRecord, VariantRecord } from "./types.js";
 
@@ -227,8 +228,7 @@ const PASSAGE_LIMIT = 600;
 const CONTEXT_PASSAGES = 2;
 
 function trimPassage(passage: string): string {
-  const flat = passage.replace(/\s+/g, " ").trim();
-  return flat.length <= PASSAGE_LIMIT ? flat : `${flat.slice(0, PASSAGE_LIMIT - 1)}…`;
+  return excerpt(passage, PASSAGE_LIMIT);
 }
 
 /**

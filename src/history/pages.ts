@@ -3,7 +3,9 @@
  * scripts, no external assets, every scraped string escaped. Links come from a `PageLinks` so
  * the same pages can be served live or written out as a static site.
  */
+
 import type { DiffEntry, Flag, RedlineOp } from "../diff/index.js";
+import { escapeHtml } from "../html.js";
 import { entryHeadline, summaryLine } from "../report/headline.js";
 import type { SourceEvent } from "../store/index.js";
 import type { Clause, ClauseSet } from "../types.js";
@@ -47,19 +49,6 @@ export const serverLinks: PageLinks = {
   comparePicker: (planId) => `/plans/${seg(planId)}/compare`,
   api: (pagePath) => `/api${pagePath === "/" ? "/plans" : pagePath}`,
 };
-
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes text for HTML content and quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
-}
 
 const h = escapeHtml;
 

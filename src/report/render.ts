@@ -1,4 +1,5 @@
 import type { DiffEntry, DiffResult, Flag, RedlineOp } from "../diff/index.js";
+import { escapeHtml } from "../html.js";
 import { entryHeadline, notableEntries, summaryLine } from "./headline.js";
 
 export interface RenderOptions {
@@ -117,10 +118,6 @@ export function renderMarkdown(result: DiffResult, options: RenderOptions = {}):
     out.push(`> ${markdownRedline(entry.redline)}`);
   }
   return `${out.join("\n")}\n`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function htmlRedline(ops: RedlineOp[]): string {

@@ -4,7 +4,7 @@ import { recordCoverage } from "../coverage/index.js";
 import type { DiffEntry } from "../diff/index.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
 import { readClauseSet } from "../document.js";
-import { ClausewatchError, ExtractError } from "../errors.js";
+import { ClausewatchError, ExtractError, excerpt } from "../errors.js";
 import { EXTRACTOR_VERSION } from "../extract/index.js";
 import type { Lineage } from "../lineage/index.js";
 import { sourceLogger } from "../log.js";
@@ -251,9 +251,8 @@ async function recordPlanCopy(
   return kind === "baseline" ? "first-seen" : "changed";
 }
 
-function quoteText(text: string, max = 160): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return `“${flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`}”`;
+function quoteText(text: string, max: number): string {
+  return `“${excerpt(text, max)}”`;
 }
 
 /**

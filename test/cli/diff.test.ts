@@ -120,7 +120,7 @@ describe("clausewatch diff", () => {
     expect(markdown.stdout).toMatch(/\*\*goes\*\*/);
     expect(html.stdout).toContain("<del>stays</del>");
     expect(html.stdout).not.toContain("<script>alert(1)</script>");
-    expect(html.stdout).toContain("&#60;script&#62;");
+    expect(html.stdout).toContain("&lt;script&gt;");
   });
 
   it("colours the redline when asked", async () => {

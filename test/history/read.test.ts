@@ -1,8 +1,9 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escapeHtml, renderComparePage } from "../../src/history/pages.js";
+import { renderComparePage } from "../../src/history/pages.js";
 import { type History, openHistory } from "../../src/history/read.js";
+import { escapeHtml } from "../../src/html.js";
 import { acquireLock } from "../../src/store/index.js";
 import { type BuiltStore, buildPlanStore, PLAN_ID } from "./support.js";
 

@@ -3,6 +3,7 @@ import { createTransport } from "nodemailer";
 import { z } from "zod";
 import type { Flag, RedlineOp } from "../../diff/index.js";
 import { excerpt, NotifyError } from "../../errors.js";
+import { escapeHtml } from "../../html.js";
 import type { Alert, AlertClauseChange, DeliveryContext, Notifier, NotifierContext } from "../types.js";
 import { notifierCommonFields, parseNotifierOptions } from "./common.js";
 
@@ -55,19 +56,6 @@ export const ALERT_IDS_HEADER = "X-Clausewatch-Alert-Ids";
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-const HTML_ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes text for HTML element content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ENTITIES[char] ?? char);
 }
 
 /** Only web links become anchors: a scraped or misconfigured `javascript:` URL stays text. */
