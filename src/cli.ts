@@ -70,6 +70,30 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("clauses")
+    .description(
+      "print how a document reads as an outline: paths, coverage and warnings (exit 0, or 2 when unreadable)",
+    )
+    .argument("<input>", "file (.txt, .md, .html), http(s)/file URL, or - for stdin")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("--input-format <format>", "how to read the input")
+        .choices(["auto", "text", "markdown", "html"])
+        .default("auto"),
+    )
+    .option("--select <css>", "CSS selector for the content of an HTML input")
+    .option("--ignore <css>", "CSS selector to drop from an HTML input (repeatable)", collectList)
+    .action(async (spec: string, options) => {
+      const { runClausesCommand } = await import("./cli/clauses-command.js");
+      process.exitCode = await runClausesCommand(spec, {
+        format: options.format,
+        inputFormat: options.inputFormat,
+        ...(options.select ? { select: options.select } : {}),
+        ...(options.ignore ? { ignore: options.ignore } : {}),
+      });
+    });
+
+  program
     .command("run")
     .description(
       "run the worker on its schedule until SIGTERM/SIGINT (the demo, watching, when no config exists)",

@@ -14,38 +14,85 @@ export interface TextBlock {
   list?: number;
   /** The marker a browser would render for an item of an ordered list (`"3."`) or `"•"` for unordered lists. */
   marker?: string;
+  /** A table row, its cells joined by `" | "`. */
+  row?: true;
+  /** Page of a paginated source (PDF), from 1. */
+  page?: number;
 }
 
-/** A sub-item of a clause (`a)`, `—`, `•` …), kept with its parent. */
-export interface SubItem {
-  /** Label as printed without punctuation (`"a"`, `"ii"`), or `"•"` for bullets. */
-  label: string;
-  text: string;
-  norm: string;
-}
+/** What a clause is in the outline. */
+export type ClauseKind =
+  /** The document's title line. */
+  | "title"
+  /** A heading (Markdown, HTML `h1`–`h6`, a bold title line), numbered or not. */
+  | "heading"
+  /** A numbered or lettered unit (`5.`, `(a)`, `Article 3`, `iv)`). */
+  | "numbered"
+  /** An unnumbered list item. */
+  | "bullet"
+  /** Unnumbered prose: preamble, a paragraph under a heading, closing text. */
+  | "paragraph"
+  /** A table row. */
+  | "row"
+  /** A table of contents: navigation that repeats the headings. */
+  | "contents";
 
 export interface Clause {
-  /** Stable key within its set: the normalized label (`"26"`, `"IV"`, `"#3"` for unnumbered lists). */
+  /**
+   * Stable path, unique within its set, used wherever the clause is named: `26`, `5.1(a)`,
+   * `Article 3(2)(b)`, `Privacy ¶2`, `Preamble`, `10 •3`.
+   */
   key: string;
-  /** Label as printed, trimmed (`"26."`, `"Point 26:"`, `"§ 4"`). */
+  /** The number or letter as printed, without punctuation (`"7"`, `"b"`, `"IV"`, `"5.1"`); null when unnumbered. */
+  label: string | null;
+  /** Label as printed, trimmed (`"26."`, `"Point 26:"`, `"§ 4"`); `""` when unnumbered. */
   printed: string;
-  /** Position in the set, from 0. */
+  kind: ClauseKind;
+  /** Depth in the outline, 0 at the top. */
+  depth: number;
+  /** Path of the enclosing clause; absent at the top. */
+  parent?: string;
+  /** The clause's heading (a section title, a bold lead-in printed as a title). */
+  heading?: string;
+  /** Position in the set (document order), from 0. */
   index: number;
-  /** Display text as printed (wrapped lines joined), without the label, sub-items excluded. */
+  /** The clause's own words as printed (wrapped lines joined), label and children excluded. */
   text: string;
-  items: SubItem[];
-  /** Normalized comparison text of the whole clause including sub-items. */
+  /** Normalized comparison text of heading and own text. */
   norm: string;
   /** Hash of `norm`: equal fingerprints mean typographically equivalent clauses. */
   fingerprint: string;
+  /**
+   * Text around the document rather than of it: the page's prose around an embedded numbered
+   * list (a plan printed inside a news article), another list on the page, a table of contents.
+   */
+  context?: true;
+  /** Page of a paginated source (PDF) where the clause starts. */
+  page?: number;
+}
+
+/** Something the reader noticed about a copy: where it is and what it may mean. */
+export interface OutlineWarning {
+  code: "numbering-gap" | "duplicate-label" | "unplaced-text" | "shorter-copy" | "deleted-placeholder";
+  message: string;
+  /** Path of the clause the warning is about (or after which something is missing). */
+  at?: string;
+  /** Numbering gaps: the labels the copy lacks, as paths would name them. */
+  missing?: string[];
 }
 
 export interface ClauseSet {
   /** Where the text came from (path, URL, `-`, source id). */
   source: string;
-  /** Title or heading found before the list, when there is one. */
+  /** Title of the document, when there is one. */
   title?: string;
-  /** Label style of the top level (`"decimal"`, `"roman"`, `"alpha"`, `"position"`). */
+  /** Label style of the document's top level (`"decimal"`, `"roman"`, `"alpha"`, `"position"`). */
   style: "decimal" | "roman" | "alpha" | "position";
+  /** Every clause in document order; children follow their parent. */
   clauses: Clause[];
+  /** Words of the main content, and how many of them landed in clauses. */
+  coverage: { words: number; placed: number };
+  warnings: OutlineWarning[];
+  /** Labels a copy marks as deleted ("7. Deleted."): the numbers stay, the clauses are gone. */
+  deleted?: string[];
 }

@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { alertJsonSchema } from "../src/alert/schema.js";
+import { outlineJsonSchema } from "../src/clauses/schema.js";
 import { configJsonSchema } from "../src/config/index.js";
 import { diffJsonSchema } from "../src/diff/index.js";
 
@@ -9,6 +10,7 @@ describe.each([
   ["config/schema.json", configJsonSchema],
   ["config/diff.schema.json", diffJsonSchema],
   ["config/alert.schema.json", alertJsonSchema],
+  ["config/outline.schema.json", outlineJsonSchema],
 ])("%s", (file, generate) => {
   it("matches the JSON Schema generated from its zod schema", async () => {
     const path = fileURLToPath(new URL(`../${file}`, import.meta.url));

@@ -1,387 +1,269 @@
-import { ExtractError, excerpt } from "../errors.js";
-import type { Clause, ClauseSet, SubItem, TextBlock } from "../types.js";
-import { labelKey } from "./labels.js";
-import { linesFromBlocks, linesFromText } from "./lines.js";
+/**
+ * The clause stage: a document (plain text, Markdown or extracted HTML blocks) read as an outline
+ * of clauses that covers every word — title, preamble, headings, numbered sections at any depth,
+ * bullets, tables, closing text — each with a stable path, plus what the reader noticed.
+ */
+import { ExtractError } from "../errors.js";
+import type { Clause, ClauseSet, OutlineWarning, TextBlock } from "../types.js";
+import { unitsFromMarkdown } from "./markdown.js";
 import { fingerprint, normalizeForCompare } from "./normalize.js";
-import type { LabelMatch, Line } from "./types.js";
+import { type BuiltOutline, buildOutline, type Gap } from "./outline.js";
+import { assignPaths } from "./paths.js";
+import { countWords, type OutlineNode, ownText, preorder } from "./tree.js";
+import type { Unit } from "./types.js";
+import { unitsFromBlocks, unitsFromText } from "./units.js";
 
 export { foldTypography, normalizeForCompare, wordTokens } from "./normalize.js";
-export type { InputFormat, LabelMatch, Line } from "./types.js";
+export type { InputFormat, LabelMatch } from "./types.js";
+
+/** Bump when the same input reads as different clauses; stored clause sets of older versions are read again. */
+export const OUTLINE_VERSION = 2;
 
 export type ClauseInput = (
   | { source: string; format: "text" | "markdown"; text: string }
   | { source: string; format: "html"; blocks: TextBlock[]; title?: string }
 ) & {
-  /**
-   * Prose handling: `true` reads a document without any list as one clause per paragraph instead
-   * of failing; `"always"` reads every document that way (news coverage, whose lists are quotes).
-   */
+  /** `"always"`: read every paragraph as a clause of its own, structure aside (news coverage, whose lists are quotes). */
   prose?: boolean | "always";
 };
 
-const DELETION_WORDS =
-  "(?:deleted|removed|omitted|dropped|struck(?: out)?|repealed|reserved|void|intentionally (?:left blank|omitted|deleted))(?: in (?:its|their) entirety)?";
-/** A counter-proposal's "7. Deleted." or "3. [Intentionally omitted]" keeps the number free; it is no clause of its own. */
-const DELETED_PLACEHOLDER = new RegExp(
-  `^[\\[(*\\s–—-]*(?:(?:this )?(?:point|article|section|clause|item|paragraph)\\s*(?:\\d+[a-z]?)?\\s*(?:is |was |has been )?)?${DELETION_WORDS}[.\\])*\\s–—-]*$|^\\*{3,}$`,
-  "i",
-);
-/** A stand-alone note such as "[Point 9 removed]" between clauses ends the clause before it. */
-const PLACEHOLDER_NOTE = new RegExp(
-  `^[\\[(]\\s*(?:point|article|section|clause|item|paragraph)\\s*\\d+[a-z]?\\s*[-–—:]?\\s*(?:is |was |has been )?${DELETION_WORDS}\\.?[\\])]\\.?$`,
-  "i",
-);
-
-interface ChainLink {
-  line: number;
-  label: LabelMatch;
-  score: number;
-  count: number;
-  prev: ChainLink | undefined;
+function unitsOf(input: ClauseInput): Unit[] {
+  if (input.format === "html") return unitsFromBlocks(input.blocks);
+  if (input.format === "markdown") return unitsFromMarkdown(input.text);
+  return unitsFromText(input.text);
 }
 
-const MAX_GAP = 3;
-
-function chainKey(label: LabelMatch): string {
-  return `${label.family}|${label.word}`;
-}
-
-function canLeadChain(label: LabelMatch): boolean {
-  return label.family !== "bullet" && !label.multilevel;
-}
-
-/** What a label carries: its own text plus what follows it up to the next label of its kind. */
-function labelWeight(label: LabelMatch, owned = 0): number {
-  const length = Math.min(Math.max(label.rest.length + owned, 8), 300);
-  return label.weak ? length / 2 : length;
-}
-
-function countBetween(sorted: number[], from: number, to: number): number {
-  return lowerBound(sorted, to) - lowerBound(sorted, from + 1);
-}
-
-function lowerBound(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
+/** Words of the input as a reader counts them, markup aside: what coverage is measured against. */
+function sourceWords(input: ClauseInput, units: Unit[]): number {
+  if (input.format === "markdown") {
+    const visible = input.text
+      .replace(/!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)/g, " $1 ")
+      .replace(/^\s{0,3}\[[^\]]+\]:\s*\S+.*$/gm, " ")
+      .replace(/<\/?[a-z!][^<>]*>/gi, " ");
+    return countWords(visible);
   }
-  return lo;
+  if (input.format === "text") return countWords(input.text);
+  return units.reduce((sum, unit) => sum + countWords(unit.text), 0);
+}
+
+function nodeWords(node: OutlineNode): number {
+  return countWords(node.label?.printed ?? "") + countWords(node.heading ?? "") + countWords(ownText(node));
+}
+
+function subtreeWords(node: OutlineNode): number {
+  let total = nodeWords(node);
+  for (const child of node.children) total += subtreeWords(child);
+  return total;
+}
+
+function mark(node: OutlineNode): void {
+  node.context = true;
+  for (const child of node.children) mark(child);
 }
 
 /**
- * Finds the numbered sequence that is the document: the best-scoring chain of labels whose values
- * step by one (small gaps tolerated, `10a` after `10`), weighted by the text each label carries.
- * Sidebars ("Most read 1–5") and stray numbers lose on weight and on the labels a chain skips.
+ * A document whose top level is one numbered (or bulleted) list and no headings is a list
+ * document: the list is the document. What stands around it — the page title, an outlet's
+ * introduction and closing paragraphs, a "most read" sidebar, a second list — is context: read
+ * and compared, never taken for the document (a plan printed inside a news article).
  */
-function findChain(lines: Line[]): ChainLink[] {
-  const positions = new Map<string, number[]>();
-  lines.forEach((line, index) => {
-    for (const label of line.labels) {
-      if (!canLeadChain(label)) continue;
-      const key = chainKey(label);
-      const list = positions.get(key) ?? [];
-      if (list[list.length - 1] !== index) list.push(index);
-      positions.set(key, list);
-    }
-  });
+/** "Last updated: 3 September 2024", "Effective as of …", "Version 4.2": when the text was issued, not what it says. */
+const DATELINE =
+  /^(?:(?:last|recently)\s+)?(?:updated|revised|modified|amended|effective|published|posted|version|in force)(?:\s+(?:on|as of|from|date|since))?\b[\s:.-]*[\p{L}\p{N} ,./-]{0,40}$/iu;
 
-  const textBefore = [0];
-  for (const line of lines) textBefore.push((textBefore[textBefore.length - 1] as number) + line.text.length);
-  const ownedText = (key: string, index: number) => {
-    const sameKey = positions.get(key) ?? [];
-    const next = sameKey[lowerBound(sameKey, index + 1)] ?? lines.length;
-    return (textBefore[next] as number) - (textBefore[index + 1] as number);
-  };
-
-  const recent = new Map<string, ChainLink[]>();
-  let best: ChainLink | undefined;
-  lines.forEach((line, index) => {
-    for (const label of line.labels) {
-      if (!canLeadChain(label)) continue;
-      const key = chainKey(label);
-      const weight = labelWeight(label, ownedText(key, index));
-      let link: ChainLink = {
-        line: index,
-        label,
-        score: weight + (label.value === 1 ? 20 : -10),
-        count: 1,
-        prev: undefined,
-      };
-      const sameKey = positions.get(key) ?? [];
-      const gaps = label.suffix === "" ? [1, 2, 3] : [0, 1];
-      for (const gap of gaps) {
-        if (gap > MAX_GAP) continue;
-        for (const candidate of recent.get(`${key}#${label.value - gap}`) ?? []) {
-          if (gap === 0 && candidate.label.suffix >= label.suffix && candidate.label.suffix !== "") continue;
-          const skipped = countBetween(sameKey, candidate.line, index);
-          const score =
-            candidate.score +
-            weight -
-            Math.max(0, gap - 1) * 25 -
-            skipped * 40 -
-            (candidate.label.delimiter === label.delimiter ? 0 : 15) -
-            (line.structured && lines[candidate.line]?.list !== line.list && line.kind === "item" ? 5 : 0);
-          if (score > link.score)
-            link = { line: index, label, score, count: candidate.count + 1, prev: candidate };
-        }
-      }
-      const slot = `${key}#${label.value}`;
-      const kept = recent.get(slot) ?? [];
-      kept.push(link);
-      if (kept.length > 4) kept.shift();
-      recent.set(slot, kept);
-      if (link.count >= 2 && (best === undefined || link.score > best.score)) best = link;
-    }
-  });
-
-  const chain: ChainLink[] = [];
-  for (let link = best; link; link = link.prev) chain.push(link);
-  return chain.reverse();
+function isDateline(node: OutlineNode): boolean {
+  if (node.kind !== "paragraph") return false;
+  const text = ownText(node);
+  return text.length <= 80 && /\d/.test(text) && DATELINE.test(text.replace(/^[*_\s]+|[*_\s]+$/g, ""));
 }
 
-/** Unnumbered lists: the heaviest run of bullet items at one depth becomes the document. */
-function findBulletRun(lines: Line[]): ChainLink[] {
-  let best: ChainLink[] = [];
-  let bestWeight = 0;
-  let run: ChainLink[] = [];
-  let weight = 0;
-  let runIndent = -1;
-  let runList: number | undefined;
-  const close = () => {
-    if (run.length >= 2 && weight > bestWeight) {
-      best = run;
-      bestWeight = weight;
+function markContext(built: BuiltOutline): void {
+  const top = built.root.children;
+  for (const node of preorder(built.root)) if (node.kind === "contents" || isDateline(node)) mark(node);
+  const byChain = new Map<number, OutlineNode[]>();
+  for (const node of top) {
+    if (node.kind !== "numbered" && node.kind !== "bullet") continue;
+    const list = byChain.get(node.chain) ?? [];
+    list.push(node);
+    byChain.set(node.chain, list);
+  }
+  let main: OutlineNode[] = [];
+  let mainWords = 0;
+  for (const nodes of byChain.values()) {
+    const words = nodes.reduce((sum, node) => sum + subtreeWords(node), 0);
+    if (words > mainWords) {
+      main = nodes;
+      mainWords = words;
     }
-    run = [];
-    weight = 0;
-  };
-  lines.forEach((line, index) => {
-    const bullet = line.labels.find((label) => label.family === "bullet");
-    if (!bullet) {
-      const continues = !line.structured && !line.blankBefore && line.kind === "paragraph";
-      if (!continues && line.indent <= runIndent) close();
-      return;
-    }
-    if (run.length > 0 && (line.indent !== runIndent || (line.structured && line.list !== runList))) {
-      if (line.indent > runIndent) return;
-      close();
-    }
-    runIndent = line.indent;
-    runList = line.list;
-    run.push({
-      line: index,
-      label: { ...bullet, value: run.length + 1 },
-      score: 0,
-      count: run.length + 1,
-      prev: undefined,
+  }
+  if (main.length < 2) return;
+  // Headings between the list's items make the document an outline of sections, not one list.
+  const first = top.indexOf(main[0] as OutlineNode);
+  const last = top.indexOf(main[main.length - 1] as OutlineNode);
+  if (top.slice(first, last + 1).some((node) => node.kind === "heading")) return;
+  // Nor is it one list when sections stand beside it and hold more than it does.
+  const sections = top
+    .filter((node) => node.kind === "heading")
+    .reduce((sum, node) => sum + subtreeWords(node), 0);
+  if (sections > mainWords) return;
+  const inMain = new Set(main);
+  for (const node of top) if (!inMain.has(node)) mark(node);
+}
+
+function plural(node: OutlineNode): string {
+  const word = node.label?.word ?? "";
+  if (word !== "" && word !== "§" && word !== "¶") return `${word}s`;
+  if (node.parent?.parent === undefined) return "points";
+  return node.label?.family.startsWith("alpha") ? "letters" : "items";
+}
+
+function range(missing: string[]): string {
+  if (missing.length <= 1) return missing.join("");
+  return `${missing[0]}–${missing[missing.length - 1]}`;
+}
+
+/** How a missing sibling would be named: beside the clause after the gap (`5.3` beside `5.4`, `Article 3(2)` beside `(3)`). */
+function missingPath(parentPath: string, label: string, after: OutlineNode): string {
+  const name = after.label?.name ?? "";
+  if (after.label?.parts) return label;
+  return /\(\w+\)$/.test(name) || !/^\d/.test(label) ? `${parentPath}(${label})` : `${parentPath}.${label}`;
+}
+
+function warningsOf(built: BuiltOutline, paths: Map<OutlineNode, string>): OutlineWarning[] {
+  const warnings: OutlineWarning[] = [];
+  for (const gap of built.gaps as Gap[]) {
+    const what = `${plural(gap.after)} ${range(gap.missing)}`;
+    const before = gap.before ? paths.get(gap.before) : undefined;
+    const where = before ? `after ${before}` : `before ${paths.get(gap.after)}`;
+    const parent = gap.after.parent?.parent === undefined ? undefined : paths.get(gap.after.parent);
+    const missing = gap.missing.map((label) => (parent ? missingPath(parent, label, gap.after) : label));
+    warnings.push({
+      code: "numbering-gap",
+      message: `${what} missing (${where}): partial copy?`,
+      ...(before ? { at: before } : { at: paths.get(gap.after) as string }),
+      missing,
     });
-    weight += labelWeight(bullet);
-  });
-  close();
-  return best;
-}
-
-/**
- * Prose read paragraph by paragraph: every block that starts a paragraph (an HTML block, a line
- * after a blank one or after a finished sentence) is a positional clause; wrapped lines join it.
- */
-function paragraphRun(lines: Line[]): ChainLink[] {
-  const startsParagraph = (line: Line, index: number) =>
-    line.structured || line.blankBefore || index === 0 || /[.!?:;"”')\]]$/.test(lines[index - 1]?.text ?? "");
-  return lines
-    .map((line, index) => ({ line, index }))
-    .filter(
-      ({ line, index }) => line.kind !== "heading" && line.text.trim() !== "" && startsParagraph(line, index),
-    )
-    .map(({ line, index }, position) => ({
-      line: index,
-      label: {
-        family: "bullet" as const,
-        value: position + 1,
-        suffix: "",
-        word: "",
-        delimiter: "",
-        printed: "",
-        rest: line.text,
-        multilevel: false,
-        weak: false,
-      },
-      score: 0,
-      count: position + 1,
-      prev: undefined,
-    }));
-}
-
-function isSubItemLabel(label: LabelMatch, lead: LabelMatch, line: Line, leadLine: Line): boolean {
-  if (label.family === "bullet" || label.multilevel) return true;
-  const deeper = line.structured
-    ? (line.level ?? 1) > (leadLine.level ?? 1)
-    : line.indent > leadLine.indent + 1;
-  if (deeper) return true;
-  if (label.weak) return false;
-  // Inner numbering under another label kind ("Article 2" → "1.", "2.") belongs to its clause;
-  // the same kind of label outside the chain is another list (a sidebar) and ends the clause.
-  return !(label.family === lead.family && label.word === lead.word);
-}
-
-interface Draft {
-  lead: ChainLink;
-  parts: string[];
-  items: SubItem[];
-}
-
-function append(target: string, addition: string): string {
-  if (target === "") return addition;
-  // A word broken at the line end ("recon-\nstruction") is joined back.
-  if (/\p{Ll}-$/u.test(target) && /^\p{Ll}/u.test(addition)) return target.slice(0, -1) + addition;
-  return `${target} ${addition}`;
-}
-
-const SENTENCE_END = /[.!?:;]["”')\]]?$/;
-
-function collectClause(lines: Line[], lead: ChainLink, end: number, isLast: boolean): Draft {
-  const leadLine = lines[lead.line] as Line;
-  const leadIsHeading = leadLine.kind === "heading";
-  const leadIsBare = lead.label.rest.trim() === "";
-  const draft: Draft = { lead, parts: [lead.label.rest], items: [] };
-  const lastText = () => {
-    const item = draft.items[draft.items.length - 1];
-    return item ? item.text : (draft.parts[draft.parts.length - 1] ?? "");
-  };
-  const appendToTarget = (text: string, asParagraph: boolean) => {
-    const item = draft.items[draft.items.length - 1];
-    if (item && !asParagraph) item.text = append(item.text, text);
-    else if (asParagraph && draft.parts.join("") !== "") draft.parts.push(text);
-    else draft.parts[draft.parts.length - 1] = append(draft.parts[draft.parts.length - 1] ?? "", text);
-  };
-
-  for (let index = lead.line + 1; index < end; index++) {
-    const line = lines[index] as Line;
-    if (PLACEHOLDER_NOTE.test(line.text)) break;
-    const empty = draft.parts.join("").trim() === "" && draft.items.length === 0;
-    if (line.kind === "heading") {
-      // A heading clause runs to the next heading of its level; a heading under a list item starts something else.
-      if (leadIsHeading && (line.level ?? 1) <= (leadLine.level ?? 1)) break;
-      if (!empty && !leadIsHeading) break;
-      appendToTarget(line.text, !empty);
-      continue;
-    }
-    const label = line.labels[0];
-    const subLabel = line.labels.find((candidate) => isSubItemLabel(candidate, lead.label, line, leadLine));
-    const structuredItemBelow = line.structured && line.kind === "item" && leadLine.kind !== "item";
-    if (subLabel || (structuredItemBelow && label)) {
-      const chosen = subLabel ?? (label as LabelMatch);
-      draft.items.push({ label: subItemKey(chosen), text: chosen.rest, norm: "" });
-      continue;
-    }
-    if (label) {
-      // "… by 31 December\n2026. The parties …": a number opening a hard-wrapped line continues the sentence.
-      const wrapped = !line.structured && !line.blankBefore && !SENTENCE_END.test(lastText());
-      if (!wrapped) break;
-      appendToTarget(line.text, false);
-      continue;
-    }
-    if (!line.structured) {
-      if (!line.blankBefore || empty) appendToTarget(line.text, false);
-      else if (!isLast || leadIsHeading) appendToTarget(line.text, true);
-      else break;
-      continue;
-    }
-    if (empty || /[:,;]$/.test(lastText()) || /^\p{Ll}/u.test(line.text)) {
-      appendToTarget(line.text, false);
-      continue;
-    }
-    // Paragraphs after a <p>-printed clause belong to it up to the next clause; after an <li> they are outside the list.
-    if (leadLine.kind !== "item" && (!isLast || leadIsHeading || leadIsBare)) {
-      appendToTarget(line.text, true);
-      continue;
-    }
-    break;
   }
-  return draft;
+  for (const node of built.duplicates) {
+    const path = paths.get(node) as string;
+    warnings.push({
+      code: "duplicate-label",
+      message: `label ${node.label?.printed ?? ""} appears again at ${path}`,
+      at: path,
+    });
+  }
+  if (built.deleted.length > 0) {
+    warnings.push({
+      code: "deleted-placeholder",
+      message: `marked deleted in this copy: ${built.deleted.join(", ")}`,
+    });
+  }
+  return warnings;
 }
 
-function subItemKey(label: LabelMatch): string {
-  if (label.family === "bullet") return "•";
-  if (label.multilevel) return label.printed.replace(/\.$/, "");
-  return labelKey(label);
-}
-
-function positionalKey(index: number): string {
-  return `#${index + 1}`;
-}
-
-function styleOf(label: LabelMatch | undefined): ClauseSet["style"] {
-  if (!label || label.family === "bullet") return "position";
-  if (label.family === "decimal") return "decimal";
-  if (label.family.startsWith("roman")) return "roman";
+function styleOf(nodes: OutlineNode[]): ClauseSet["style"] {
+  const first = nodes.find(
+    (node) => node.parent?.parent === undefined && node.label && node.kind !== "heading",
+  )?.label;
+  if (!first || first.family === "bullet") return "position";
+  if (first.family === "decimal") return "decimal";
+  if (first.family.startsWith("roman")) return "roman";
   return "alpha";
 }
 
-function findTitle(lines: Line[], firstClauseLine: number): string | undefined {
-  const before = lines.slice(0, firstClauseLine);
-  const heading = before.find((line) => line.kind === "heading");
-  if (heading) return heading.text;
-  const first = before[0];
-  if (first && first.text.length <= 140 && !/[.!?]["”]?$/.test(first.text)) return first.text;
-  return undefined;
-}
-
-function finishClause(draft: Draft, index: number, key: string): Clause {
-  const text = draft.parts.filter((part) => part !== "").join(" ");
-  const items = draft.items.map((item) => ({ ...item, norm: normalizeForCompare(item.text) }));
-  const norm = [normalizeForCompare(text), ...items.map((item) => item.norm)]
+function toClause(node: OutlineNode, index: number, paths: Map<OutlineNode, string>, depth: number): Clause {
+  const text = ownText(node);
+  const heading = node.heading;
+  const norm = [heading ? normalizeForCompare(heading) : "", normalizeForCompare(text)]
     .filter((part) => part !== "")
     .join(" | ");
-  return { key, printed: draft.lead.label.printed, index, text, items, norm, fingerprint: fingerprint(norm) };
+  const parent = node.parent?.parent === undefined ? undefined : paths.get(node.parent);
+  return {
+    key: paths.get(node) as string,
+    label: node.label && node.label.family !== "bullet" ? node.label.name : null,
+    printed: node.label?.printed ?? "",
+    kind: node.kind,
+    depth,
+    ...(parent === undefined ? {} : { parent }),
+    ...(heading ? { heading } : {}),
+    index,
+    text,
+    norm,
+    fingerprint: fingerprint(`${node.kind === "heading" || node.kind === "title" ? "#" : ""}${norm}`),
+    ...(node.context ? { context: true as const } : {}),
+    ...(node.page === undefined ? {} : { page: node.page }),
+  };
 }
 
-function uniqueKeys(keys: string[]): string[] {
-  const seen = new Map<string, number>();
-  return keys.map((key) => {
-    const count = (seen.get(key) ?? 0) + 1;
-    seen.set(key, count);
-    return count === 1 ? key : `${key}~${count}`;
-  });
+function depthOf(node: OutlineNode): number {
+  let depth = 0;
+  for (let parent = node.parent; parent?.parent !== undefined; parent = parent.parent) depth++;
+  return depth;
+}
+
+/** Each paragraph a clause of its own: news coverage, read for what it says about the plan. */
+function proseOutline(units: Unit[]): BuiltOutline {
+  const built = buildOutline([]);
+  for (const [at, unit] of units.entries()) {
+    built.root.children.push({
+      kind: unit.kind === "heading" ? "heading" : "paragraph",
+      chain: -1,
+      parts: unit.kind === "heading" ? [] : [unit.text],
+      ...(unit.kind === "heading" ? { heading: unit.text } : {}),
+      parent: built.root,
+      children: [],
+      container: 0,
+      titled: false,
+      structured: unit.structured,
+      at,
+      ...(unit.page === undefined ? {} : { page: unit.page }),
+    });
+  }
+  return built;
 }
 
 /**
- * Reads a document (plain text, Markdown or extracted HTML blocks) as a clause set: finds the
- * numbered list that is the document, attaches sub-items, headings and wrapped lines to their
- * clause, and normalizes each clause for comparison.
+ * Reads a document as an outline of clauses: every word in exactly one clause, each clause with
+ * its path, kind, depth, heading and own text, normalized for comparison; with the coverage of
+ * the reading and warnings (numbering gaps, repeated labels, deletion placeholders).
+ * @throws ExtractError when the document holds no text at all.
  */
 export function parseClauses(input: ClauseInput): ClauseSet {
-  const lines =
-    input.format === "html"
-      ? linesFromBlocks(input.blocks)
-      : linesFromText(input.text, input.format === "markdown");
-  let chain = findChain(lines);
-  if (chain.length < 2) chain = findBulletRun(lines);
-  if (input.prose === "always") chain = paragraphRun(lines);
-  else if (chain.length < 2 && input.prose) chain = paragraphRun(lines);
-  if (chain.length < 1 || (chain.length < 2 && !input.prose)) {
-    const sample = lines.map((line) => line.text).join(" ");
+  const units = unitsOf(input);
+  if (units.every((unit) => unit.text.trim() === "")) {
     throw new ExtractError(
-      `${input.source}: no numbered or bulleted list found (expected clauses such as "1. …"; text starts "${excerpt(sample, 60)}")`,
-      { source: input.source },
+      `${input.source}: no text to read (the document is empty once markup is removed)`,
+      {
+        source: input.source,
+      },
     );
   }
-  const style = styleOf(chain[0]?.label);
-  const drafts = chain.map((lead, position) => {
-    const next = chain[position + 1];
-    return collectClause(lines, lead, next ? next.line : lines.length, next === undefined);
-  });
-  const kept = drafts.filter(
-    (draft) => !(draft.items.length === 0 && DELETED_PLACEHOLDER.test(draft.parts.join(" ").trim())),
-  );
-  const keys = uniqueKeys(
-    kept.map((draft, index) => (style === "position" ? positionalKey(index) : labelKey(draft.lead.label))),
-  );
-  const clauses = kept.map((draft, index) => finishClause(draft, index, keys[index] as string));
-  const title =
-    input.format === "html" && input.title ? input.title : findTitle(lines, (chain[0] as ChainLink).line);
-  return { source: input.source, ...(title ? { title } : {}), style, clauses };
+  const title = input.format === "html" ? input.title : undefined;
+  const built =
+    input.prose === "always"
+      ? proseOutline(units)
+      : buildOutline(units, title === undefined ? {} : { title });
+  if (input.prose !== "always") markContext(built);
+  const nodes = preorder(built.root).filter((node) => !(node.deleted && node.children.length === 0));
+  const paths = assignPaths(nodes);
+  const clauses = nodes.map((node, index) => toClause(node, index, paths, depthOf(node)));
+  const placed = nodes.reduce((sum, node) => sum + nodeWords(node), built.deletedWords);
+  const words = Math.max(sourceWords(input, units), placed);
+  const warnings = warningsOf(built, paths);
+  if (placed < words * 0.99) {
+    warnings.push({
+      code: "unplaced-text",
+      message: `${words - placed} of ${words} words could not be placed in a clause`,
+    });
+  }
+  const documentTitle = title ?? built.title?.heading;
+  return {
+    source: input.source,
+    ...(documentTitle ? { title: documentTitle } : {}),
+    style: styleOf(nodes),
+    clauses,
+    coverage: { words, placed },
+    warnings,
+    ...(built.deleted.length > 0 ? { deleted: built.deleted } : {}),
+  };
 }

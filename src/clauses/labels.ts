@@ -42,39 +42,70 @@ export function toRoman(value: number): string {
   return out;
 }
 
-const LABEL_WORDS =
-  "point|article|art\\.|section|sec\\.|clause|item|paragraph|para\\.|principle|provision|rule|part|chapter|пункт|статья|стаття|artículo|article|artikel|punkt";
-/** `Point 26:`, `Article IV.`, `§ 4`, `Section 12 —`. */
+/** Words that name a numbered unit, in the languages the plan and its coverage appear in. */
+const LABEL_WORDS = [
+  "point|article|art\\.|section|sec\\.|subsection|clause|item|paragraph|para\\.|principle|provision|rule",
+  "part|chapter|chap\\.|title|schedule|annex|appendix|exhibit|division|book|step",
+  // Russian, Ukrainian, German, French, Spanish, Italian, Portuguese, Polish.
+  "пункт|статья|стаття|раздел|розділ|глава|artikel|abschnitt|kapitel|teil|punkt|chapitre|titre",
+  "artículo|articulo|apartado|capítulo|punto|sección|articolo|capitolo|artigo|ponto|artykuł|rozdział",
+].join("|");
+/** Words whose units are also lettered (`Annex A`, `Part B`). */
+const LETTERED_WORDS = new Set(["part", "schedule", "annex", "appendix", "exhibit"]);
+
+/** `Point 26:`, `Article IV.`, `§ 4`, `Section 12 —`, `Section 3.2`, `Annex B`. */
 const WORDED = new RegExp(
-  `^(${LABEL_WORDS}|§§?|¶)\\s*(\\d{1,4}|[ivxlcdm]{1,7})([a-z]{0,3})\\b\\s*(\\.(?!\\d)|:|\\)|[-–—]|\\.[-–—])?\\s*`,
-  "i",
+  `^((?:${LABEL_WORDS})(?:\\s+|(?<=\\.)\\s*)|(?:§§?|¶)\\s*)(\\d{1,4}(?:\\.\\d{1,3})*|[ivxlcdm]{1,7}|[a-z])([a-z]{0,3})(?![\\p{L}\\p{N}])\\s*(\\.(?!\\d)|:|\\)|[-–—]|\\.[-–—])?\\s*`,
+  "iu",
 );
 /** `(1)`, `(a)`, `(iv)`. */
 const PARENTHESIZED = /^\((\d{1,4}|[a-z]|[ivxlcdm]{1,7})\)\s*/i;
-/** `1.`, `1)`, `1:`, `1 –`, `1.º`, `10a.`, `1.-`. */
-const DECIMAL = /^(\d{1,6})([a-z]{0,3})(\.º|º|°|\.[-–—]|\.(?![\d])|\)|:(?!\d)|\s*[-–—](?=\s))\s*/i;
+/** `1.`, `1)`, `1:`, `1 –`, `1.º`, `10a.`, `1.-`, `2.Text` glued to its text. */
+const DECIMAL =
+  /^(\d{1,6})([a-z]{0,3})(\.º|º|°|\.[-–—]|\.(?![\d])|\)|:(?!\d)|\s*[-–—](?=\s))\s*|^(\d{1,4})\.(?=["“«(\p{Lu}])/iu;
 /** A table row whose first cell is the label: `1 | text`, `IV. | text`. */
 const TABLE_ROW = /^(\d{1,6}|[ivxlcdm]{1,7})[.)]?\s*\|\s*/i;
-/** `1.2`, `3.1.4.` */
-const MULTILEVEL = /^(\d{1,3})((?:\.\d{1,3})+)\.?(?=\s+["“'‘(\p{Lu}])\s*/u;
-/** `3 The parties…`: a bare number followed by a capitalized word. */
-const BARE_NUMBER = /^(\d{1,3})\s+(?=["“'‘(]?\p{Lu})/u;
+/** `1.2`, `3.1.4.`: with a closing dot before any text; without one before a capital, quote or bracket. */
+const MULTILEVEL = /^(\d{1,3}(?:\.\d{1,3})+)(?:\.(?=\s*\S)|(?=\s+["“'‘([\p{Lu}])|\)(?=\s))\s*/u;
+/** `3 The parties…`, `10 [There will be]…`: a bare number before a capital, quote or bracket. */
+const BARE_NUMBER = /^(\d{1,3})\s+(?=["“'‘(«[]?\p{Lu})/u;
 /** `a)`, `b.`, `IV.`, `iv)` */
 const LETTERED = /^([a-z]|[ivxlcdm]{1,7})([.)])\s+/i;
-const BULLET = /^([—–\-•*·▪‣◦→●■□➢►])\s*/;
+/** Bullets as word processors, browsers and typists print them (`o` is Word's second-level bullet). */
+const BULLET = /^([—–\-•*·▪‣◦→●■□➢►✓✔⁃\u2043\uf0b7]|o(?=\s))\s*/;
 
 /** Spellings of one label word, so `SECTION 1.` and `SEC. 2.` form one chain. */
 const WORD_SPELLINGS: Record<string, string> = {
   "art.": "article",
   "sec.": "section",
   "para.": "paragraph",
+  "chap.": "chapter",
   "§§": "§",
   статья: "article",
   стаття: "article",
   artículo: "article",
+  articulo: "article",
+  articolo: "article",
+  artigo: "article",
+  artykuł: "article",
   artikel: "article",
   пункт: "point",
   punkt: "point",
+  punto: "point",
+  ponto: "point",
+  раздел: "section",
+  розділ: "section",
+  abschnitt: "section",
+  sección: "section",
+  apartado: "section",
+  глава: "chapter",
+  kapitel: "chapter",
+  chapitre: "chapter",
+  capítulo: "chapter",
+  capitolo: "chapter",
+  rozdział: "chapter",
+  teil: "part",
+  titre: "title",
 };
 
 function restStartsLikeClause(rest: string): boolean {
@@ -94,45 +125,68 @@ function decimalOrRoman(
 function base(
   printed: string,
   rest: string,
-): Pick<LabelMatch, "printed" | "rest" | "suffix" | "word" | "multilevel" | "weak"> {
-  return { printed: printed.trim(), rest: rest.trim(), suffix: "", word: "", multilevel: false, weak: false };
+  name: string,
+): Omit<LabelMatch, "family" | "value" | "delimiter"> {
+  return { printed: printed.trim(), rest: rest.trim(), suffix: "", word: "", weak: false, name };
+}
+
+function multilevelParts(raw: string): number[] {
+  return raw.split(".").map(Number);
+}
+
+function wordedLabel(text: string): LabelMatch[] {
+  const worded = WORDED.exec(text);
+  if (!worded) return [];
+  const [printed, spacedWord = "", number = "", suffix = "", delimiter = ""] = worded;
+  const rawWord = spacedWord.trim();
+  const rest = text.slice(printed.length);
+  if (delimiter === "" && !restStartsLikeClause(rest)) return [];
+  const word = WORD_SPELLINGS[rawWord.toLowerCase()] ?? rawWord.toLowerCase();
+  const common = { ...base(printed, rest, `${number}${suffix}`), word, delimiter: delimiter || " " };
+  if (/^\d+(\.\d+)+$/.test(number)) {
+    const parts = multilevelParts(number);
+    return [{ ...common, family: "decimal", value: parts[0] as number, parts }];
+  }
+  const read = decimalOrRoman(number, true);
+  if (read && (read.family === "decimal" || number.length > 1 || !LETTERED_WORDS.has(word))) {
+    return [
+      {
+        ...common,
+        family: read.family === "decimal" ? "decimal" : "roman-upper",
+        value: read.value,
+        suffix: suffix.toLowerCase(),
+      },
+    ];
+  }
+  if (number.length === 1 && /[a-z]/i.test(number) && LETTERED_WORDS.has(word)) {
+    return [{ ...common, family: "alpha-upper", value: number.toLowerCase().charCodeAt(0) - 96 }];
+  }
+  return [];
 }
 
 /**
  * Every way the start of a line can be read as a label. Ambiguous labels (`i.` is a letter or a
- * roman one) yield several readings; the document-level chain search decides which one holds.
+ * roman one) yield several readings; the outline reader decides which one the sequence supports.
  */
 export function parseLabels(line: string): LabelMatch[] {
   const text = line.trimStart();
   const out: LabelMatch[] = [];
 
-  const worded = WORDED.exec(text);
-  if (worded) {
-    const [printed, word = "", number = "", suffix = "", delimiter = ""] = worded;
-    const rest = text.slice(printed.length);
-    const read = decimalOrRoman(number, true);
-    if (read && (delimiter !== "" || restStartsLikeClause(rest))) {
-      out.push({
-        ...base(printed, rest),
-        ...read,
-        family: read.family === "decimal" ? "decimal" : "roman-upper",
-        suffix: suffix.toLowerCase(),
-        word: WORD_SPELLINGS[word.toLowerCase()] ?? word.toLowerCase(),
-        delimiter: delimiter || " ",
-      });
-    }
-    return out;
+  if (/^[\p{L}§¶]/u.test(text)) {
+    const worded = wordedLabel(text);
+    if (worded.length > 0) return worded;
   }
 
   const multilevel = MULTILEVEL.exec(text);
   if (multilevel) {
-    const [printed, first = ""] = multilevel;
+    const [printed, raw = ""] = multilevel;
+    const parts = multilevelParts(raw);
     out.push({
-      ...base(printed, text.slice(printed.length)),
+      ...base(printed, text.slice(printed.length), raw),
       family: "decimal",
-      value: Number(first),
+      value: parts[0] as number,
       delimiter: ".",
-      multilevel: true,
+      parts,
     });
     return out;
   }
@@ -141,7 +195,7 @@ export function parseLabels(line: string): LabelMatch[] {
   if (row) {
     const [printed, raw = ""] = row;
     const read = decimalOrRoman(raw, false);
-    if (read) out.push({ ...base(printed, text.slice(printed.length)), ...read, delimiter: "|" });
+    if (read) out.push({ ...base(printed, text.slice(printed.length), raw), ...read, delimiter: "|" });
     return out;
   }
 
@@ -150,7 +204,7 @@ export function parseLabels(line: string): LabelMatch[] {
     const [printed, raw = ""] = paren;
     const rest = text.slice(printed.length);
     if (/^\d+$/.test(raw)) {
-      out.push({ ...base(printed, rest), family: "decimal", value: Number(raw), delimiter: "()" });
+      out.push({ ...base(printed, rest, raw), family: "decimal", value: Number(raw), delimiter: "()" });
       return out;
     }
     pushLettered(out, printed, raw, rest, "()");
@@ -159,14 +213,15 @@ export function parseLabels(line: string): LabelMatch[] {
 
   const decimal = DECIMAL.exec(text);
   if (decimal) {
-    const [printed, number = "", suffix = "", delimiter = ""] = decimal;
+    const [printed, number = "", suffix = "", delimiter = "", glued] = decimal;
     const rest = text.slice(printed.length);
-    const trimmedDelimiter = delimiter.trim();
+    const trimmedDelimiter = glued ? "." : delimiter.trim();
     const kind = /^[-–—]$/.test(trimmedDelimiter) ? "-" : trimmedDelimiter.replace(/º|°/, ".");
+    const value = Number(glued ?? number);
     out.push({
-      ...base(printed, rest),
+      ...base(printed, rest, `${glued ?? number}${suffix}`),
       family: "decimal",
-      value: Number(number),
+      value,
       suffix: suffix.toLowerCase(),
       delimiter: kind,
     });
@@ -177,7 +232,7 @@ export function parseLabels(line: string): LabelMatch[] {
   if (bare) {
     const [printed, number = ""] = bare;
     out.push({
-      ...base(printed, text.slice(printed.length)),
+      ...base(printed, text.slice(printed.length), number),
       family: "decimal",
       value: Number(number),
       delimiter: " ",
@@ -196,10 +251,15 @@ export function parseLabels(line: string): LabelMatch[] {
   const bullet = BULLET.exec(text);
   if (bullet && bullet[0].length < text.length) {
     const [printed, mark = ""] = bullet;
-    // "-5%" or "--" are not bullets; a hyphen bullet needs a space after it.
-    if (mark === "-" && !/^-\s/.test(text)) return out;
+    // "-5%" or "--" are not bullets; a hyphen (or Word's "o") bullet needs a space after it.
+    if ((mark === "-" || mark === "o") && !/^[-o]\s/.test(text)) return out;
     if (mark === "*" && /^\*\*/.test(text)) return out;
-    out.push({ ...base(printed, text.slice(printed.length)), family: "bullet", value: 0, delimiter: mark });
+    out.push({
+      ...base(printed, text.slice(printed.length), ""),
+      family: "bullet",
+      value: 0,
+      delimiter: mark,
+    });
   }
   return out;
 }
@@ -215,7 +275,7 @@ function pushLettered(
   const roman = romanValue(raw);
   if (roman !== undefined) {
     out.push({
-      ...base(printed, rest),
+      ...base(printed, rest, raw),
       family: upper ? "roman-upper" : "roman-lower",
       value: roman,
       delimiter,
@@ -223,12 +283,18 @@ function pushLettered(
   }
   if (raw.length === 1) {
     const value = raw.toLowerCase().charCodeAt(0) - 96;
-    out.push({ ...base(printed, rest), family: upper ? "alpha-upper" : "alpha-lower", value, delimiter });
+    out.push({
+      ...base(printed, rest, raw),
+      family: upper ? "alpha-upper" : "alpha-lower",
+      value,
+      delimiter,
+    });
   }
 }
 
-/** The canonical key of a top-level label (`26`, `10a`, `IV`, `c`). */
+/** The canonical key of a label (`26`, `10a`, `IV`, `c`, `5.1`): typography of the label set aside. */
 export function labelKey(label: LabelMatch): string {
+  if (label.parts) return label.parts.join(".");
   switch (label.family) {
     case "decimal":
       return `${label.value}${label.suffix}`;
@@ -241,4 +307,19 @@ export function labelKey(label: LabelMatch): string {
     case "bullet":
       return "•";
   }
+}
+
+/** Canonical label word as a reader cites it (`Article`, `Section`, `§`). */
+export function citedWord(word: string): string {
+  if (word === "" || word === "§" || word === "¶") return word;
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+const INLINE_DECIMAL = /(?<=(?:^|[^\d\s])[.!?;:]["”’')\]»]?\s*)(\d{1,3})([.)])\s*(?=["“«'‘([]?\p{Lu})/gu;
+
+/** Offsets of numbered labels that start inside a line right after a sentence ends (`…sovereignty.2. Non-aggression…`). */
+export function inlineLabelOffsets(text: string): number[] {
+  const out: number[] = [];
+  for (const match of text.matchAll(INLINE_DECIMAL)) if (match.index > 0) out.push(match.index);
+  return out;
 }

@@ -282,9 +282,9 @@ export const userConfigSchema = z
           .number()
           .min(0)
           .max(1)
-          .default(0.1)
+          .optional()
           .describe(
-            "A draft copy with nothing substantive changed and minor wording in at most this share of clauses is one more witness of a known version",
+            "Deprecated, has no effect: a copy that only words things differently is always a witness of its version",
           ),
         divergentShare: z
           .number()
@@ -292,7 +292,7 @@ export const userConfigSchema = z
           .max(1)
           .default(0.6)
           .describe(
-            "A draft copy whose wording departs in at least this share of clauses, structure kept, is a divergent copy (a paraphrase), not a new version",
+            "A draft copy reworded in at least this share of its clauses, with every figure kept (and at most a tenth of its items cut or joined), is a divergent copy (a paraphrase, a translation), not a new version — whatever its wording changes",
           ),
       })
       .prefault({})

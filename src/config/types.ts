@@ -81,7 +81,7 @@ export interface Config {
   health: { failureThreshold: number };
   flapping: { window: number };
   /** Same version, divergent copy or new version: see src/lineage. */
-  lineage: { minorShare: number; divergentShare: number };
+  lineage: { divergentShare: number };
   log: { level: LogLevel; format: LogFormat };
   plans: PlanConfig[];
   sources: SourceConfig[];

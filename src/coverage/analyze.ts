@@ -62,7 +62,9 @@ interface VersionIndex {
 }
 
 function indexVersion(version: VersionText): VersionIndex {
-  const texts = version.clauseSet.clauses.map((clause) => clauseDisplay(clause));
+  // Coverage speaks of the document's own clauses, not of the page text around it.
+  const own = version.clauseSet.clauses.filter((clause) => !clause.context && clause.kind !== "title");
+  const texts = own.map((clause) => clauseDisplay(clause));
   const termSets = texts.map((text) => new Set(terms(text)));
   const df = new Map<string, number>();
   for (const set of termSets) for (const term of set) df.set(term, (df.get(term) ?? 0) + 1);
@@ -72,7 +74,7 @@ function indexVersion(version: VersionText): VersionIndex {
     if (count / n > GENERIC_SHARE && n >= 4) return 0;
     return Math.log((1 + n) / (1 + count)) + 0.1;
   };
-  const clauses = version.clauseSet.clauses.map((clause, i) => {
+  const clauses = own.map((clause, i) => {
     const set = termSets[i] as Set<string>;
     let weight = 0;
     for (const term of set) weight += idf(term);

@@ -71,6 +71,19 @@ function pairEqualKeys(
   });
 }
 
+/** Titles pair with titles, headings with headings, everything else with everything else. */
+function kindClass(clause: Clause): "title" | "heading" | "text" {
+  return clause.kind === "title" ? "title" : clause.kind === "heading" ? "heading" : "text";
+}
+
+/** Enumerators inside a sentence ("(iii)", "(b)") are numbering, not wording: renumbered lists compare equal. */
+const INLINE_ENUMERATOR = /\((?:[ivxlcdm]{1,6}|[a-z]|\d{1,3})\)/g;
+
+/** The clause's words with typography, case and inline enumerators set aside. */
+export function wordsKey(norm: string): string {
+  return wordTokens(norm.replace(INLINE_ENUMERATOR, " ")).join(" ");
+}
+
 /** Longest increasing run of new positions, by old order: the pairs that kept their relative place. */
 function increasingSpine(pairs: Pair[]): Set<Pair> {
   const sorted = [...pairs].sort((x, y) => x.a - y.a);
@@ -114,6 +127,70 @@ function unused(length: number, used: Set<number>): number[] {
   const out: number[] = [];
   for (let i = 0; i < length; i++) if (!used.has(i)) out.push(i);
   return out;
+}
+
+/** Index of each clause's parent in its own list (-1 at the top). */
+function parentIndexes(clauses: Clause[]): Int32Array {
+  const at = new Map<string, number>();
+  clauses.forEach((clause, index) => {
+    at.set(clause.key, index);
+  });
+  const out = new Int32Array(clauses.length).fill(-1);
+  clauses.forEach((clause, index) => {
+    if (clause.parent !== undefined) out[index] = at.get(clause.parent) ?? -1;
+  });
+  return out;
+}
+
+/** Where each old clause went (-1: nowhere yet), from pairs and groups. */
+function oldToNew(length: number, pairs: Pair[], groups: Group[]): Int32Array {
+  const out = new Int32Array(length).fill(-1);
+  for (const pair of pairs) out[pair.a] = pair.b;
+  for (const group of groups) for (const a of group.old) out[a] = Math.min(...group.new);
+  return out;
+}
+
+/** The old parent of `a`, carried to the new side: the new clause it became (-1 for the top, -2 for none). */
+function carriedParent(a: number, oldParents: Int32Array, mapping: Int32Array): number {
+  const parent = oldParents[a] as number;
+  if (parent < 0) return -1;
+  const target = mapping[parent] as number;
+  return target < 0 ? -2 : target;
+}
+
+/**
+ * Moves, judged where a reader sees them: among the children of one parent. A clause whose parent
+ * is the counterpart of its old parent moved only if it left the in-order spine of its siblings;
+ * one that changed parent moved. A section moved with its children is one move, not many.
+ */
+function markMoves(
+  pairs: Pair[],
+  groups: Group[],
+  oldParents: Int32Array,
+  newParents: Int32Array,
+  oldLength: number,
+): void {
+  const mapping = oldToNew(oldLength, pairs, groups);
+  // Leftovers were paired inside one gap between anchors: in place by construction.
+  const anchored = pairs.filter((pair) => pair.via !== "position");
+  const inOrder = increasingSpine(anchored);
+  const bySibling = new Map<number, Pair[]>();
+  for (const pair of anchored) {
+    const newParent = newParents[pair.b] as number;
+    if (carriedParent(pair.a, oldParents, mapping) !== newParent) {
+      // Read under another parent but still in the same place in the text (the nesting was read
+      // differently): its path changed, it did not move.
+      pair.moved = !inOrder.has(pair);
+      continue;
+    }
+    const list = bySibling.get(newParent) ?? [];
+    list.push(pair);
+    bySibling.set(newParent, list);
+  }
+  for (const siblings of bySibling.values()) {
+    const spine = increasingSpine(siblings);
+    for (const pair of siblings) pair.moved = !spine.has(pair);
+  }
 }
 
 function scoredCandidates(
@@ -208,17 +285,12 @@ export function alignClauses(oldClauses: Clause[], newClauses: Clause[]): Alignm
   const usedB = new Set<number>();
   const pairs: Pair[] = [];
   pairEqualKeys(oldClauses, newClauses, (clause) => clause.fingerprint, usedA, usedB, "exact", pairs);
-  pairEqualKeys(
-    oldClauses,
-    newClauses,
-    (clause) => wordTokens(clause.norm).join(" "),
-    usedA,
-    usedB,
-    "words",
-    pairs,
-  );
+  pairEqualKeys(oldClauses, newClauses, (clause) => wordsKey(clause.norm), usedA, usedB, "words", pairs);
 
   const corpus = buildCorpus(oldClauses, newClauses);
+  const oldParents = parentIndexes(oldClauses);
+  const newParents = parentIndexes(newClauses);
+  const anchored = oldToNew(oldClauses.length, pairs, []);
   const anchorSpine = [...increasingSpine(pairs)].sort((x, y) => x.a - y.a);
   const gapsA = gapIndex(
     anchorSpine.map((pair) => pair.a),
@@ -233,8 +305,21 @@ export function alignClauses(oldClauses: Clause[], newClauses: Clause[]): Alignm
   const freeB = unused(newClauses.length, usedB);
   const candidates = scoredCandidates(corpus, freeA, freeB).map((candidate) => {
     const sameGap = gapsA[candidate.a] === gapsB[candidate.b];
-    const sameKey = oldClauses[candidate.a]?.key === newClauses[candidate.b]?.key;
-    return { ...candidate, sameGap, priority: candidate.score + (sameGap ? 0.15 : 0) + (sameKey ? 0.03 : 0) };
+    const oldClause = oldClauses[candidate.a] as Clause;
+    const newClause = newClauses[candidate.b] as Clause;
+    const sameKey = oldClause.key === newClause.key;
+    const sameParent = carriedParent(candidate.a, oldParents, anchored) === newParents[candidate.b];
+    const sameKind = kindClass(oldClause) === kindClass(newClause);
+    return {
+      ...candidate,
+      sameGap,
+      priority:
+        candidate.score +
+        (sameGap ? 0.15 : 0) +
+        (sameKey ? 0.03 : 0) +
+        (sameParent ? 0.05 : 0) -
+        (sameKind ? 0 : 0.2),
+    };
   });
 
   const freeASet = new Set(freeA);
@@ -260,13 +345,28 @@ export function alignClauses(oldClauses: Clause[], newClauses: Clause[]): Alignm
   for (const candidate of candidates) {
     if (!freeASet.has(candidate.a) || !freeBSet.has(candidate.b)) continue;
     if (candidate.score < (candidate.sameGap ? MATCH_IN_GAP : MATCH_ANYWHERE)) continue;
+    if ((oldClauses[candidate.a]?.kind === "title") !== (newClauses[candidate.b]?.kind === "title")) continue;
     freeASet.delete(candidate.a);
     freeBSet.delete(candidate.b);
     pairs.push({ a: candidate.a, b: candidate.b, via: "similar", similarity: candidate.score, moved: false });
   }
 
+  // The document's title is one slot: two titles pair whatever their wording.
+  const oldTitle = [...freeASet].find((a) => oldClauses[a]?.kind === "title");
+  const newTitle = [...freeBSet].find((b) => newClauses[b]?.kind === "title");
+  if (oldTitle !== undefined && newTitle !== undefined) {
+    freeASet.delete(oldTitle);
+    freeBSet.delete(newTitle);
+    pairs.push({
+      a: oldTitle,
+      b: newTitle,
+      via: "position",
+      similarity: cosine(corpus.oldVector(oldTitle), corpus.newVector(newTitle)),
+      moved: false,
+    });
+  }
+
   const spine = increasingSpine(pairs);
-  for (const pair of pairs) pair.moved = !spine.has(pair);
   pairLeftoversBySlot(
     corpus,
     [oldClauses.length, newClauses.length],
@@ -276,7 +376,9 @@ export function alignClauses(oldClauses: Clause[], newClauses: Clause[]): Alignm
     freeASet,
     freeBSet,
     pairs,
+    { oldParents, newParents, oldClauses, newClauses },
   );
+  markMoves(pairs, [...splits, ...merges], oldParents, newParents, oldClauses.length);
 
   return {
     pairs,
@@ -288,9 +390,20 @@ export function alignClauses(oldClauses: Clause[], newClauses: Clause[]): Alignm
   };
 }
 
+interface Outline {
+  oldParents: Int32Array;
+  newParents: Int32Array;
+  oldClauses: Clause[];
+  newClauses: Clause[];
+}
+
+/** Most clauses on one side of a gap that may still be paired by position alone. */
+const SLOT_GAP = 4;
+
 /**
  * Within each gap between in-order anchors, leftovers are paired by similarity first, then — when
- * as many old as new clauses are left — by position: same slot, replaced meaning.
+ * as many old as new clauses are left — by position: same slot, replaced meaning. Only true
+ * neighbours pair: clauses under the same (carried) parent, of the same kind, in a small gap.
  */
 function pairLeftoversBySlot(
   corpus: Corpus,
@@ -301,7 +414,12 @@ function pairLeftoversBySlot(
   freeA: Set<number>,
   freeB: Set<number>,
   pairs: Pair[],
+  outline: Outline,
 ): void {
+  const mapping = oldToNew(oldLength, pairs, [...splits, ...merges]);
+  const neighbours = (a: number, b: number) =>
+    carriedParent(a, outline.oldParents, mapping) === outline.newParents[b] &&
+    kindClass(outline.oldClauses[a] as Clause) === kindClass(outline.newClauses[b] as Clause);
   const anchors = [
     ...spine.map((pair) => ({ a: pair.a, b: pair.b })),
     ...[...splits, ...merges].map((group) => ({ a: Math.min(...group.old), b: Math.min(...group.new) })),
@@ -332,21 +450,7 @@ function pairLeftoversBySlot(
     entry?.b.push(b);
   }
   for (const { a: olds, b: news } of byGap.values()) {
-    if (news.length === 0) continue;
-    const scored: Array<{ a: number; b: number; score: number; similarity: number }> = [];
-    for (const a of olds) {
-      for (const b of news) {
-        const oldVector = corpus.oldVector(a);
-        const newVector = corpus.newVector(b);
-        scored.push({
-          a,
-          b,
-          score: contentCosine(oldVector, newVector),
-          similarity: cosine(oldVector, newVector),
-        });
-      }
-    }
-    scored.sort((x, y) => y.score - x.score);
+    if (news.length === 0 || olds.length === 0) continue;
     const leftA = new Set(olds);
     const leftB = new Set(news);
     const take = (a: number, b: number, similarity: number) => {
@@ -354,17 +458,48 @@ function pairLeftoversBySlot(
       leftB.delete(b);
       freeA.delete(a);
       freeB.delete(b);
+      // Children paired after their parent see it carried over.
+      mapping[a] = b;
       pairs.push({ a, b, via: "position", similarity, moved: false });
     };
-    for (const { a, b, score, similarity } of scored) {
-      if (score >= SAME_SLOT_PAIRING && leftA.has(a) && leftB.has(b)) take(a, b, similarity);
+    // 1. By shared content words, best first (bounded: a huge gap is an insertion, not a reordering).
+    if (olds.length * news.length <= ALL_PAIRS_LIMIT) {
+      const scored: Array<{ a: number; b: number; score: number; similarity: number }> = [];
+      for (const a of olds) {
+        for (const b of news) {
+          const oldVector = corpus.oldVector(a);
+          const newVector = corpus.newVector(b);
+          const score = contentCosine(oldVector, newVector);
+          if (score >= SAME_SLOT_PAIRING)
+            scored.push({ a, b, score, similarity: cosine(oldVector, newVector) });
+        }
+      }
+      scored.sort((x, y) => y.score - x.score);
+      for (const { a, b, similarity } of scored) {
+        if (leftA.has(a) && leftB.has(b) && neighbours(a, b)) take(a, b, similarity);
+      }
     }
-    if (leftA.size !== leftB.size) continue;
-    const restA = [...leftA];
-    const restB = [...leftB];
-    restA.forEach((a, i) => {
-      const b = restB[i] as number;
-      take(a, b, cosine(corpus.oldVector(a), corpus.newVector(b)));
-    });
+    // 2. The same number (or the same item under the same parent) in the same gap: one slot,
+    //    however differently it is worded.
+    const byKey = new Map<string, number>();
+    for (const b of leftB)
+      if (!outline.newClauses[b]?.context) byKey.set(outline.newClauses[b]?.key as string, b);
+    for (const a of [...leftA]) {
+      const clause = outline.oldClauses[a] as Clause;
+      const b = clause.context ? undefined : byKey.get(clause.key);
+      if (b !== undefined && leftB.has(b) && neighbours(a, b))
+        take(a, b, cosine(corpus.oldVector(a), corpus.newVector(b)));
+    }
+    // 3. By position, when as many clauses of a kind are left on each side; page text and document apart.
+    for (const context of [false, true]) {
+      const restA = [...leftA].filter((a) => (outline.oldClauses[a]?.context === true) === context);
+      const restB = [...leftB].filter((b) => (outline.newClauses[b]?.context === true) === context);
+      if (restA.length === 0 || restA.length !== restB.length || restA.length > SLOT_GAP) continue;
+      if (!restA.every((a, i) => neighbours(a, restB[i] as number))) continue;
+      restA.forEach((a, i) => {
+        const b = restB[i] as number;
+        take(a, b, cosine(corpus.oldVector(a), corpus.newVector(b)));
+      });
+    }
   }
 }

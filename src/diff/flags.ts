@@ -1,89 +1,33 @@
-import { foldTypography, wordTokens } from "../clauses/normalize.js";
+/**
+ * What a wording change means. `substantive` only when meaning-bearing content changed — a
+ * quantity, a reference, a named party, negation, modality, an obligation or right, key terms
+ * swapped, or the clause rewritten; otherwise the change is `minor` wording (synonyms, word order,
+ * articles, abridgement). Typography never reaches here (equal words are settled by alignment).
+ */
+import { foldTypography } from "../clauses/normalize.js";
+import { type EntityContext, entities, namedIn, nameStems } from "./entities.js";
+import { commitments, exceptionCues, modalities, negationCues } from "./modality.js";
+import { quantities } from "./quantities.js";
 import type { Flag } from "./schema.js";
-import { STOPWORDS, stem } from "./words.js";
+import { termDifference } from "./terms.js";
+import { related } from "./wordnet.js";
+import { STOPWORDS } from "./words.js";
 
-const SCALES: Record<string, number> = {
-  thousand: 1e3,
-  k: 1e3,
-  million: 1e6,
-  mn: 1e6,
-  m: 1e6,
-  billion: 1e9,
-  bn: 1e9,
-  b: 1e9,
-  trillion: 1e12,
-  tn: 1e12,
-};
+export { knownNamesOf } from "./entities.js";
 
-const NUMBER =
-  /([$€£¥₽₴]\s?)?(\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)(\s?(?:%|percent\b|per cent\b))?(?:\s?(thousand|million|billion|trillion|bn|mn|tn|k|m|b)\b)?(?:\s+([\p{L}-]+))?/giu;
-const NUMBER_WORDS: Record<string, number> = {
-  zero: 0,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-  dozen: 12,
-};
-/** "five members", "twenty-five days": spelled-out figures ("one" is left out: it is mostly a pronoun). */
-const WORD_NUMBER = new RegExp(
-  `\\b(${Object.keys(NUMBER_WORDS).join("|")})(?:[\\s-](two|three|four|five|six|seven|eight|nine))?\\b(?:\\s+([\\p{L}-]+))?`,
-  "giu",
-);
-const UNITS_AS_CONTEXT = /^(?:[$€£¥₽₴]|dollars?|euros?|pounds?|percent)$/i;
+const SYMBOLS: Record<string, string> = { USD: "$", EUR: "€", GBP: "£", JPY: "¥", RUB: "₽", UAH: "₴" };
 
-interface Figure {
-  printed: string;
-  canonical: string;
-  context: string | undefined;
-}
-
-/** Figures with their scale and currency, so "600 000" and "600,000" agree and "$100bn" equals "$100 billion". */
-export function figures(display: string): Figure[] {
-  const out: Figure[] = [];
-  for (const match of display.matchAll(NUMBER)) {
-    const [whole, currency = "", digits = "", percent = "", scaleWord = "", next] = match;
-    const grouped = /^\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+$/.test(digits);
-    const plain = grouped ? digits.replace(/[ ,.'’\u00A0\u202F]/g, "") : digits.replace(",", ".");
-    const value = Number(plain) * (scaleWord ? (SCALES[scaleWord.toLowerCase()] ?? 1) : 1);
-    if (!Number.isFinite(value)) continue;
-    const canonical = `${currency.trim()}${value}${percent ? "%" : ""}`;
-    const printed = whole.slice(0, whole.length - (next ? next.length : 0)).trim();
-    const context =
-      next && !STOPWORDS.has(next.toLowerCase()) && !UNITS_AS_CONTEXT.test(next) ? next : undefined;
-    out.push({ printed, canonical, context });
-  }
-  for (const match of display.matchAll(WORD_NUMBER)) {
-    const [whole, tens = "", units, next] = match;
-    const value =
-      (NUMBER_WORDS[tens.toLowerCase()] ?? 0) + (units ? (NUMBER_WORDS[units.toLowerCase()] ?? 0) : 0);
-    const printed = whole.slice(0, whole.length - (next ? next.length : 0)).trim();
-    const context = next && !STOPWORDS.has(next.toLowerCase()) ? next : undefined;
-    out.push({ printed, canonical: String(value), context });
-  }
-  return out;
+/** Figures of a text (references left out) as printed, with a comparison form: currency symbol, value, `%`. */
+export function figures(
+  text: string,
+): Array<{ printed: string; canonical: string; context: string | undefined }> {
+  return quantities(text, STOPWORDS).quantities.map((q) => {
+    const canonical = q.canonical
+      .replace(/^(USD|EUR|GBP|JPY|RUB|UAH)/, (code) => SYMBOLS[code] ?? code)
+      .replace(/ %$/, "%")
+      .replace(/ [a-zA-Z]+$/, "");
+    return { printed: q.printed, canonical, context: q.context };
+  });
 }
 
 function multisetDifference<T>(left: T[], right: T[], key: (item: T) => string): T[] {
@@ -99,11 +43,11 @@ function multisetDifference<T>(left: T[], right: T[], key: (item: T) => string):
   return out;
 }
 
-function numberFlags(oldText: string, newText: string): Flag[] {
-  const before = figures(oldText);
-  const after = figures(newText);
-  const removed = multisetDifference(before, after, (f) => f.canonical);
-  const added = multisetDifference(after, before, (f) => f.canonical);
+function numberAndReferenceFlags(oldText: string, newText: string): Flag[] {
+  const before = quantities(oldText, STOPWORDS);
+  const after = quantities(newText, STOPWORDS);
+  const removed = multisetDifference(before.quantities, after.quantities, (q) => q.canonical);
+  const added = multisetDifference(after.quantities, before.quantities, (q) => q.canonical);
   const flags: Flag[] = [];
   const count = Math.max(removed.length, added.length);
   for (let i = 0; i < count; i++) {
@@ -117,217 +61,147 @@ function numberFlags(oldText: string, newText: string): Flag[] {
       ...(context ? { context } : {}),
     });
   }
+  const refsRemoved = multisetDifference(before.references, after.references, (r) => r.canonical);
+  const refsAdded = multisetDifference(after.references, before.references, (r) => r.canonical);
+  if (refsRemoved.length + refsAdded.length > 0) {
+    flags.push({
+      type: "reference",
+      removed: refsRemoved.map((r) => r.printed),
+      added: refsAdded.map((r) => r.printed),
+    });
+  }
   return flags;
 }
 
-const CONNECTORS = new Set(["of", "on", "the", "for", "de", "du", "von", "al"]);
-
-/**
- * Named parties, places and bodies: runs of capitalized words. A capitalized word that only
- * opens a sentence counts when the documents use it capitalized elsewhere too (`knownNames`).
- */
-export function entities(folded: string, knownNames: Set<string>): Set<string> {
-  const out = new Set<string>();
-  const tokens = [...folded.matchAll(/[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*\.?|[^\s\p{L}\p{N}]/gu)].map(
-    (m) => m[0],
-  );
-  let run: string[] = [];
-  let sentenceStart = true;
-  let runStartedSentence = false;
-  const flush = () => {
-    while (run.length > 0 && CONNECTORS.has((run[run.length - 1] as string).toLowerCase())) run.pop();
-    const last = run[run.length - 1];
-    // A sentence-final dot ends the run; an abbreviation's dot ("St. Petersburg") stays inside it.
-    if (last !== undefined) run[run.length - 1] = last.replace(/\.$/, "");
-    if (run.length > 0) {
-      const phrase = run.join(" ").replace(/\.$/, "");
-      const lower = phrase.toLowerCase();
-      const single = run.length === 1;
-      const acronym = /^\p{Lu}[\p{Lu}\p{N}]+$/u.test(phrase);
-      if (acronym || !single || !runStartedSentence || knownNames.has(lower)) {
-        if (!(single && STOPWORDS.has(lower))) out.add(phrase);
-      }
-    }
-    run = [];
-  };
-  for (const token of tokens) {
-    const isWord = /^[\p{L}\p{N}]/u.test(token);
-    if (!isWord) {
-      flush();
-      if (/[.!?;:|—-]/.test(token)) sentenceStart = true;
-      continue;
-    }
-    const possessive = /'s?$/.test(token);
-    const bare = token.replace(/'s?$/, "");
-    const capitalized = /^\p{Lu}/u.test(bare);
-    if (capitalized) {
-      if (run.length === 0) runStartedSentence = sentenceStart;
-      run.push(bare);
-      if (possessive) flush();
-    } else if (
-      run.length > 0 &&
-      !/\.$/.test(run[run.length - 1] as string) &&
-      CONNECTORS.has(bare.toLowerCase())
-    ) {
-      run.push(bare);
-    } else {
-      flush();
-    }
-    sentenceStart = token.endsWith(".") && !/^\p{Lu}\.?$/u.test(token) && bare.length > 3;
-  }
-  flush();
-  return out;
-}
-
-/** Capitalized words used mid-sentence anywhere: these are names even when they open a sentence. */
-export function knownNamesOf(displays: string[]): Set<string> {
-  const known = new Set<string>();
-  for (const display of displays) {
-    for (const match of display.matchAll(/(?<=[\p{L}\p{N},] )(\p{Lu}[\p{L}-]+)/gu)) {
-      known.add((match[1] as string).toLowerCase());
-    }
-  }
-  return known;
-}
-
-function entityFlags(oldText: string, newText: string, knownNames: () => Set<string>): Flag[] {
-  const before = entities(oldText, knownNames());
-  const after = entities(newText, knownNames());
-  const tokensOf = (set: Set<string>) =>
-    new Set([...set].flatMap((phrase) => phrase.toLowerCase().split(" ")));
-  const afterTokens = tokensOf(after);
-  const beforeTokens = tokensOf(before);
-  const covered = (phrase: string, tokens: Set<string>) =>
-    phrase
-      .toLowerCase()
-      .split(" ")
-      .every((token) => tokens.has(token) || CONNECTORS.has(token));
-  const removed = [...before].filter((phrase) => !covered(phrase, afterTokens));
-  const added = [...after].filter((phrase) => !covered(phrase, beforeTokens));
+function entityFlags(oldText: string, newText: string, context: EntityContext): Flag[] {
+  const before = entities(oldText, context);
+  const after = entities(newText, context);
+  const oldStems = nameStems(oldText);
+  const newStems = nameStems(newText);
+  const oldLower = oldText.toLowerCase();
+  const newLower = newText.toLowerCase();
+  const removed = [...new Set(before.filter((name) => !namedIn(name, newStems, after, newLower)))];
+  const added = [...new Set(after.filter((name) => !namedIn(name, oldStems, before, oldLower)))];
   return removed.length + added.length === 0 ? [] : [{ type: "entity", removed, added }];
 }
 
-const NEGATION =
-  /\b(not|no|never|without|nor|neither|none|nothing|nobody|cannot|except|unless|n't)\b|n't\b/gi;
-
-function negationCues(folded: string): string[] {
-  return [...folded.matchAll(NEGATION)].map((m) => m[0].toLowerCase().replace(/^.*n't$/, "n't"));
-}
-
-function negationFlags(oldText: string, newText: string): Flag[] {
-  const before = negationCues(oldText);
-  const after = negationCues(newText);
+function polarityFlags(oldText: string, newText: string): Flag[] {
+  const before = [...negationCues(oldText), ...exceptionCues(oldText)];
+  const after = [...negationCues(newText), ...exceptionCues(newText)];
+  const negationsBefore = negationCues(oldText).length;
+  const negationsAfter = negationCues(newText).length;
+  const exceptionsBefore = exceptionCues(oldText).length;
+  const exceptionsAfter = exceptionCues(newText).length;
+  // "not" and "never" negate alike: only a change in how many negations (or exceptions) there are counts.
+  if (negationsBefore === negationsAfter && exceptionsBefore === exceptionsAfter) return [];
   const removed = multisetDifference(before, after, (cue) => cue);
   const added = multisetDifference(after, before, (cue) => cue);
-  return removed.length + added.length === 0 ? [] : [{ type: "negation", removed, added }];
-}
-
-type ModalClass = "prohibition" | "obligation" | "permission" | "expectation";
-const MODALS: Array<[RegExp, ModalClass]> = [
-  [
-    /\b(?:shall|must|may|will|can|should)\s+not\b|\bcannot\b|\bwon't\b|\bmustn't\b|\bshan't\b|\bis (?:prohibited|forbidden) from\b/gi,
-    "prohibition",
-  ],
-  [
-    /\b(?:shall|must|will|agrees? to|undertakes? to|commits? to|(?:is|are) required to|(?:is|are) obliged to|(?:is|are) bound to)\b/gi,
-    "obligation",
-  ],
-  [/\b(?:may|can|could|might|(?:is|are) (?:allowed|permitted|entitled|free) to)\b/gi, "permission"],
-  [
-    /\b(?:should|would|(?:is|are) expected to|expects?|(?:is|are) to|intends? to|aims? to|seeks? to|hopes? to)\b/gi,
-    "expectation",
-  ],
-];
-
-function modalities(folded: string): Array<{ word: string; modal: ModalClass }> {
-  let rest = folded;
-  const found: Array<{ word: string; modal: ModalClass; at: number }> = [];
-  for (const [pattern, modal] of MODALS) {
-    rest = rest.replace(pattern, (match, offset: number) => {
-      found.push({ word: match.toLowerCase(), modal, at: offset });
-      return " ".repeat(match.length);
-    });
-  }
-  return found.sort((x, y) => x.at - y.at);
+  return [{ type: "negation", removed, added }];
 }
 
 function modalityFlags(oldText: string, newText: string): Flag[] {
   const before = modalities(oldText);
   const after = modalities(newText);
-  const removed = multisetDifference(before, after, (m) => m.modal);
-  const added = multisetDifference(after, before, (m) => m.modal);
-  if (removed.length + added.length === 0) return [];
-  return [{ type: "modality", old: removed.map((m) => m.word), new: added.map((m) => m.word) }];
+  const beforeClasses = new Set(before.map((m) => m.modal));
+  const afterClasses = new Set(after.map((m) => m.modal));
+  const gone = [...beforeClasses].filter((modal) => !afterClasses.has(modal));
+  const come = [...afterClasses].filter((modal) => !beforeClasses.has(modal));
+  // A bare "will" turning into a plain present ("will be eligible" / "is eligible") is tense, not modality.
+  if (![...gone, ...come].some((modal) => modal !== "obligation")) return [];
+  if (gone.length + come.length === 0) return [];
+  return [
+    {
+      type: "modality",
+      old: before.filter((m) => gone.includes(m.modal)).map((m) => m.word),
+      new: after.filter((m) => come.includes(m.modal)).map((m) => m.word),
+    },
+  ];
 }
 
-function contentTerms(folded: string): Set<string> {
-  const out = new Set<string>();
-  for (const raw of wordTokens(folded.toLowerCase())) {
-    const token = raw.replace(/'s?$/, "");
-    if (token.length < 3 || STOPWORDS.has(token) || /\d/.test(token)) continue;
-    out.add(stem(token));
-  }
-  return out;
+function verbsOf(text: string): string[] {
+  return (text.match(/[\p{L}]{3,}/gu) ?? [])
+    .map((word) => word.toLowerCase())
+    .filter((word) => !STOPWORDS.has(word));
 }
 
-export interface TermChange {
-  removed: string[];
-  added: string[];
-  /** Share of content terms (of both sides) that appear on one side only. */
-  ratio: number;
+/** An obligation or right whose verb the other side no longer has in any form. */
+function obligationFlags(oldText: string, newText: string): Flag[] {
+  const side = (from: string, to: string) => {
+    const words = verbsOf(to);
+    return commitments(from)
+      .filter((c) => c.modal !== "expectation" && !STOPWORDS.has(c.verb) && c.verb.length > 2)
+      .filter(
+        (c) => !words.some((word) => word === c.verb || sharesStem(word, c.verb) || related(word, c.verb)),
+      )
+      .map((c) => c.printed);
+  };
+  const removed = side(oldText, newText);
+  const added = side(newText, oldText);
+  return removed.length + added.length === 0 ? [] : [{ type: "obligation", removed, added }];
 }
 
-/** Content terms on one side only; both texts already folded. */
-export function termChange(
-  oldFolded: string,
-  newFolded: string,
-  weight: (term: string) => number,
-): TermChange {
-  const before = contentTerms(oldFolded);
-  const after = contentTerms(newFolded);
-  const byWeight = (x: string, y: string) => weight(y) - weight(x) || x.localeCompare(y);
-  const removed = [...before].filter((term) => !after.has(term)).sort(byWeight);
-  const added = [...after].filter((term) => !before.has(term)).sort(byWeight);
-  const all = new Set([...before, ...after]).size;
-  return { removed, added, ratio: all === 0 ? 0 : (removed.length + added.length) / all };
+function sharesStem(a: string, b: string): boolean {
+  const length = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < length && a[i] === b[i]) i++;
+  return i >= 5 || (i >= 4 && i >= length - 2);
 }
-
-const MAX_TERMS = 6;
 
 export interface FlagContext {
-  /** Names used mid-sentence anywhere in either version; computed once, on first need. */
   knownNames: () => Set<string>;
-  weight: (term: string) => number;
+  /** Lexical (TF-IDF) similarity of the pair. */
   similarity: number;
   /** Paired by slot rather than by wording. */
   byPosition: boolean;
 }
 
-/** Below this similarity an aligned pair is a replaced meaning, not an edit. */
+/** Below this lexical similarity, and with few terms of like meaning, an aligned pair is a replaced meaning. */
 export const REWRITE_BELOW = 0.3;
+const PARAPHRASE_OVERLAP = 0.45;
+const MAX_TERMS = 6;
+const MEANING = new Set<Flag["type"]>([
+  "number",
+  "reference",
+  "entity",
+  "negation",
+  "modality",
+  "obligation",
+  "rewrite",
+]);
 
-export function flagsFor(
-  oldText: string,
-  newText: string,
-  context: FlagContext,
-): { flags: Flag[]; terms: TermChange } {
-  // Fold each side once; figures are read from the printed text so flags quote them as printed.
+export interface Comparison {
+  flags: Flag[];
+  severity: "minor" | "substantive";
+}
+
+/** Flags for one aligned pair of texts, and whether the change is substantive. */
+export function compareTexts(oldText: string, newText: string, context: FlagContext): Comparison {
+  // Figures are read from the printed text so flags quote them as printed; the rest from folded text.
   const oldFolded = foldTypography(oldText);
   const newFolded = foldTypography(newText);
-  const terms = termChange(oldFolded, newFolded, context.weight);
+  const terms = termDifference(oldFolded, newFolded);
+  const rewrite = context.similarity < REWRITE_BELOW && terms.overlap < PARAPHRASE_OVERLAP;
   const flags: Flag[] = [
-    ...numberFlags(oldText, newText),
-    ...entityFlags(oldFolded, newFolded, context.knownNames),
-    ...negationFlags(oldFolded, newFolded),
+    ...numberAndReferenceFlags(oldText, newText),
+    ...entityFlags(oldFolded, newFolded, { knownNames: context.knownNames() }),
+    ...polarityFlags(oldFolded, newFolded),
     ...modalityFlags(oldFolded, newFolded),
+    ...(rewrite ? [] : obligationFlags(oldFolded, newFolded)),
   ];
-  if (context.similarity < REWRITE_BELOW) flags.push({ type: "rewrite" });
+  if (rewrite) flags.push({ type: "rewrite" });
+  // Key terms swapped: a local edit (most of the wording kept) that replaced content words with others of different meaning.
+  const local = terms.overlap >= 0.5 || context.similarity >= 0.45;
+  const swapped = !rewrite && local && terms.removed.length > 0 && terms.added.length > 0;
+  // New qualifying content in an otherwise kept clause ("… in peacetime", "… permanently").
+  const extended = !rewrite && local && terms.removed.length === 0 && terms.added.length >= 2;
   if (terms.removed.length + terms.added.length > 0) {
     flags.push({
       type: "terms",
-      removed: terms.removed.slice(0, MAX_TERMS),
-      added: terms.added.slice(0, MAX_TERMS),
+      removed: terms.removed.slice(0, MAX_TERMS).map((term) => term.printed),
+      added: terms.added.slice(0, MAX_TERMS).map((term) => term.printed),
+      ...(swapped || extended ? { swapped: true } : {}),
     });
   }
-  return { flags, terms };
+  const substantive = swapped || extended || flags.some((flag) => MEANING.has(flag.type));
+  return { flags, severity: substantive ? "substantive" : "minor" };
 }

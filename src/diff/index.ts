@@ -1,8 +1,9 @@
 import type { Clause, ClauseSet } from "../types.js";
-import { type Alignment, alignClauses, type Group, type Pair } from "./align.js";
-import { type FlagContext, flagsFor, knownNamesOf, type TermChange } from "./flags.js";
+import { type Alignment, alignClauses, type Group, type Pair, wordsKey } from "./align.js";
+import { compareTexts, type FlagContext, knownNamesOf } from "./flags.js";
+import { entryHeadline } from "./headline.js";
 import { clauseDisplay, redline } from "./redline.js";
-import type { DiffEntry, DiffResult, DiffSummary, Flag, Severity } from "./schema.js";
+import type { DiffEntry, DiffResult, DiffSummary, Severity } from "./schema.js";
 
 export type { DiffEntry, DiffResult, DiffSummary, EntryKind, Flag, RedlineOp, Severity } from "./schema.js";
 export { DiffResult as DiffResultSchema, diffJsonSchema, severities } from "./schema.js";
@@ -13,21 +14,12 @@ export function severityAtLeast(severity: Severity, threshold: Severity): boolea
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }
 
-function maxSeverity(...values: Severity[]): Severity {
+export function maxSeverity(...values: Severity[]): Severity {
   return values.reduce((top, value) => (SEVERITY_RANK[value] > SEVERITY_RANK[top] ? value : top), "none");
 }
 
-const MEANING_FLAGS = new Set<Flag["type"]>(["number", "entity", "negation", "modality", "rewrite"]);
-
-/**
- * Substantive when a figure, name, negation or modality moved, or many content words did. Pairs
- * reaching here differ in their words (equal words are settled earlier), so never below minor.
- */
-function textualSeverity(flags: Flag[], terms: TermChange): Severity {
-  if (flags.some((flag) => MEANING_FLAGS.has(flag.type))) return "substantive";
-  const changedTerms = terms.removed.length + terms.added.length;
-  if (changedTerms >= 4 || terms.ratio >= 0.25) return "substantive";
-  return "minor";
+function capSeverity(severity: Severity, cap: Severity): Severity {
+  return SEVERITY_RANK[severity] > SEVERITY_RANK[cap] ? cap : severity;
 }
 
 interface Context {
@@ -35,6 +27,12 @@ interface Context {
   newSet: ClauseSet;
   alignment: Alignment;
   flagContext: Omit<FlagContext, "similarity" | "byPosition">;
+  redlines: boolean;
+}
+
+export interface DiffOptions {
+  /** Word-level redlines for changed entries; lineage leaves them out when it only compares candidates. @default true */
+  redlines?: boolean;
 }
 
 function joinedDisplay(clauses: Clause[]): string {
@@ -43,6 +41,22 @@ function joinedDisplay(clauses: Clause[]): string {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** Where an entry stands in the outline, from the clause it is about (the new one, else the old one). */
+function place(clause: Clause): Pick<DiffEntry, "parent" | "depth" | "context"> {
+  return {
+    ...(clause.parent === undefined ? {} : { parent: clause.parent }),
+    depth: clause.depth,
+    ...(clause.context ? { context: true as const } : {}),
+  };
+}
+
+function pages(olds: Clause[], news: Clause[]): Pick<DiffEntry, "pages"> {
+  const old = olds.find((clause) => clause.page !== undefined)?.page;
+  const now = news.find((clause) => clause.page !== undefined)?.page;
+  if (old === undefined && now === undefined) return {};
+  return { pages: { ...(old === undefined ? {} : { old }), ...(now === undefined ? {} : { new: now }) } };
 }
 
 function compareEntry(
@@ -54,12 +68,17 @@ function compareEntry(
 ): Pick<DiffEntry, "severity" | "flags" | "redline" | "similarity"> {
   const oldText = joinedDisplay(olds);
   const newText = joinedDisplay(news);
-  const { flags, terms } = flagsFor(oldText, newText, { ...context.flagContext, similarity, byPosition });
+  const { flags, severity } = compareTexts(oldText, newText, {
+    ...context.flagContext,
+    similarity,
+    byPosition,
+  });
   // A replaced meaning reads best as the old text struck and the new one inserted, not as
   // fragments interleaved around the few function words the two happen to share.
   const rewritten = flags.some((flag) => flag.type === "rewrite");
+  if (!context.redlines) return { severity, similarity: round(similarity), flags };
   return {
-    severity: textualSeverity(flags, terms),
+    severity,
     similarity: round(similarity),
     flags,
     redline: rewritten
@@ -74,7 +93,12 @@ function compareEntry(
 function pairEntry(context: Context, pair: Pair): DiffEntry {
   const oldClause = context.oldSet.clauses[pair.a] as Clause;
   const newClause = context.newSet.clauses[pair.b] as Clause;
-  const keys = { old: [oldClause.key], new: [newClause.key] };
+  const keys = {
+    old: [oldClause.key],
+    new: [newClause.key],
+    ...place(newClause),
+    ...pages([oldClause], [newClause]),
+  };
   const sameText = pair.via === "exact" || pair.via === "words";
   if (sameText && !pair.moved) {
     const kind = oldClause.key === newClause.key ? "unchanged" : "renumbered";
@@ -92,11 +116,28 @@ function pairEntry(context: Context, pair: Pair): DiffEntry {
 function groupEntry(context: Context, group: Group, kind: "split" | "merged"): DiffEntry {
   const olds = group.old.map((i) => context.oldSet.clauses[i] as Clause);
   const news = group.new.map((i) => context.newSet.clauses[i] as Clause);
+  // The same words, cut into clauses differently: a layout change — unless numbered points were
+  // joined or divided, which a reader of the numbering notices.
+  if (wordsKey(olds.map((c) => c.norm).join(" ")) === wordsKey(news.map((c) => c.norm).join(" "))) {
+    const numbered = (clauses: Clause[]) => clauses.filter((clause) => clause.label !== null).length;
+    const points = Math.max(numbered(olds), numbered(news)) >= 2;
+    return {
+      kind,
+      old: olds.map((c) => c.key),
+      new: news.map((c) => c.key),
+      ...place(news[0] as Clause),
+      ...pages(olds, news),
+      severity: points ? "minor" : "cosmetic",
+      similarity: 1,
+    };
+  }
   const compared = compareEntry(context, olds, news, group.similarity, false);
   return {
     kind,
     old: olds.map((c) => c.key),
     new: news.map((c) => c.key),
+    ...place(news[0] as Clause),
+    ...pages(olds, news),
     ...compared,
     severity: maxSeverity("minor", compared.severity),
   };
@@ -108,7 +149,11 @@ function soloEntry(clause: Clause, kind: "added" | "removed"): DiffEntry {
     kind,
     old: kind === "removed" ? [clause.key] : [],
     new: kind === "added" ? [clause.key] : [],
-    severity: "substantive",
+    ...place(clause),
+    ...(clause.page === undefined
+      ? {}
+      : { pages: kind === "added" ? { new: clause.page } : { old: clause.page } }),
+    severity: text.trim() === "" ? "cosmetic" : "substantive",
     redline: [{ op: kind === "added" ? "insert" : "delete", text }],
   };
 }
@@ -156,11 +201,51 @@ function summarize(entries: DiffEntry[]): DiffSummary {
   return summary;
 }
 
+function wordCount(text: string): number {
+  return (text.match(/[\p{L}\p{N}]+/gu) ?? []).length;
+}
+
+/** Text around the document (page prose, navigation) changes at most minor: it is not the document. */
+function settle(entry: DiffEntry, newSet: ClauseSet): DiffEntry {
+  const noun = headlineNoun(newSet);
+  const title = [...entry.old, ...entry.new].includes("Title");
+  // Page furniture that comes or goes (a table's header row, a "Most read" label) is layout.
+  const furniture =
+    entry.context &&
+    (entry.kind === "added" || entry.kind === "removed") &&
+    wordCount(entry.redline?.[0]?.text ?? "") <= 4;
+  const cap: Severity = furniture ? "cosmetic" : "minor";
+  const capped = entry.context || title ? { ...entry, severity: capSeverity(entry.severity, cap) } : entry;
+  if (capped.severity === "none") return capped;
+  return { ...capped, headline: entryHeadline(capped, noun) };
+}
+
+/** How the document names its clauses in headlines ("Point", "Article", "Section", "§"). */
+export function headlineNoun(set: Pick<ClauseSet, "clauses">): string {
+  const first = set.clauses.find((clause) => clause.label !== null && clause.depth === 0 && !clause.context);
+  const word = first ? /^(§|¶|[\p{L}]+\.?)\s*[\dIVXLCDM]/iu.exec(first.printed)?.[1] : undefined;
+  if (!word) return "Point";
+  if (word === "§" || word === "¶") return word;
+  const bare = word.replace(/\.$/, "").toLowerCase();
+  const full = { art: "article", sec: "section", para: "paragraph" }[bare] ?? bare;
+  return full.charAt(0).toUpperCase() + full.slice(1);
+}
+
+function side(set: ClauseSet) {
+  return {
+    source: set.source,
+    clauses: set.clauses.length,
+    ...(set.title ? { title: set.title } : {}),
+    coverage: set.coverage,
+    warnings: set.warnings,
+  };
+}
+
 /**
- * Compares two clause sets clause by clause (the `clausewatch.diff/1` contract): every clause of
- * both versions appears in exactly one entry, in new-version order, removed clauses where they stood.
+ * Compares two outlines clause by clause (the `clausewatch.diff/2` contract): every clause of both
+ * versions appears in exactly one entry, in new-version order, removed clauses where they stood.
  */
-export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet): DiffResult {
+export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet, options: DiffOptions = {}): DiffResult {
   const alignment = alignClauses(oldSet.clauses, newSet.clauses);
   let names: Set<string> | undefined;
   const knownNames = () => {
@@ -171,7 +256,8 @@ export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet): DiffResult {
     oldSet,
     newSet,
     alignment,
-    flagContext: { knownNames, weight: alignment.corpus.idf },
+    flagContext: { knownNames },
+    redlines: options.redlines ?? true,
   };
 
   const placed: Placed[] = [
@@ -196,14 +282,9 @@ export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet): DiffResult {
     oldAt: a,
     entry: soloEntry(oldSet.clauses[a] as Clause, "removed"),
   }));
-  const entries = orderEntries(placed, removed);
-  const side = (set: ClauseSet) => ({
-    source: set.source,
-    clauses: set.clauses.length,
-    ...(set.title ? { title: set.title } : {}),
-  });
+  const entries = orderEntries(placed, removed).map((entry) => settle(entry, newSet));
   return {
-    schema: "clausewatch.diff/1",
+    schema: "clausewatch.diff/2",
     old: side(oldSet),
     new: side(newSet),
     summary: summarize(entries),

@@ -18,10 +18,11 @@ function compareKey(token: string): string {
   return foldTypography(token).toLowerCase();
 }
 
-/** The text a redline runs over: the clause and its sub-items, one per line, in one house style. */
-export function clauseDisplay(clause: Clause): string {
-  const items = clause.items.map((item) => `\n${item.label === "•" ? "—" : `${item.label})`} ${item.text}`);
-  return `${clause.text}${items.join("")}`;
+/** The text a redline runs over: the clause's heading, then its own text. */
+export function clauseDisplay(clause: Pick<Clause, "heading" | "text">): string {
+  return clause.heading && clause.text
+    ? `${clause.heading}\n${clause.text}`
+    : (clause.heading ?? clause.text);
 }
 
 function push(ops: RedlineOp[], op: RedlineOp["op"], text: string): void {

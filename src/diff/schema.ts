@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /*
- * The published diff contract (`clausewatch diff --format json`, schema `clausewatch.diff/1`).
- * `schemas/diff.schema.json` is generated from these definitions; a test keeps it current.
+ * The published diff contract (`clausewatch diff --format json`, schema `clausewatch.diff/2`).
+ * `config/diff.schema.json` is generated from these definitions; a test keeps it current.
  */
 
 export const entryKinds = [
@@ -45,6 +45,12 @@ const NumberFlag = z
 const EntityFlag = z
   .object({ type: z.literal("entity"), removed: z.array(z.string()), added: z.array(z.string()) })
   .describe("A named party, place or body added or removed");
+const ReferenceFlag = z
+  .object({ type: z.literal("reference"), removed: z.array(z.string()), added: z.array(z.string()) })
+  .describe("A cross-reference changed (Article 5, point 3, Resolution 2202): what the clause points to");
+const ObligationFlag = z
+  .object({ type: z.literal("obligation"), removed: z.array(z.string()), added: z.array(z.string()) })
+  .describe("An obligation or right (what a party will, must or may do) added or removed");
 const NegationFlag = z
   .object({ type: z.literal("negation"), removed: z.array(z.string()), added: z.array(z.string()) })
   .describe("Negation cues (not, no, never, without, except …) added or removed");
@@ -55,14 +61,24 @@ const RewriteFlag = z
   .object({ type: z.literal("rewrite") })
   .describe("Aligned by position, but the meaning was replaced: little wording in common");
 const TermsFlag = z
-  .object({ type: z.literal("terms"), removed: z.array(z.string()), added: z.array(z.string()) })
-  .describe("Key content words removed and added");
+  .object({
+    type: z.literal("terms"),
+    removed: z.array(z.string()),
+    added: z.array(z.string()),
+    swapped: z
+      .boolean()
+      .optional()
+      .describe("Key terms were replaced by others of different meaning (audit → amnesty): substantive"),
+  })
+  .describe("Content words removed and added, as printed (synonyms and inflections set aside)");
 
 export const Flag = z.discriminatedUnion("type", [
   NumberFlag,
   EntityFlag,
+  ReferenceFlag,
   NegationFlag,
   ModalityFlag,
+  ObligationFlag,
   RewriteFlag,
   TermsFlag,
 ]);
@@ -71,19 +87,46 @@ export type FlagType = Flag["type"];
 
 export const DiffEntry = z.object({
   kind: EntryKind,
-  old: z.array(z.string()).describe("Keys (labels) of the old clauses in this entry"),
-  new: z.array(z.string()).describe("Keys (labels) of the new clauses in this entry"),
+  old: z.array(z.string()).describe("Paths of the old clauses in this entry (`5.1(a)`, `Privacy ¶2`)"),
+  new: z.array(z.string()).describe("Paths of the new clauses in this entry"),
+  parent: z
+    .string()
+    .optional()
+    .describe("Path of the enclosing clause (in the new version; in the old one for a removed clause)"),
+  depth: z.number().int().min(0).describe("Outline depth of the clause, 0 at the top"),
   severity: Severity,
+  headline: z.string().optional().describe("One line naming what changed, for alerts and summaries"),
+  context: z
+    .literal(true)
+    .optional()
+    .describe(
+      "Text around the document (page prose around an embedded list, a table of contents): at most minor",
+    ),
   similarity: z.number().min(0).max(1).optional().describe("Word similarity of old and new text (0–1)"),
   flags: z.array(Flag).optional(),
   redline: z.array(RedlineOp).optional().describe("Word-level redline from old to new text"),
+  pages: z
+    .object({ old: z.number().int().optional(), new: z.number().int().optional() })
+    .optional()
+    .describe("Pages of paginated sources (PDF) where the clauses stand"),
 });
 export type DiffEntry = z.infer<typeof DiffEntry>;
+
+export const OutlineWarning = z.object({
+  code: z.enum(["numbering-gap", "duplicate-label", "unplaced-text", "shorter-copy", "deleted-placeholder"]),
+  message: z.string(),
+  at: z.string().optional().describe("Path of the clause the warning is about"),
+  missing: z.array(z.string()).optional().describe("Numbering gaps: the labels the copy lacks"),
+});
 
 const Side = z.object({
   source: z.string(),
   clauses: z.number().int().min(0),
   title: z.string().optional(),
+  coverage: z
+    .object({ words: z.number().int().min(0), placed: z.number().int().min(0) })
+    .describe("Words of the main content, and how many landed in clauses"),
+  warnings: z.array(OutlineWarning),
 });
 
 export const DiffSummary = z.object({
@@ -99,7 +142,7 @@ export const DiffSummary = z.object({
 export type DiffSummary = z.infer<typeof DiffSummary>;
 
 export const DiffResult = z.object({
-  schema: z.literal("clausewatch.diff/1"),
+  schema: z.literal("clausewatch.diff/2"),
   old: Side,
   new: Side,
   summary: DiffSummary,

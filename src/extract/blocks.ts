@@ -240,7 +240,7 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
     for (const cells of cellsByRow) {
       const texts = cells.map((cell) => tidy(inlineText(cell, dropped, false)));
       if (texts.every((text) => text === "")) continue;
-      blocks.push({ kind: "paragraph", text: texts.join(" | ") });
+      blocks.push({ kind: "paragraph", text: texts.join(" | "), row: true });
     }
   };
 

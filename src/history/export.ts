@@ -94,19 +94,9 @@ export function chronological(versions: VersionRecord[]): VersionRecord[] {
   return [...versions].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || number(a.id) - number(b.id));
 }
 
-function subItemMarker(label: string): string {
-  if (label === "•") return "—";
-  // Multilevel labels ("10.1") print with a trailing dot; letters and numerals with a parenthesis.
-  if (/^\p{N}+(\.\p{N}+)+$/u.test(label)) return `${label}.`;
-  return /^[\p{L}\p{N}]+$/u.test(label) ? `${label})` : label;
-}
-
-/** Sub-items keep their own line so the exported text reads (and re-imports) like the original. */
-export function clauseText(clause: Clause): string {
-  const items = clause.items.map((item) => {
-    return `${subItemMarker(item.label)} ${item.text}`;
-  });
-  return [clause.text, ...items].join("\n");
+/** A clause's words as a reader sees them: its heading, then its own text. */
+export function clauseText(clause: Pick<Clause, "heading" | "text">): string {
+  return [clause.heading ?? "", clause.text].filter((part) => part !== "").join("\n");
 }
 
 /** A version as a plain-text document (title, then one clause per label) that parses back to the same clauses. */

@@ -217,9 +217,10 @@ function sideHtml(ops: RedlineOp[], side: "old" | "new"): string {
   return redlineHtml(ops.filter((op) => op.op !== skip));
 }
 
-function clauseText(clause: Pick<Clause, "text" | "items">): string {
-  const items = clause.items.map((item) => `\n${item.label === "•" ? "•" : `${item.label})`} ${item.text}`);
-  return `${clause.text}${items.join("")}`;
+function clauseText(clause: Pick<Clause, "text" | "heading">): string {
+  return clause.heading && clause.text
+    ? `${clause.heading}\n${clause.text}`
+    : (clause.heading ?? clause.text);
 }
 
 function clauseLines(set: ClauseSet, keys: string[]): string {
@@ -556,7 +557,7 @@ export function renderClausePage(
           : "";
       return `<li><h3>${heading} <span class="small">as ${h(row.printed ?? row.key ?? "")}</span></h3>
 ${changedFrom}
-<p class="text">${h(clauseText({ text: row.text, items: row.items ?? [] }))}</p>
+<p class="text">${h(clauseText({ text: row.text ?? "", ...(row.heading ? { heading: row.heading } : {}) }))}</p>
 ${redline}</li>`;
     })
     .join("\n");

@@ -21,7 +21,7 @@ import {
   type SourceState,
   type StoredSnapshot,
 } from "../store/index.js";
-import type { Clause, ClauseSet } from "../types.js";
+import type { ClauseSet } from "../types.js";
 import type { SourceChange } from "../worker/types.js";
 
 /** Where a copy came from: what a citation needs. */
@@ -139,7 +139,7 @@ export interface ClauseAtVersion {
   key?: string;
   printed?: string;
   text?: string;
-  items?: Clause["items"];
+  heading?: string;
   /** The version it is compared with (the lineage parent, else the previous version). */
   against?: string;
   /** What happened to the clause since `against`. */
@@ -560,7 +560,12 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
         return {
           ...base,
           ...(clause
-            ? { key: clause.key, printed: clause.printed, text: clause.text, items: clause.items }
+            ? {
+                key: clause.key,
+                printed: clause.printed,
+                text: clause.text,
+                ...(clause.heading ? { heading: clause.heading } : {}),
+              }
             : {}),
           ...(previous && entry ? { against: previous.id } : {}),
           ...(entry

@@ -4,58 +4,41 @@ import { dirname, join } from "node:path";
 import { type DiffResult, diffClauses } from "../diff/index.js";
 import { appendLine, readJsonl } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
+import { type Judgement, judgeCopy } from "./judge.js";
 import type { LineageRecord, LineageRules, Relation, VersionRecord, WitnessRecord } from "./types.js";
+
+export { type Judgement, judgeCopy } from "./judge.js";
 
 export type { LineageRecord, LineageRules, Relation, VersionRecord, WitnessRecord } from "./types.js";
 
-export const DEFAULT_LINEAGE_RULES: LineageRules = { minorShare: 0.1, divergentShare: 0.6 };
+export const DEFAULT_LINEAGE_RULES: LineageRules = { divergentShare: 0.6 };
 
-/** Identity of a text as a version: clause labels and fingerprints, typography folded. */
+/** Identity of a text as a version: the document's clause paths and fingerprints, typography and page text aside. */
 export function textFingerprint(set: ClauseSet): string {
   const hash = createHash("sha256");
-  for (const clause of set.clauses) hash.update(`${clause.key}\u0000${clause.fingerprint}\n`);
+  for (const clause of set.clauses) {
+    if (clause.context || clause.kind === "title") continue;
+    hash.update(`${clause.key}\u0000${clause.fingerprint}\n`);
+  }
   return hash.digest("hex").slice(0, 24);
 }
 
-export interface Judgement {
-  relation: Relation;
-  reason?: WitnessRecord["reason"];
-  departures?: string[];
+/** The document's clause fingerprints: what two copies share, found without a diff. */
+function signature(set: ClauseSet): Set<string> {
+  return new Set(
+    set.clauses.filter((clause) => !clause.context && clause.kind !== "title").map((c) => c.fingerprint),
+  );
 }
 
-/**
- * The explicit rule, applied to the diff from a known version to a new copy:
- * - same version: nothing substantive, and minor wording in at most `minorShare` of the clauses;
- * - divergent copy: only clauses missing (a truncated copy), or wording changed in at least
- *   `divergentShare` of the clauses with the structure kept (a paraphrase);
- * - otherwise a new version of the plan.
- */
-export function judgeCopy(diff: DiffResult, rules: LineageRules): Judgement {
-  const total = Math.max(diff.old.clauses, diff.new.clauses, 1);
-  const changed = diff.entries.filter(
-    (entry) => entry.severity === "minor" || entry.severity === "substantive",
-  );
-  const substantive = changed.filter((entry) => entry.severity === "substantive");
-  if (substantive.length === 0 && changed.length <= Math.floor(rules.minorShare * total))
-    return { relation: "witness" };
-  const { added, removed, modified, moved, split, merged } = diff.summary;
-  if (removed > 0 && added + modified + moved + split + merged === 0) {
-    return {
-      relation: "divergent",
-      reason: "truncated",
-      departures: diff.entries.filter((entry) => entry.kind === "removed").flatMap((entry) => entry.old),
-    };
-  }
-  const structural = added + removed + split + merged;
-  if (changed.length >= rules.divergentShare * total && structural <= 0.1 * total) {
-    return {
-      relation: "divergent",
-      reason: "paraphrase",
-      departures: substantive.flatMap((entry) => entry.old),
-    };
-  }
-  return { relation: "new-version" };
+function sharedShare(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const value of a) if (b.has(value)) shared++;
+  return shared / Math.max(a.size, b.size);
 }
+
+/** How many known versions a new copy is diffed against: the ones sharing most clauses with it, and the newest. */
+const CANDIDATES = 3;
 
 export interface Observation {
   relation: Relation;
@@ -104,6 +87,15 @@ export function createLineage(
 ): Lineage {
   const queues = new Map<string, Promise<unknown>>();
   const texts = new Map<string, ClauseSet>();
+  const signatures = new Map<string, Set<string>>();
+  const signatureOf = (snapshotId: string, set: ClauseSet) => {
+    let found = signatures.get(snapshotId);
+    if (!found) {
+      found = signature(set);
+      signatures.set(snapshotId, found);
+    }
+    return found;
+  };
   const textOf = async (version: VersionRecord) => {
     let set = texts.get(version.snapshotId);
     if (!set) {
@@ -158,6 +150,7 @@ export function createLineage(
         relation: judgement.relation,
         ...(judgement.reason ? { reason: judgement.reason } : {}),
         ...(judgement.departures ? { departures: judgement.departures } : {}),
+        ...(judgement.explanation ? { explanation: judgement.explanation } : {}),
       };
       await append(path, record);
       return { ...judgement, version, repeated: false, ...(diff ? { diff } : {}) };
@@ -170,27 +163,49 @@ export function createLineage(
     if (same && unfinished) {
       const parent = versions.find((version) => version.id === same.parent);
       const diff = parent ? diffClauses(await textOf(parent), sighting.clauseSet) : undefined;
-      const observation = await witness(same, { relation: "new-version" }, diff);
+      const observation = await witness(
+        same,
+        { relation: "new-version", explanation: same.explanation ?? "" },
+        diff,
+      );
       return { ...observation, ...(parent ? { parent } : {}) };
     }
-    if (same) return witness(same, { relation: "witness" });
+    if (same) return witness(same, { relation: "witness", explanation: "same version, same wording" });
 
-    // Closest = fewest changed clauses, then fewest substantive ones; on a tie the later version,
-    // since texts usually evolve from the newest draft.
+    // Candidates: the versions sharing most clause fingerprints with the copy, and the newest one;
+    // only they are diffed, without redlines, and only the kept pair is diffed in full.
+    const copySignature = signature(sighting.clauseSet);
+    const ranked = await Promise.all(
+      versions.map(async (version, order) => ({
+        version,
+        order,
+        share: sharedShare(signatureOf(version.snapshotId, await textOf(version)), copySignature),
+      })),
+    );
+    ranked.sort((x, y) => y.share - x.share || y.order - x.order);
+    const candidates = new Set(ranked.slice(0, CANDIDATES).map((entry) => entry.version));
+    const newest = versions[versions.length - 1];
+    if (newest) candidates.add(newest);
+
+    // Closest = fewest changed clauses of the document, then fewest substantive ones; on a tie the
+    // later version, since texts usually evolve from the newest draft.
     let closest: { version: VersionRecord; diff: DiffResult; distance: number } | undefined;
     for (const version of versions) {
-      const diff = diffClauses(await textOf(version), sighting.clauseSet);
+      if (!candidates.has(version)) continue;
+      const diff = diffClauses(await textOf(version), sighting.clauseSet, { redlines: false });
       const changed = diff.entries.filter(
-        (entry) => entry.severity === "minor" || entry.severity === "substantive",
+        (entry) => !entry.context && (entry.severity === "minor" || entry.severity === "substantive"),
       );
       const distance =
         changed.length * 1000 + changed.filter((entry) => entry.severity === "substantive").length;
       if (!closest || distance <= closest.distance) closest = { version, diff, distance };
     }
-    if (closest) {
-      const judgement = judgeCopy(closest.diff, rules);
-      if (judgement.relation !== "new-version") return witness(closest.version, judgement, closest.diff);
+    const full = closest ? diffClauses(await textOf(closest.version), sighting.clauseSet) : undefined;
+    if (closest && full) {
+      const judgement = judgeCopy(full, rules);
+      if (judgement.relation !== "new-version") return witness(closest.version, judgement, full);
     }
+    const explanation = full ? judgeCopy(full, rules).explanation : "first version";
 
     const version: VersionRecord = {
       type: "version",
@@ -201,11 +216,12 @@ export function createLineage(
       sourceId: sighting.sourceId,
       snapshotId: sighting.snapshotId,
       clauses: sighting.clauseSet.clauses.length,
-      ...(closest ? { parent: closest.version.id, summary: closest.diff.summary } : {}),
+      explanation,
+      ...(closest && full ? { parent: closest.version.id, summary: full.summary } : {}),
     };
     texts.set(sighting.snapshotId, sighting.clauseSet);
     await append(path, version);
-    const observation = await witness(version, { relation: "new-version" }, closest?.diff);
+    const observation = await witness(version, { relation: "new-version", explanation }, full);
     return { ...observation, ...(closest ? { parent: closest.version } : {}) };
   }
 

@@ -20,6 +20,8 @@ export interface VersionRecord {
   /** Diff summary from the parent. */
   summary?: DiffSummary;
   headline?: string;
+  /** Why this copy is a new version ("new version: 3 figures changed, 1 point removed"). */
+  explanation?: string;
 }
 
 /** One copy seen by one source, and what it was judged to be. */
@@ -35,6 +37,8 @@ export interface WitnessRecord {
   /** For divergent copies: why, and the clauses where the copy departs. */
   reason?: "paraphrase" | "truncated";
   departures?: string[];
+  /** The decision in words ("same version: 11 points reworded, no figures changed"). */
+  explanation?: string;
 }
 
 export type LineageRecord = VersionRecord | WitnessRecord;
@@ -42,14 +46,9 @@ export type LineageRecord = VersionRecord | WitnessRecord;
 /** The rule that decides whether a copy is the same version, a divergent copy, or a new version. */
 export interface LineageRules {
   /**
-   * A copy with no substantive change and at most this share of clauses changed in minor
-   * wording is another witness of the same version.
-   * @default 0.1
-   */
-  minorShare: number;
-  /**
-   * A copy whose wording departs in at least this share of clauses while keeping the structure
-   * (few clauses added or removed) is a divergent copy — a paraphrase — not a new version.
+   * A copy reworded in at least this share of its clauses, with every figure kept (and at most a
+   * tenth of its items cut or joined), is a divergent copy — a paraphrase or a translation — not a
+   * new version, whatever its wording changes.
    * @default 0.6
    */
   divergentShare: number;

@@ -281,6 +281,7 @@ async function recordCoverageFindings(
       kind: "modified",
       old: [variant.clauseKey],
       new: [variant.clauseKey],
+      depth: 0,
       severity: "substantive",
       flags: [],
       redline: [
@@ -305,6 +306,7 @@ async function recordCoverageFindings(
       kind: "modified",
       old: [mismatch.clauseKey],
       new: [mismatch.clauseKey],
+      depth: 0,
       severity: "substantive",
       flags: [{ type: "number", old: mismatch.tracked, new: mismatch.reported }],
       redline: [

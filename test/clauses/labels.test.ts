@@ -46,10 +46,32 @@ describe("parseLabels", () => {
     expect(families).toEqual(["roman-lower", "alpha-lower"]);
   });
 
-  it("treats multi-level numbers as sub-items of their first number", () => {
-    const [label] = parseLabels("3.2 Text");
+  it("reads multi-level numbers with their parts, with or without a closing dot", () => {
+    expect(parseLabels("3.2 Text")[0]).toMatchObject({
+      family: "decimal",
+      value: 3,
+      parts: [3, 2],
+      name: "3.2",
+    });
+    expect(parseLabels("1.1.4. text")[0]).toMatchObject({ parts: [1, 1, 4], name: "1.1.4", rest: "text" });
+    expect(parseLabels("2.5 million people")).toEqual([]);
+  });
 
-    expect(label).toMatchObject({ family: "decimal", value: 3, multilevel: true });
+  it("needs a space between a label word and its number, so words that start like one are text", () => {
+    expect(parseLabels("Parties. You and we agree.")).toEqual([]);
+    expect(parseLabels("Artistic works are covered.")).toEqual([]);
+    expect(parseLabels("Art.7 Scope")[0]).toMatchObject({ word: "article", value: 7 });
+  });
+
+  it("reads labels in the plan's other languages and lettered annexes", () => {
+    expect(first("Пункт 7. Текст")).toEqual({ family: "decimal", value: 7, word: "point", rest: "Текст" });
+    expect(first("Artículo 3: Texto")).toEqual({
+      family: "decimal",
+      value: 3,
+      word: "article",
+      rest: "Texto",
+    });
+    expect(first("Annex B Text")).toEqual({ family: "alpha-upper", value: 2, word: "annex", rest: "Text" });
   });
 });
 

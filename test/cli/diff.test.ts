@@ -48,7 +48,8 @@ describe("clausewatch diff", () => {
     const parsed = DiffResultSchema.parse(JSON.parse(result.stdout));
 
     expect(result.status).toBe(1);
-    expect(parsed.summary).toMatchObject({ split: 1, merged: 1, moved: 1 });
+    expect(parsed.schema).toBe("clausewatch.diff/2");
+    expect(parsed.summary).toMatchObject({ split: 0, merged: 2, moved: 1 });
     expect(parsed.entries.find((entry) => entry.kind === "moved")).toMatchObject({ old: ["25"], new: ["3"] });
   });
 
@@ -94,8 +95,10 @@ describe("clausewatch diff", () => {
 
       const parsed = JSON.parse(result.stdout);
       expect(result.status).toBe(1);
-      expect(parsed.summary.modified).toBe(1);
-      expect(parsed.entries.find((entry: { kind: string }) => entry.kind === "modified").old).toEqual(["26"]);
+      const changed = parsed.entries.filter(
+        (entry: { kind: string; context?: boolean }) => entry.kind === "modified" && !entry.context,
+      );
+      expect(changed.map((entry: { old: string[] }) => entry.old)).toEqual([["26"]]);
     } finally {
       await server.close();
     }
@@ -129,9 +132,9 @@ describe("clausewatch diff", () => {
     expect(result.stdout).toContain("\u001b[32m");
   });
 
-  it("exits 2 with a message naming the input when a file is missing or has no list", async () => {
+  it("exits 2 with a message naming the input when a file is missing or holds no text", async () => {
     const prose = join(dir, "prose.txt");
-    await writeFile(prose, "Nothing numbered here, only a paragraph.\n");
+    await writeFile(prose, "   \n\n");
 
     const missing = await runCli(["diff", join(dir, "nope.txt"), fixture("v1-draft.txt")]);
     const noList = await runCli(["diff", prose, fixture("v1-draft.txt")]);
@@ -140,7 +143,7 @@ describe("clausewatch diff", () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/nope\.txt: cannot read input \(no such file\)/);
     expect(noList.status).toBe(2);
-    expect(noList.stderr).toMatch(/prose\.txt: no numbered or bulleted list found/);
+    expect(noList.stderr).toMatch(/prose\.txt: no text to read/);
     expect(badFormat.status).toBe(2);
   });
 });

@@ -129,7 +129,7 @@ describe.skipIf(!haveSeeds || !existsSync(CLI))("coverage acceptance with the se
         .join(" "),
     ).toMatch(/100 days/);
     expect(
-      byFigure("14")
+      byFigure("14 •1")
         .map((record) => record.passage)
         .join(" "),
     ).toMatch(/\$100 billion/);

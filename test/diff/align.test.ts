@@ -90,6 +90,66 @@ describe("diffClauses alignment", () => {
     expect(result.summary.moved).toBe(0);
   });
 
+  it("moves a section with its children as one move, and renumbers the children quietly", () => {
+    const old = parseClauses({
+      source: "old.md",
+      format: "markdown",
+      text: "## 1. Scope\n\n1. Who is covered.\n2. Where it applies.\n\n## 2. Fees\n\n1. Monthly fee.\n2. Late fee.\n\n## 3. Ending\n\n1. Notice period.",
+    });
+    const next = parseClauses({
+      source: "new.md",
+      format: "markdown",
+      text: "## 1. Fees\n\n1. Monthly fee.\n2. Late fee.\n\n## 2. Scope\n\n1. Who is covered.\n2. Where it applies.\n\n## 3. Ending\n\n1. Notice period.",
+    });
+
+    const result = diffClauses(old, next);
+
+    expect(
+      result.entries.filter((entry) => entry.kind === "moved").map((entry) => `${entry.old}>${entry.new}`),
+    ).toEqual(["1>2"]);
+    expect(
+      result.entries
+        .filter((entry) => entry.kind === "renumbered")
+        .map((entry) => `${entry.old}>${entry.new}`),
+    ).toEqual(["2>1", "2.1>1.1", "2.2>1.2", "1.1>2.1", "1.2>2.2"]);
+    expect(result.severity).toBe("minor");
+  });
+
+  it("reports an edited sub-item at its own path, its parent unchanged", () => {
+    const old = doc("Funds are used as follows:", "Closing clause.");
+    const next = doc("Funds are used as follows:", "Closing clause.");
+    const withItems = (set: typeof old, figure: string) =>
+      parseClauses({
+        source: set.source,
+        format: "text",
+        text: `1. Funds are used as follows:\n(a) $100 billion for rebuilding;\n(b) ${figure} for a joint fund.\n2. Closing clause.`,
+      });
+
+    const result = diffClauses(withItems(old, "$50 billion"), withItems(next, "$80 billion"));
+
+    expect(
+      result.entries
+        .filter((entry) => entry.severity !== "none")
+        .map((entry) => [entry.kind, entry.new[0], entry.headline]),
+    ).toEqual([["modified", "1(b)", "Point 1(b): $50 billion → $80 billion"]]);
+  });
+
+  it("never pairs leftovers that stand far apart just because both are left", () => {
+    const old = doc(...CLAUSES);
+    const next = doc(
+      ...CLAUSES.slice(0, 2),
+      "A brand new commission on water rights is set up.",
+      ...CLAUSES.slice(2, 6),
+      ...CLAUSES.slice(7),
+    );
+
+    const result = diffClauses(old, next);
+
+    expect(
+      kinds(result).filter((kind) => !kind.startsWith("unchanged") && !kind.startsWith("renumbered")),
+    ).toEqual(["added ->3", "removed 7>-"]);
+  });
+
   it("recognises a clause split in two and two clauses merged into one", () => {
     const splitOld = doc(
       "Opening clause remains as it was.",
@@ -134,7 +194,7 @@ describe("diffClauses alignment", () => {
 
   it("handles an empty-to-full comparison as all additions", () => {
     const result = diffClauses(
-      { source: "empty", style: "decimal", clauses: [] },
+      { source: "empty", style: "decimal", clauses: [], coverage: { words: 0, placed: 0 }, warnings: [] },
       doc(...CLAUSES.slice(0, 3)),
     );
 

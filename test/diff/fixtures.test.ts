@@ -7,6 +7,9 @@ interface TruthChange {
   kind: DiffEntry["kind"];
   old: string[];
   new: string[];
+  severity: DiffEntry["severity"];
+  headline: string;
+  context?: true;
   flags: string[];
   optionalFlags?: string[];
 }
@@ -31,7 +34,7 @@ describe.each(truth.pairs.map((pair) => [`${pair.old} → ${pair.new}`, pair] as
     expect(result.summary).toEqual(pair.summary);
   });
 
-  it("reports each true change with its kind, labels and required flags", () => {
+  it("reports each true change with its kind, paths, severity, headline and required flags", () => {
     for (const change of pair.changes) {
       const entry = result.entries.find(
         (candidate) =>
@@ -39,10 +42,18 @@ describe.each(truth.pairs.map((pair) => [`${pair.old} → ${pair.new}`, pair] as
           candidate.old.join() === change.old.join() &&
           candidate.new.join() === change.new.join(),
       );
-      expect(entry, `${change.kind} ${change.old} → ${change.new}`).toBeDefined();
-      const types = new Set((entry?.flags ?? []).map((flag) => flag.type));
-      for (const flag of change.flags)
-        expect(types, `${change.old} → ${change.new} flag ${flag}`).toContain(flag);
+      const what = `${change.kind} ${change.old} → ${change.new}`;
+      expect(entry, what).toBeDefined();
+      expect(entry?.severity, what).toBe(change.severity);
+      expect(entry?.headline, what).toBe(change.headline);
+      expect(entry?.context, what).toBe(change.context);
+      const types = (entry?.flags ?? []).map((flag) => flag.type);
+      for (const flag of change.flags) expect(types, `${what} flag ${flag}`).toContain(flag);
+      const allowed = new Set([...change.flags, ...(change.optionalFlags ?? [])]);
+      expect(
+        types.filter((type) => !allowed.has(type)),
+        what,
+      ).toEqual([]);
     }
   });
 
@@ -113,6 +124,7 @@ describe("the counter-proposal", () => {
       new: "800,000",
       context: "people",
     });
+    expect(byOld("6")?.headline).toBe("Point 6 (now 5): 600,000 → 800,000 people");
   });
 
   it("reports will → may as a modality change of point 26", () => {
@@ -132,6 +144,6 @@ describe("the counter-proposal", () => {
       (entry) => `${entry.old.join("+") || "-"}>${entry.new.join("+") || "-"}`,
     );
 
-    expect(order.slice(0, 4)).toEqual(["1>1", "2>2", "3>-", "4>3"]);
+    expect(order.slice(0, 5)).toEqual(["Title>Title", "1>1", "2>2", "3>-", "4>3"]);
   });
 });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parseClauses } from "../../src/clauses/index.js";
-import { entities, figures } from "../../src/diff/flags.js";
-import { diffClauses, type Flag } from "../../src/diff/index.js";
+import { entities, knownNamesOf } from "../../src/diff/entities.js";
+import { figures } from "../../src/diff/flags.js";
+import { cutAtWord } from "../../src/diff/headline.js";
+import { type DiffEntry, diffClauses, type Flag } from "../../src/diff/index.js";
+import { quantities } from "../../src/diff/quantities.js";
+import { STOPWORDS } from "../../src/diff/words.js";
 
-function flagsOf(before: string, after: string): Flag[] {
+function entryOf(before: string, after: string): DiffEntry {
   const read = (text: string) =>
     parseClauses({
       source: "inline",
@@ -11,60 +15,141 @@ function flagsOf(before: string, after: string): Flag[] {
       text: `1. Opening clause stays the same.\n2. ${text}\n3. Closing clause stays the same.`,
     });
   const entry = diffClauses(read(before), read(after)).entries.find((candidate) => candidate.old[0] === "2");
-  return entry?.flags ?? [];
+  if (!entry) throw new Error("no entry for clause 2");
+  return entry;
 }
 
+const flagsOf = (before: string, after: string): Flag[] => entryOf(before, after).flags ?? [];
 const types = (flags: Flag[]) => flags.map((flag) => flag.type);
+const severityOf = (before: string, after: string) => entryOf(before, after).severity;
 
-describe("significance flags", () => {
+describe("quantities and references", () => {
   it("flags a changed figure with the printed values and what they count", () => {
-    const flags = flagsOf(
+    const entry = entryOf(
       "Troops are capped at 600,000 personnel.",
       "Troops are capped at 800,000 personnel.",
     );
 
-    expect(flags).toContainEqual({ type: "number", old: "600,000", new: "800,000", context: "personnel" });
+    expect(entry.flags).toContainEqual({
+      type: "number",
+      old: "600,000",
+      new: "800,000",
+      context: "personnel",
+    });
+    expect(entry.headline).toBe("Point 2: 600,000 → 800,000 personnel");
   });
 
   it("flags a deadline that was dropped", () => {
-    const flags = flagsOf(
-      "Elections will be held within 100 days of signing.",
-      "Elections will be held after signing.",
-    );
-
-    expect(flags).toContainEqual({ type: "number", old: "100", context: "days" });
+    expect(
+      flagsOf("Elections will be held within 100 days of signing.", "Elections will be held after signing."),
+    ).toContainEqual({ type: "number", old: "100", context: "days" });
   });
 
-  it("treats $100bn and $100 billion as the same figure", () => {
+  it("reads money, units and spelled-out numbers as quantities, and compares them by value", () => {
+    const read = (text: string) => quantities(text, STOPWORDS).quantities.map((q) => q.canonical);
+
+    expect(
+      read("Europe adds $100bn; a 20 km zone; fifty observers; one hundred days; 50% of profits"),
+    ).toEqual(["USD100000000000", "20 km", "50 %", "50", "100 day"]);
     expect(figures("$100bn")[0]?.canonical).toBe(figures("$100 billion")[0]?.canonical);
     expect(
       types(flagsOf("Europe adds $100bn to the fund.", "Europe adds $100 billion to the fund.")),
     ).not.toContain("number");
-  });
-
-  it("flags a named body replaced by another", () => {
-    const flags = flagsOf(
-      "Security talks will be mediated by Europe.",
-      "Security talks will be mediated by NATO.",
+    expect(types(flagsOf("The mission has 50 observers.", "The mission has fifty observers."))).not.toContain(
+      "number",
     );
-
-    expect(flags).toContainEqual({ type: "entity", removed: ["Europe"], added: ["NATO"] });
-  });
-
-  it("flags a person replaced by a country", () => {
-    const flags = flagsOf(
-      "The council will be chaired by President Donald J. Trump.",
-      "The council will be chaired by the United States.",
-    );
-
-    expect(flags).toContainEqual({
-      type: "entity",
-      removed: ["President Donald J. Trump"],
-      added: ["United States"],
+    expect(flagsOf("The zone is 20 km wide.", "The zone is 30 km wide.")).toContainEqual({
+      type: "number",
+      old: "20",
+      new: "30",
+      context: "km",
     });
   });
 
-  it("flags negation added and removed", () => {
+  it("tells a duration's unit apart: 100 days is not 100 months", () => {
+    expect(
+      types(flagsOf("Elections follow within 100 days.", "Elections follow within 100 months.")),
+    ).toContain("number");
+  });
+
+  it("reads Article 5, point 3 and Resolution 2202 as references, never as figures", () => {
+    const read = quantities(
+      "as set out in Article 5, point 3 and Resolution 2202, within 30 days",
+      STOPWORDS,
+    );
+
+    expect(read.quantities.map((q) => q.printed)).toEqual(["30"]);
+    expect(read.references.map((r) => r.printed)).toEqual(["Article 5", "point 3", "Resolution 2202"]);
+    expect(flagsOf("The guarantee mirrors Article 5.", "The guarantee mirrors Article 6.")).toEqual([
+      { type: "reference", removed: ["Article 5"], added: ["Article 6"] },
+    ]);
+  });
+});
+
+describe("names", () => {
+  it("flags a named body replaced by another, and heads the change with the names alone", () => {
+    const entry = entryOf(
+      "Security talks will be mediated by Europe. All sides agree.",
+      "Security talks will be mediated by NATO. All sides agree.",
+    );
+
+    expect(entry.flags).toContainEqual({ type: "entity", removed: ["Europe"], added: ["NATO"] });
+    expect(entry.headline).toBe("Point 2: Europe → NATO");
+  });
+
+  it("flags a person replaced by a country", () => {
+    expect(
+      flagsOf(
+        "The council will be chaired by President Donald J. Trump.",
+        "The council will be chaired by the United States.",
+      ),
+    ).toContainEqual({ type: "entity", removed: ["President Donald J. Trump"], added: ["United States"] });
+  });
+
+  it("knows an acronym, a demonym and a lower-cased spelling for the same name", () => {
+    expect(
+      types(
+        flagsOf(
+          "Ukraine will not join the North Atlantic Treaty Organization.",
+          "Ukraine will not join NATO.",
+        ),
+      ),
+    ).not.toContain("entity");
+    expect(
+      types(
+        flagsOf(
+          "The Zaporizhzhia Nuclear Power Plant restarts.",
+          "The Zaporizhzhia nuclear power plant restarts.",
+        ),
+      ),
+    ).not.toContain("entity");
+    expect(types(flagsOf("Ukrainian forces pull back.", "The forces of Ukraine pull back."))).not.toContain(
+      "entity",
+    );
+  });
+
+  it("does not take sentence-opening capitals for names", () => {
+    const known = knownNamesOf([]);
+
+    expect(entities("Both countries agree. Terms apply to Ukraine.", { knownNames: known })).toEqual([
+      "Ukraine",
+    ]);
+    expect(entities("Confirmation of Ukraine's sovereignty follows.", { knownNames: known })).toEqual([
+      "Ukraine",
+    ]);
+    expect(
+      types(
+        flagsOf(
+          "Ukraine's sovereignty will be confirmed.",
+          "Confirmation of Ukraine's sovereignty will follow.",
+        ),
+      ),
+    ).not.toContain("entity");
+  });
+});
+
+describe("polarity, modality and obligations", () => {
+  it("flags negation added, but not one negation word for another", () => {
     expect(
       flagsOf("NATO will station troops in Ukraine.", "NATO will not station troops in Ukraine."),
     ).toContainEqual({
@@ -75,13 +160,17 @@ describe("significance flags", () => {
     expect(types(flagsOf("Kyiv may act without consent.", "Kyiv may act with consent."))).toContain(
       "negation",
     );
+    expect(types(flagsOf("Ukraine will not be admitted.", "Ukraine will never be admitted."))).not.toContain(
+      "negation",
+    );
   });
 
   it("reads cues through typography: a curly apostrophe in won\u2019t still negates", () => {
-    const flags = flagsOf("Kyiv will join the alliance.", "Kyiv won\u2019t join the alliance.");
-
-    expect(flags).toContainEqual({ type: "negation", removed: [], added: ["n't"] });
-    expect(flags).toContainEqual({ type: "modality", old: ["will"], new: ["won't"] });
+    expect(flagsOf("Kyiv will join the alliance.", "Kyiv won\u2019t join the alliance.")).toContainEqual({
+      type: "negation",
+      removed: [],
+      added: ["n't"],
+    });
   });
 
   it("flags will → may and will → is expected to, but not will → shall", () => {
@@ -95,22 +184,90 @@ describe("significance flags", () => {
     expect(
       types(flagsOf("Russia will return the territories.", "Russia is expected to return the territories.")),
     ).toContain("modality");
-    expect(
-      types(flagsOf("Russia will return the territories.", "Russia shall return the territories.")),
-    ).not.toContain("modality");
+    expect(severityOf("Russia will return the territories.", "Russia shall return the territories.")).toBe(
+      "minor",
+    );
   });
 
-  it("flags key terms swapped without a rewrite when most wording stays", () => {
-    const flags = flagsOf(
-      "A joint committee will audit all aid received by the government.",
-      "A joint committee will review all aid received by the government.",
+  it("flags an obligation that was removed", () => {
+    const entry = entryOf(
+      "An audit of all aid will be carried out, and those who profited will be punished.",
+      "An audit of all aid will be carried out.",
     );
 
-    expect(flags).toContainEqual({ type: "terms", removed: ["audit"], added: ["review"] });
-    expect(types(flags)).not.toContain("rewrite");
+    expect(entry.flags).toContainEqual({ type: "obligation", removed: ["will be punished"], added: [] });
+    expect(entry.severity).toBe("substantive");
+    expect(entry.headline).toBe('Point 2: obligation removed ("will be punished")');
   });
 
-  it("does not take sentence-opening common words for names", () => {
-    expect([...entities("Both countries agree. Terms apply to Ukraine.", new Set())]).toEqual(["Ukraine"]);
+  it("flags key terms swapped when most wording stays", () => {
+    const entry = entryOf(
+      "The commission will audit the election in every region.",
+      "The commission will boycott the election in every region.",
+    );
+
+    expect(entry.flags).toContainEqual({
+      type: "terms",
+      removed: ["audit"],
+      added: ["boycott"],
+      swapped: true,
+    });
+    expect(entry.severity).toBe("substantive");
+    expect(entry.headline).toBe("Point 2: audit → boycott");
+  });
+});
+
+describe("wording that keeps the meaning is minor", () => {
+  it.each([
+    [
+      "a synonym",
+      "European fighter jets will be stationed in Poland.",
+      "European fighter jets will be deployed in Poland.",
+    ],
+    ["another synonym", "Russia and NATO will hold a dialogue.", "Russia and NATO will hold talks."],
+    [
+      "word order",
+      "Russia and Ukraine will exchange all prisoners.",
+      "Ukraine and Russia will exchange all prisoners.",
+    ],
+    [
+      "an article dropped",
+      "The size of the armed forces will be limited.",
+      "Size of armed forces will be limited.",
+    ],
+    [
+      "an abridgement",
+      "Ukraine will receive solid and lasting security guarantees from its partners.",
+      "Ukraine will receive security guarantees.",
+    ],
+    ["a British spelling", "The organization will favor dialogue.", "The organisation will favour dialogue."],
+  ])("%s", (_, before, after) => {
+    const entry = entryOf(before, after);
+
+    expect(entry.severity).toBe("minor");
+    expect(entry.headline).toBe("Point 2 reworded");
+  });
+
+  it("treats a capital letter as typography", () => {
+    expect(severityOf("Ukraine will amend its Constitution.", "Ukraine will amend its constitution.")).toBe(
+      "none",
+    );
+  });
+});
+
+describe("headlines", () => {
+  it("puts a figure before a rewrite", () => {
+    const entry = entryOf(
+      "Ukraine will keep no more than 600,000 people in its armed forces.",
+      "A ceiling of 800,000 troops applies to the military in peacetime only.",
+    );
+
+    expect(entry.headline).toMatch(/^Point 2: 600,000 → 800,000/);
+  });
+
+  it("cuts at a word boundary", () => {
+    expect(cutAtWord("Point 12: the United States and Russia will set up a working group", 40)).toBe(
+      "Point 12: the United States and Russia…",
+    );
   });
 });

@@ -35,9 +35,10 @@ describe("judgeCopy", () => {
     expect(judgement).toMatchObject(expected);
   });
 
-  it("calls a copy that lost its last clauses a truncated divergent copy, naming the missing ones", async () => {
+  it("calls a copy that lost its last points a partial copy, naming the missing ones", async () => {
     const full = await fixture("v2-amnesty.txt");
-    const truncated: ClauseSet = { ...full, clauses: full.clauses.slice(0, 24) };
+    const cut = full.clauses.findIndex((clause) => clause.key === "25");
+    const truncated: ClauseSet = { ...full, clauses: full.clauses.slice(0, cut) };
 
     const judgement = judgeCopy(diffClauses(full, truncated), DEFAULT_LINEAGE_RULES);
 
@@ -45,13 +46,62 @@ describe("judgeCopy", () => {
       relation: "divergent",
       reason: "truncated",
       departures: ["25", "26", "27", "28"],
+      explanation: "partial copy of the same version: 4 points missing (25, 26, 27, 28)",
     });
   });
 
-  it("follows the configured shares", async () => {
+  it("calls a copy with a numbering gap a partial witness, not a removal of those points", async () => {
+    const full = await fixture("v2-amnesty.txt");
+    const text = (await readFile(new URL("../fixtures/plan/v2-amnesty.txt", import.meta.url), "utf8"))
+      .split("\n")
+      .filter(
+        (line) =>
+          !/^1[1-5]\. /.test(line) &&
+          !/^— (an international|a Ukraine Development|a US–Ukrainian|joint work|investment in|mining of|a dedicated|sanctions will|Washington and Moscow will sign|Russia will be offered|\$100 billion|Europe will add|the balance)/.test(
+            line,
+          ),
+      )
+      .join("\n");
+    const partial = readClauseSet(text, { source: "partial.txt" });
+
+    const judgement = judgeCopy(diffClauses(full, partial), DEFAULT_LINEAGE_RULES);
+
+    expect(partial.warnings.map((warning) => warning.message)).toEqual([
+      "points 11–15 missing (after 10): partial copy?",
+    ]);
+    expect(judgement).toMatchObject({
+      relation: "divergent",
+      reason: "truncated",
+      departures: ["11", "12", "13", "14", "15"],
+    });
+  });
+
+  it("follows the configured share for paraphrases", async () => {
     const diff = diffClauses(await fixture("v2-amnesty.txt"), await fixture("v2-paraphrased.txt"));
 
-    expect(judgeCopy(diff, { minorShare: 0.1, divergentShare: 1.01 }).relation).toBe("new-version");
+    expect(judgeCopy(diff, { divergentShare: 1.01 }).relation).toBe("new-version");
+  });
+
+  it("judges the same way whichever copy came first", async () => {
+    const clean = await fixture("v2-amnesty.txt");
+    const paraphrased = await fixture("v2-paraphrased.txt");
+    const counter = await fixture("counter.txt");
+
+    expect(judgeCopy(diffClauses(clean, paraphrased), DEFAULT_LINEAGE_RULES).relation).toBe("divergent");
+    expect(judgeCopy(diffClauses(paraphrased, clean), DEFAULT_LINEAGE_RULES).relation).toBe("divergent");
+    expect(judgeCopy(diffClauses(clean, counter), DEFAULT_LINEAGE_RULES).relation).toBe("new-version");
+    expect(judgeCopy(diffClauses(paraphrased, counter), DEFAULT_LINEAGE_RULES).relation).toBe("new-version");
+  });
+
+  it("explains a new version by what changed in meaning", async () => {
+    const judgement = judgeCopy(
+      diffClauses(await fixture("v2-amnesty.txt"), await fixture("counter.txt")),
+      DEFAULT_LINEAGE_RULES,
+    );
+
+    expect(judgement.explanation).toMatch(
+      /^new version: 3 figures changed, 3 points and 3 sub-items removed, 1 point added/,
+    );
   });
 });
 

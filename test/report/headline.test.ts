@@ -15,8 +15,8 @@ describe("headlines", () => {
     });
 
     expect(headline.length).toBeLessThanOrEqual(140);
-    expect(headline).toMatch(
-      /^Peace plan: Point 3 removed; point 6 \(now 5\): 600,000 → 800,000 people; .*\+\d+ more$/,
+    expect(headline).toBe(
+      "Peace plan: Point 6 (now 5): 600,000 → 800,000 people; Point 14 •1 (now 12 •2): $100 billion → $150 billion; 50% dropped; +18 more",
     );
   });
 
@@ -35,8 +35,15 @@ describe("headlines", () => {
     expect(lines).toEqual([
       "Point 25 moved to 3",
       "Points 7 and 8 merged into 6",
-      "Point 14 split into 10 and 11",
+      "Points 14 •1 and 14 •2 merged into 10",
     ]);
+  });
+
+  it("reports a point removed with its sub-items as one line", () => {
+    const headline = digestHeadline(diffClauses(load("v2-amnesty.txt"), load("revision.txt")), { max: 400 });
+
+    expect(headline).toContain("Point 13 removed");
+    expect(headline).not.toContain("13 •1");
   });
 
   it("uses the document's own word for its clauses", () => {

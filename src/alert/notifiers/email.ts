@@ -82,7 +82,9 @@ export function flagText(flag: Flag): string {
     case "rewrite":
       return "rewritten";
     case "entity":
+    case "reference":
     case "negation":
+    case "obligation":
     case "terms":
       return `${flag.type}: ${flag.removed.join(", ") || "—"} → ${flag.added.join(", ") || "—"}`;
   }

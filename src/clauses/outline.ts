@@ -1,0 +1,719 @@
+/**
+ * Builds the outline tree from reading units. One pass with a stack of open nodes: a label that
+ * continues an open sequence (the next number, letter or bullet of the same style) is a sibling;
+ * any other accepted label opens a level below; headings close what is under a heading of their
+ * rank or deeper; structured lists nest as printed. Labels that could be ordinary text (a bare
+ * number, a number inside a line, a lone "2014.") count only when the numbering around them
+ * confirms them. Unlabelled prose joins the clause it continues, or becomes a paragraph of the
+ * section it stands in, or preamble and closing text at the top.
+ */
+import { normalizeForCompare } from "./normalize.js";
+import { countWords, newNode, type OutlineNode, ownText } from "./tree.js";
+import type { LabelMatch, Unit } from "./types.js";
+import { join } from "./units.js";
+
+const DELETION_WORDS = [
+  "deleted|removed|omitted|dropped|struck(?: out)?|repealed|reserved|void|excluded|withdrawn|cancelled|canceled",
+  "intentionally (?:left blank|omitted|deleted)|no longer applies|not used",
+  "удален|удалён|исключен|исключён|виключено|вилучено|видалено|gestrichen|entfällt|aufgehoben",
+  "supprimé|abrogé|suprimido|eliminado|derogado|soppresso|abrogato|eliminado|usunięty|skreślony",
+].join("|");
+/** A counter-proposal's "7. Deleted." or "3. [This point has been removed]" keeps the number free; no clause of its own. */
+export const DELETED_PLACEHOLDER = new RegExp(
+  `^[\\[(*\\s–—-]*(?:(?:this |the )?(?:point|article|section|clause|item|paragraph|provision|пункт|статья|punkt)\\s*(?:\\d+[a-z]?)?(?:\\s+of the (?:original|draft|plan|text))?\\s*(?:is |was |has been |have been )?)?(?:${DELETION_WORDS})(?: in (?:its|their) entirety| from the (?:text|plan|draft))?[.\\])*\\s–—-]*$|^\\*{3,}$`,
+  "iu",
+);
+/** A stand-alone note such as "[Point 9 removed]" or "(Point 3 of the draft is excluded)" between clauses. */
+const PLACEHOLDER_NOTE = new RegExp(
+  `^[\\[(]\\s*(?:point|article|section|clause|item|paragraph|пункт|статья|punkt)\\s*(\\d+[a-z]?)\\b[^\\])]{0,60}?(?:${DELETION_WORDS})\\.?\\s*[\\])]\\.?$`,
+  "iu",
+);
+
+export interface Gap {
+  /** The node before the gap (undefined when a top-level sequence starts above its first value). */
+  before: OutlineNode | undefined;
+  after: OutlineNode;
+  missing: string[];
+}
+
+export interface BuiltOutline {
+  root: OutlineNode;
+  title?: OutlineNode;
+  gaps: Gap[];
+  duplicates: OutlineNode[];
+  /** Labels of deletion placeholders and notes, and how many words they hold. */
+  deleted: string[];
+  deletedWords: number;
+}
+
+interface Choice {
+  reading: LabelMatch;
+  key: string;
+  relaxed: string;
+  /** Index in the stack of the sibling this label continues. */
+  sibling: number;
+  gap: number;
+  duplicate: boolean;
+  rank: number;
+  chain?: number;
+  popFrom: number;
+}
+
+const BULLET_FAMILY: Record<string, string> = { "—": "-", "–": "-", "⁃": "-" };
+
+function indentBucket(unit: Unit): number {
+  return unit.structured ? 0 : Math.floor(unit.indent / 2);
+}
+
+function relaxedKeyOf(label: LabelMatch, unit: Unit): string {
+  if (label.family === "bullet") {
+    const mark = BULLET_FAMILY[label.delimiter] ?? label.delimiter;
+    return unit.structured ? `bullet|list${unit.list ?? 0}` : `bullet|${mark}|${indentBucket(unit)}`;
+  }
+  return `${label.family}|${label.word}|${label.parts ? `ml${label.parts.length}` : ""}`;
+}
+
+function keyOf(label: LabelMatch, unit: Unit): string {
+  const relaxed = relaxedKeyOf(label, unit);
+  if (label.family === "bullet" || label.weak) return relaxed;
+  return `${relaxed}|${label.delimiter}`;
+}
+
+function isFirst(label: LabelMatch): boolean {
+  if (label.parts) return label.parts[label.parts.length - 1] === 1;
+  return label.value === 1 && label.suffix === "";
+}
+
+/** How far `next` steps from `previous` in one sequence: 0 for the next value, n for n skipped, undefined when it does not follow. */
+function stepGap(previous: LabelMatch, next: LabelMatch): number | undefined {
+  if (previous.family === "bullet") return next.family === "bullet" ? 0 : undefined;
+  if (previous.parts || next.parts) {
+    if (!previous.parts || !next.parts || previous.parts.length !== next.parts.length) return undefined;
+    const n = next.parts.length;
+    for (let i = 0; i < n - 1; i++) if (previous.parts[i] !== next.parts[i]) return undefined;
+    const step = (next.parts[n - 1] as number) - (previous.parts[n - 1] as number);
+    return step >= 1 ? step - 1 : undefined;
+  }
+  if (next.value === previous.value) return next.suffix > previous.suffix ? 0 : undefined;
+  const step = next.value - previous.value;
+  if (step < 1) return undefined;
+  return next.suffix === "" ? step - 1 : undefined;
+}
+
+function sameValue(previous: LabelMatch, next: LabelMatch): boolean {
+  if (previous.family === "bullet") return false;
+  if (previous.parts || next.parts) return previous.parts?.join(".") === next.parts?.join(".");
+  return previous.value === next.value && previous.suffix === next.suffix;
+}
+
+function isTitleText(text: string): boolean {
+  if (text === "" || text.length > 100 || countWords(text) > 12) return false;
+  const upper = text === text.toUpperCase() && /\p{Lu}/u.test(text);
+  return upper || !/[.;,!]["”’')\]]?$/.test(text);
+}
+
+/** Numbers printed above values the sequence can reach are taken for ordinary figures ("2014."). */
+const MAX_SEQUENCE_VALUE = 400;
+
+export function buildOutline(units: Unit[], options: { title?: string } = {}): BuiltOutline {
+  const root: OutlineNode = {
+    kind: "heading",
+    chain: -1,
+    parts: [],
+    parent: undefined,
+    children: [],
+    container: -1,
+    titled: true,
+    structured: false,
+    at: -1,
+    level: 0,
+  };
+  const stack: OutlineNode[] = [root];
+  const gaps: Gap[] = [];
+  const duplicates: OutlineNode[] = [];
+  const deleted: string[] = [];
+  let deletedWords = 0;
+  let chains = 0;
+  let last: OutlineNode | undefined;
+  let structuralSeen = false;
+  const lastByKey = new Map<string, OutlineNode>();
+  const byNumber = new Map<string, OutlineNode>();
+
+  const titleAt = findTitle(units, options.title);
+  const contents = findContents(units);
+  const candidates = candidateIndex(units);
+  let title: OutlineNode | undefined;
+  let contentsNode: OutlineNode | undefined;
+
+  const top = () => stack[stack.length - 1] as OutlineNode;
+
+  const lookahead = (relaxed: string, value: number, from: number): boolean => {
+    const list = candidates.get(relaxed);
+    if (!list) return false;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((list[mid] as { at: number }).at <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < list.length; i++) {
+      const candidate = list[i] as { at: number; value: number };
+      if (candidate.at > from + 400) return false;
+      if (candidate.value === value) return true;
+    }
+    return false;
+  };
+
+  /** Whether the sequence `node` belongs to goes on after unit `from`, before the next heading. */
+  const continuesAfter = (node: OutlineNode, from: number): boolean => {
+    const label = node.label;
+    if (!label) return false;
+    const relaxed = node.sequence ?? "";
+    const limit = Math.min(units.length, from + 80);
+    for (let at = from + 1; at < limit; at++) {
+      const unit = units[at] as Unit;
+      if (unit.kind === "heading" && !unit.labels.some((reading) => relaxedKeyOf(reading, unit) === relaxed))
+        return false;
+      for (const reading of unit.labels) {
+        const key = relaxedKeyOf(reading, unit);
+        if (key === relaxed) {
+          const gap = stepGap(label, reading);
+          if (gap !== undefined && gap <= 3) return true;
+          // The same style starting over is a new list, not this one going on.
+          if (gap === undefined && label.family !== "bullet") return false;
+        }
+      }
+    }
+    return false;
+  };
+
+  const choose = (unit: Unit, at: number): Choice | undefined => {
+    let best: Choice | undefined;
+    for (const reading of unit.labels) {
+      if (reading.family !== "bullet" && !reading.parts && reading.value > MAX_SEQUENCE_VALUE && !unit.marked)
+        continue;
+      const key = keyOf(reading, unit);
+      const relaxed = relaxedKeyOf(reading, unit);
+      let sibling = -1;
+      let gap = 0;
+      let duplicate = false;
+      let popFrom = stack.length;
+      // The open entry this label continues with the smallest step; a repeated number only when nothing follows on.
+      for (let i = stack.length - 1; i >= 1; i--) {
+        const entry = stack[i] as OutlineNode;
+        if (entry.container < unit.container) break;
+        if (entry.label && entry.sequence !== undefined) {
+          const exact = entry.key === key;
+          const loose = !exact && entry.sequence === relaxed && reading.family !== "bullet";
+          if (exact || loose) {
+            const step = stepGap(entry.label, reading);
+            const fits = step !== undefined && (exact ? step <= 30 : step === 0);
+            if (fits && (sibling < 0 || duplicate || (step as number) < gap)) {
+              sibling = i;
+              gap = step as number;
+              duplicate = false;
+            } else if (exact && sibling < 0 && sameValue(entry.label, reading) && !unit.marked) {
+              sibling = i;
+              duplicate = true;
+            }
+          }
+        }
+        // An earlier list at the same depth is closed by a new list that does not continue it.
+        // So is the same list when its numbering starts over.
+        if (
+          unit.kind === "item" &&
+          entry.structured &&
+          entry.container === unit.container &&
+          (entry.list !== unit.list || (isFirst(reading) && sibling < 0))
+        )
+          popFrom = i;
+        // In running text the same style starting over at its first value is a new list beside the old one.
+        if (
+          !unit.structured &&
+          !entry.structured &&
+          entry.key === key &&
+          isFirst(reading) &&
+          reading.family !== "bullet" &&
+          unit.indent <= (entry.indent ?? 0)
+        )
+          popFrom = i;
+      }
+      const recent = lastByKey.get(relaxed);
+      const recentGap = recent?.label ? stepGap(recent.label, reading) : undefined;
+      const strong = !reading.weak && !unit.inline;
+      let rank = 0;
+      if (sibling >= 0 && !duplicate) rank = gap === 0 ? 6 : strong && gap <= 10 ? 4 : 0;
+      else if (duplicate) rank = 3;
+      if (rank === 0 && recentGap === 0 && reading.family !== "bullet") rank = 5;
+      if (rank === 0 && strong && recentGap !== undefined && recentGap <= 10 && reading.family !== "bullet")
+        rank = 3.5;
+      if (rank === 0 && reading.family === "bullet" && !unit.inline) rank = sibling >= 0 ? 6 : 2;
+      if (rank === 0 && (reading.word !== "" || reading.parts) && strong) rank = 2.5;
+      if (rank === 0 && isFirst(reading) && (strong || lookahead(relaxed, 2, at))) rank = 2;
+      if (rank === 0 && strong && lookahead(relaxed, reading.value + 1, at)) rank = 1.5;
+      // A numbered line on its own ("7. Elections take place:") is still a clause; "2014." is excluded above.
+      if (rank === 0 && strong && reading.family !== "bullet" && reading.delimiter !== " ") rank = 1.2;
+      if (rank === 0 && unit.marked) rank = 1;
+      if (rank === 0) continue;
+      if (!best || rank > best.rank) {
+        best = {
+          reading,
+          key,
+          relaxed,
+          sibling,
+          gap: sibling >= 0 ? gap : recentGap !== undefined && rank === 3.5 ? recentGap : 0,
+          duplicate,
+          rank,
+          popFrom: sibling >= 0 ? Math.max(sibling, popFrom) : popFrom,
+          ...(sibling < 0 && (rank === 5 || rank === 3.5) && recent ? { chain: recent.chain } : {}),
+        };
+      }
+    }
+    return best;
+  };
+
+  const popContainers = (unit: Unit) => {
+    while (stack.length > 1 && top().container > unit.container) stack.pop();
+  };
+
+  const numberOf = (label: LabelMatch, parent: OutlineNode): number[] | undefined => {
+    if (label.parts) return label.parts;
+    if (label.family !== "decimal") return undefined;
+    if (parent.number && label.word === "") return [...parent.number, label.value];
+    return [label.value];
+  };
+
+  const numberParent = (parts: number[]): number => {
+    for (let size = parts.length - 1; size >= 1; size--) {
+      const wanted = parts.slice(0, size).join(".");
+      for (let i = stack.length - 1; i >= 1; i--)
+        if ((stack[i] as OutlineNode).number?.join(".") === wanted) return i;
+      const elsewhere = byNumber.get(wanted);
+      if (elsewhere) {
+        // The parent was closed by a heading or a list end: reopen under it.
+        const chainToRoot: OutlineNode[] = [];
+        for (let node: OutlineNode | undefined = elsewhere; node && node !== root; node = node.parent)
+          chainToRoot.unshift(node);
+        stack.length = 1;
+        stack.push(...chainToRoot);
+        return stack.length - 1;
+      }
+    }
+    for (let i = stack.length - 1; i >= 1; i--) if ((stack[i] as OutlineNode).kind === "heading") return i;
+    return 0;
+  };
+
+  const openLabelled = (unit: Unit, at: number, choice: Choice) => {
+    const { reading } = choice;
+    let parentIndex: number;
+    if (choice.sibling >= 0) parentIndex = choice.sibling - 1;
+    else if (reading.parts && !unit.marked)
+      parentIndex = Math.min(numberParent(reading.parts), choice.popFrom - 1);
+    else parentIndex = choice.popFrom - 1;
+    const chain = choice.sibling >= 0 ? (stack[choice.sibling] as OutlineNode).chain : choice.chain;
+    stack.length = parentIndex + 1;
+    const parent = top();
+    const previous = choice.sibling >= 0 ? undefined : lastByKey.get(choice.relaxed);
+    const siblingNode = parent.children
+      .filter((child) => child.key !== undefined && child.chain === chain)
+      .pop();
+    const { heading, rest } = titleOf(unit, reading);
+    const node = newNode(reading.family === "bullet" ? "bullet" : "numbered", unit, at, parent, {
+      label: reading,
+      key: choice.key,
+      sequence: choice.relaxed,
+      chain: chain ?? ++chains,
+      parts: [rest],
+      titled: unit.titled === true,
+      indent: unit.indent,
+      ...(heading === undefined ? {} : { heading }),
+      ...(unit.level === undefined ? {} : { level: unit.level }),
+    });
+    const number = numberOf(reading, parent);
+    if (number) {
+      node.number = number;
+      byNumber.set(number.join("."), node);
+    }
+    if (choice.gap > 0) {
+      const before = siblingNode ?? previous;
+      if (before?.label) gaps.push({ before, after: node, missing: missingLabels(before.label, reading) });
+    }
+    if (
+      choice.sibling < 0 &&
+      choice.chain === undefined &&
+      parent === root &&
+      !isFirst(reading) &&
+      reading.family !== "bullet" &&
+      !reading.parts
+    ) {
+      const missing = missingLabels(undefined, reading);
+      if (missing.length > 0) gaps.push({ before: undefined, after: node, missing });
+    }
+    if (choice.duplicate) duplicates.push(node);
+    if (reading.family !== "bullet" && DELETED_PLACEHOLDER.test(reading.rest.trim())) {
+      node.deleted = true;
+      deleted.push(reading.name);
+      deletedWords += countWords(reading.printed) + countWords(reading.rest);
+      node.parts = [];
+    }
+    lastByKey.set(choice.relaxed, node);
+    stack.push(node);
+    last = node;
+    structuralSeen = true;
+  };
+
+  const openHeading = (unit: Unit, at: number) => {
+    const level = unit.level ?? 1;
+    const reading = unit.labels[0];
+    // A numbered heading that continues an open numbered heading ("## 2. Borrowing", then a bold
+    // "3. Fees") is its sibling, whatever rank each was printed at.
+    if (reading) {
+      const relaxed = relaxedKeyOf(reading, unit);
+      for (let i = stack.length - 1; i >= 1; i--) {
+        const entry = stack[i] as OutlineNode;
+        if (
+          entry.kind === "heading" &&
+          entry.label &&
+          entry.sequence === relaxed &&
+          stepGap(entry.label, reading) === 0
+        ) {
+          stack.length = i;
+          break;
+        }
+      }
+    }
+    while (stack.length > 1) {
+      const entry = top();
+      if (entry.container < unit.container) break;
+      const rank = entry.kind === "heading" || entry.titled ? (entry.level ?? 7) : Number.POSITIVE_INFINITY;
+      if (rank < level) break;
+      stack.pop();
+    }
+    const parent = top();
+    const node = newNode("heading", unit, at, parent, {
+      heading: reading ? reading.rest : unit.text,
+      titled: true,
+      level,
+      ...(reading
+        ? {
+            label: reading,
+            key: keyOf(reading, unit),
+            sequence: relaxedKeyOf(reading, unit),
+            chain: lastByKey.get(relaxedKeyOf(reading, unit))?.chain ?? ++chains,
+          }
+        : {}),
+    });
+    if (reading) {
+      const number = numberOf(reading, parent);
+      if (number) {
+        node.number = number;
+        byNumber.set(number.join("."), node);
+      }
+      lastByKey.set(relaxedKeyOf(reading, unit), node);
+    }
+    stack.push(node);
+    last = node;
+    structuralSeen = true;
+  };
+
+  const paragraph = (unit: Unit, at: number, parent: OutlineNode, role?: OutlineNode["role"]) => {
+    const lead = unit.heading !== undefined && unit.text.startsWith(unit.heading);
+    const node = newNode(unit.kind === "row" ? "row" : "paragraph", unit, at, parent, {
+      parts: [lead ? unit.text.slice((unit.heading as string).length).replace(/^[\s.:–—-]+/, "") : unit.text],
+      ...(lead ? { heading: unit.heading } : {}),
+      ...(role ? { role } : {}),
+    });
+    last = node;
+    return node;
+  };
+
+  const sectionLike = (node: OutlineNode): boolean => {
+    const parent = node.parent;
+    if (!parent) return false;
+    const chain = parent.children.filter((child) => child.chain === node.chain);
+    if (chain.length <= 1) return true;
+    return chain.some(
+      (child) => child !== node && child.children.some((grand) => grand.kind === "paragraph"),
+    );
+  };
+
+  const placeProse = (unit: Unit, at: number) => {
+    const note = PLACEHOLDER_NOTE.exec(unit.text.trim());
+    if (note) {
+      deleted.push(note[1] as string);
+      deletedWords += countWords(unit.text);
+      return;
+    }
+    if (unit.soft && last && last.kind !== "heading" && last.kind !== "title" && last.parts.length > 0) {
+      const index = last.parts.length - 1;
+      last.parts[index] = join(last.parts[index] as string, unit.text);
+      return;
+    }
+    for (;;) {
+      const owner = top();
+      if (owner === root) {
+        paragraph(unit, at, root, structuralSeen ? "between" : "preamble");
+        return;
+      }
+      if (owner.kind === "heading" || owner.kind === "title") {
+        paragraph(unit, at, owner);
+        return;
+      }
+      const text = ownText(owner);
+      const titled = owner.titled || isTitleText(text);
+      const continues = continuesAfter(owner, at);
+      if (titled && (continues || sectionLike(owner))) {
+        paragraph(unit, at, owner);
+        return;
+      }
+      if (!owner.structured && unit.kind !== "row") {
+        const open = /[:,;]$/.test(text) || /^\p{Ll}/u.test(unit.text);
+        if (continues || open) {
+          owner.parts.push(unit.text);
+          last = owner;
+          return;
+        }
+      } else if (continues && owner.parent) {
+        // Prose between two items of one list (a promo box, a note): beside the list, not inside an item.
+        paragraph(unit, at, owner.parent, owner.parent === root ? "between" : undefined);
+        return;
+      }
+      stack.pop();
+    }
+  };
+
+  units.forEach((unit, at) => {
+    if (at === titleAt) {
+      title = newNode("title", unit, at, root, { heading: options.title ?? unit.text });
+      return;
+    }
+    const entry = contents.get(at);
+    if (entry !== undefined) {
+      if (entry === "start" || !contentsNode) {
+        contentsNode = newNode("contents", unit, at, top(), { parts: [] });
+      }
+      const label = unit.labels[0];
+      contentsNode.parts.push(label && label.printed !== "" ? `${label.printed} ${label.rest}` : unit.text);
+      return;
+    }
+    if (unit.kind === "heading") {
+      openHeading(unit, at);
+      return;
+    }
+    popContainers(unit);
+    const choice = unit.labels.length > 0 ? choose(unit, at) : undefined;
+    if (choice) openLabelled(unit, at, choice);
+    else placeProse(unit, at);
+  });
+
+  if (structuralSeen) markClosing(root);
+  else for (const node of root.children) delete node.role;
+  promoteTitles(root);
+  // A number a copy marks as deleted ("[Point 9 removed]") is accounted for, not missing.
+  const marked = new Set(deleted);
+  const open = gaps
+    .map((gap) => ({ ...gap, missing: gap.missing.filter((label) => !marked.has(label)) }))
+    .filter((gap) => gap.missing.length > 0);
+  return { root, ...(title ? { title } : {}), gaps: open, duplicates, deleted, deletedWords };
+}
+
+/**
+ * The title a labelled unit carries: the whole unit when it is printed as one (a heading inside a
+ * list item, a bold line), a bold lead-in, or a short first paragraph followed by more text.
+ */
+function titleOf(unit: Unit, reading: LabelMatch): { heading?: string; rest: string } {
+  if (unit.titled) return { heading: reading.rest, rest: "" };
+  if (unit.heading) {
+    const at = reading.rest.indexOf(unit.heading);
+    if (at >= 0 && at <= 2) {
+      const rest = reading.rest.slice(at + unit.heading.length).replace(/^[\s.:–—-]+/, "");
+      return { heading: unit.heading, rest };
+    }
+  }
+  const lineBreak = reading.rest.indexOf("\n");
+  if (lineBreak > 0) {
+    const first = reading.rest.slice(0, lineBreak);
+    if (isTitleText(first)) return { heading: first, rest: reading.rest.slice(lineBreak + 1) };
+  }
+  return { rest: reading.rest };
+}
+
+/** A numbered clause that reads as a title and holds paragraphs of its own ("SEC. 2. DEFINITIONS." + text) is a section: its text is its heading. */
+function promoteTitles(root: OutlineNode): void {
+  const stack = [...root.children];
+  while (stack.length > 0) {
+    const node = stack.pop() as OutlineNode;
+    stack.push(...node.children);
+    if (node.kind !== "numbered" || node.heading !== undefined || node.parts.length !== 1) continue;
+    const text = node.parts[0] as string;
+    if (isTitleText(text) && node.children.some((child) => child.kind === "paragraph")) {
+      node.heading = text.replace(/[.:]$/, "");
+      node.parts = [];
+    }
+  }
+}
+
+/** Top-level prose after the last structural clause is the closing text. */
+function markClosing(root: OutlineNode): void {
+  for (let i = root.children.length - 1; i >= 0; i--) {
+    const child = root.children[i] as OutlineNode;
+    if (child.role === "between") child.role = "closing";
+    else if (child.role !== "closing" && child.kind !== "title" && child.kind !== "contents") break;
+  }
+}
+
+function missingLabels(before: LabelMatch | undefined, after: LabelMatch): string[] {
+  const from = before
+    ? (before.parts ? (before.parts[before.parts.length - 1] as number) : before.value) + 1
+    : 1;
+  const to = (after.parts ? (after.parts[after.parts.length - 1] as number) : after.value) - 1;
+  const out: string[] = [];
+  for (let value = from; value <= to && out.length < 200; value++) {
+    const prefix = after.parts ? `${after.parts.slice(0, -1).join(".")}.` : "";
+    out.push(`${prefix}${valueName(after, value)}`);
+  }
+  return out;
+}
+
+function valueName(label: LabelMatch, value: number): string {
+  switch (label.family) {
+    case "alpha-lower":
+      return String.fromCharCode(96 + value);
+    case "alpha-upper":
+      return String.fromCharCode(64 + value);
+    case "roman-lower":
+    case "roman-upper": {
+      const table: Array<[number, string]> = [
+        [1000, "m"],
+        [900, "cm"],
+        [500, "d"],
+        [400, "cd"],
+        [100, "c"],
+        [90, "xc"],
+        [50, "l"],
+        [40, "xl"],
+        [10, "x"],
+        [9, "ix"],
+        [5, "v"],
+        [4, "iv"],
+        [1, "i"],
+      ];
+      let rest = value;
+      let out = "";
+      for (const [n, s] of table) {
+        while (rest >= n) {
+          out += s;
+          rest -= n;
+        }
+      }
+      return label.family === "roman-upper" ? out.toUpperCase() : out;
+    }
+    default:
+      return String(value);
+  }
+}
+
+/** The unit that is the document's title: the page title, a leading top heading, or a short first line. */
+function findTitle(units: Unit[], title: string | undefined): number | undefined {
+  if (title !== undefined) {
+    const wanted = normalizeForCompare(title);
+    const at = units
+      .slice(0, 4)
+      .findIndex((unit) => unit.kind === "heading" && normalizeForCompare(unit.text) === wanted);
+    return at >= 0 ? at : undefined;
+  }
+  const first = units[0];
+  if (!first || units.length < 2) return undefined;
+  if (first.kind === "heading") {
+    const level = first.level ?? 1;
+    const rivals = units.some((unit, at) => at > 0 && unit.kind === "heading" && (unit.level ?? 1) <= level);
+    return rivals && level > 1 ? undefined : 0;
+  }
+  if (first.kind !== "paragraph" || first.labels.length > 0 || first.text.length > 140) return undefined;
+  if (/[.!?;,]["”’')\]]?$/.test(first.text) || first.text.includes("\n")) return undefined;
+  return 0;
+}
+
+/** Every label reading by sequence key, in document order, for "is there a next one" questions. */
+function candidateIndex(units: Unit[]): Map<string, Array<{ at: number; value: number }>> {
+  const index = new Map<string, Array<{ at: number; value: number }>>();
+  units.forEach((unit, at) => {
+    for (const reading of unit.labels) {
+      if (reading.family === "bullet") continue;
+      const key = relaxedKeyOf(reading, unit);
+      const value = reading.parts ? (reading.parts[reading.parts.length - 1] as number) : reading.value;
+      const list = index.get(key);
+      if (list) list.push({ at, value });
+      else index.set(key, [{ at, value }]);
+    }
+  });
+  return index;
+}
+
+/**
+ * Tables of contents: three or more short list lines whose texts come back later as the opening
+ * words of headings or clauses. They are navigation, read as one clause, and never join the numbering.
+ */
+function findContents(units: Unit[]): Map<number, "start" | "more"> {
+  const found = new Map<number, "start" | "more">();
+  const openings = units.map((unit) =>
+    normalizeForCompare((unit.labels[0]?.rest ?? unit.text).slice(0, 160)),
+  );
+  const byFirstWord = new Map<string, number[]>();
+  openings.forEach((opening, at) => {
+    const word = /^[\p{L}\p{N}]+/u.exec(opening)?.[0];
+    if (!word) return;
+    const list = byFirstWord.get(word);
+    if (list) list.push(at);
+    else byFirstWord.set(word, [at]);
+  });
+  const comesBack = (entry: string, after: number): boolean => {
+    const word = /^[\p{L}\p{N}]+/u.exec(entry)?.[0];
+    if (!word) return false;
+    for (const at of byFirstWord.get(word) ?? []) {
+      if (at < after) continue;
+      const opening = openings[at] as string;
+      if (opening.startsWith(entry) && !/^[\p{L}\p{N}]/u.test(opening.slice(entry.length))) return true;
+    }
+    return false;
+  };
+  let start = -1;
+  const close = (end: number) => {
+    if (start < 0) return;
+    const length = end - start;
+    if (length >= 3 && length <= 300) {
+      let hits = 0;
+      for (let at = start; at < end; at++) {
+        const entry = (openings[at] as string).replace(/[.:]$/, "");
+        if (entry !== "" && comesBack(entry, end)) hits++;
+      }
+      if (hits >= Math.ceil(length * 0.6)) {
+        for (let at = start; at < end; at++) found.set(at, at === start ? "start" : "more");
+      }
+    }
+    start = -1;
+  };
+  let previous: Unit | undefined;
+  units.forEach((unit, at) => {
+    const rest = unit.labels[0]?.rest ?? "";
+    const entryLike =
+      (unit.kind === "item" || unit.kind === "paragraph") &&
+      unit.labels.length > 0 &&
+      !unit.text.includes("\n") &&
+      rest.length <= 90 &&
+      !/[.;!?]$/.test(rest);
+    // A run is one list: it ends where another list begins or the numbering starts over.
+    const sameRun =
+      previous !== undefined &&
+      previous.list === unit.list &&
+      !((unit.labels[0]?.value ?? 0) > 0 && (unit.labels[0]?.value ?? 0) <= (previous.labels[0]?.value ?? 0));
+    if (entryLike && start >= 0 && !sameRun) close(at);
+    if (entryLike) {
+      if (start < 0) start = at;
+    } else close(at);
+    previous = unit;
+  });
+  close(units.length);
+  return found;
+}

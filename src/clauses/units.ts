@@ -1,0 +1,266 @@
+/** Reading units from plain text and from extracted HTML blocks. */
+import type { TextBlock } from "../types.js";
+import { inlineLabelOffsets, parseLabels } from "./labels.js";
+import { decodeEntities } from "./normalize.js";
+import type { LabelMatch, Unit } from "./types.js";
+
+const SENTENCE_END = /[.!?:;]["”’')\]»]?$/;
+/** A dot after these ends no sentence ("Sec. 4.", "No. 7", "St. Petersburg"). */
+const ABBREVIATION =
+  /(?:^|[\s(])(?:sec|art|no|nos|para|chap|st|mr|mrs|ms|dr|vs|fig|pp?|vol|ch|cf|approx|ca)\.\s*$/i;
+const UNDERLINE = /^\s{0,3}(=+|-+)\s*$/;
+
+/** Headings label clauses only when they carry a real label (`## Article 4`, `2. Scope`), not a bullet. */
+export function headingLabels(text: string): LabelMatch[] {
+  return parseLabels(text).filter((label) => label.family !== "bullet" && !label.weak);
+}
+
+/**
+ * Splits a unit at numbered labels that open inside it right after a sentence ends
+ * ("…sovereignty.2. Non-aggression…", "The plan reads: 1. Ukraine…"). The pieces are soft: the
+ * outline reader joins a piece back when the numbering around it does not confirm its label.
+ */
+export function splitInline(unit: Unit): Unit[] {
+  if (unit.kind !== "paragraph" && unit.kind !== "item") return [unit];
+  // A label printed at the start ("SEC. 4.", "Art. 7.") is not split again at its own number.
+  const labelled =
+    unit.labels[0] && unit.labels[0].rest !== unit.text ? unit.text.length - unit.labels[0].rest.length : 0;
+  const offsets = inlineLabelOffsets(unit.text).filter(
+    (at) => at >= labelled && !ABBREVIATION.test(unit.text.slice(Math.max(0, at - 8), at)),
+  );
+  if (offsets.length === 0) return [unit];
+  const out: Unit[] = [];
+  let start = 0;
+  let first = true;
+  for (const at of [...offsets, unit.text.length]) {
+    const piece = unit.text.slice(start, at).trim();
+    if (piece !== "") {
+      if (first) out.push({ ...unit, text: piece, labels: start === 0 ? unit.labels : parseLabels(piece) });
+      else {
+        out.push({
+          kind: "paragraph",
+          text: piece,
+          container: unit.container,
+          indent: unit.indent,
+          blankBefore: false,
+          structured: unit.structured,
+          inline: true,
+          soft: true,
+          labels: parseLabels(piece).filter((label) => label.family === "decimal"),
+          ...(unit.page === undefined ? {} : { page: unit.page }),
+        });
+      }
+      first = false;
+    }
+    start = at;
+  }
+  return out;
+}
+
+interface RawLine {
+  text: string;
+  indent: number;
+  blankBefore: boolean;
+  page?: number;
+}
+
+function rawLines(text: string): RawLine[] {
+  const out: RawLine[] = [];
+  let blankBefore = false;
+  for (const raw of text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n|\u2028|\u2029/)) {
+    if (/^[\s\u00A0\u200B\u00AD]*$/.test(raw)) {
+      blankBefore = true;
+      continue;
+    }
+    const expanded = raw.replace(/\t/g, "    ");
+    const indent = expanded.length - expanded.trimStart().length;
+    out.push({ text: decodeEntities(expanded.trim()), indent, blankBefore });
+    blankBefore = false;
+  }
+  return out;
+}
+
+/**
+ * The width text was hard-wrapped at, when it was: most lines that run on into another line end
+ * near one common width. Undefined for text with one paragraph per line.
+ */
+function wrapWidth(lines: RawLine[]): number | undefined {
+  const lengths = lines.map((line) => line.text.length + line.indent).sort((a, b) => a - b);
+  if (lengths.length < 6) return undefined;
+  const width = lengths[Math.floor(lengths.length * 0.9)] as number;
+  if (width < 30 || width > 110) return undefined;
+  let runOn = 0;
+  let nearWidth = 0;
+  lines.forEach((line, index) => {
+    const next = lines[index + 1];
+    if (!next || next.blankBefore) return;
+    runOn++;
+    if (line.text.length + line.indent >= width * 0.72) nearWidth++;
+  });
+  return runOn >= 4 && nearWidth >= runOn * 0.5 ? width : undefined;
+}
+
+/** Reads plain text as units: a label, a blank line or a finished short line starts a new one. */
+export function unitsFromText(text: string, page?: number): Unit[] {
+  const lines = rawLines(text);
+  const width = wrapWidth(lines);
+  const units: Unit[] = [];
+  lines.forEach((line, index) => {
+    if (UNDERLINE.test(line.text) && units.length > 0) {
+      const last = units[units.length - 1] as Unit;
+      if (last.kind === "paragraph" && !last.text.includes("\n")) {
+        const level = line.text.trim().startsWith("=") ? 1 : 2;
+        units[units.length - 1] = { ...last, kind: "heading", level, labels: headingLabels(last.text) };
+        return;
+      }
+    }
+    const labels = parseLabels(line.text);
+    const previous = units[units.length - 1];
+    const prevLine = lines[index - 1];
+    const breaks =
+      previous === undefined ||
+      previous.kind === "heading" ||
+      line.blankBefore ||
+      endsParagraph(prevLine as RawLine, width);
+    const startsNew = breaks || labels.length > 0;
+    if (!startsNew) {
+      extend(previous, line.text);
+      return;
+    }
+    units.push({
+      kind: "paragraph",
+      text: line.text,
+      container: 0,
+      indent: line.indent,
+      blankBefore: line.blankBefore || index === 0,
+      structured: false,
+      labels,
+      // A labelled line inside running text: it wraps the line before if its label is not confirmed.
+      ...(breaks ? {} : { soft: true }),
+      ...(page === undefined ? {} : { page }),
+    });
+  });
+  return units.flatMap(splitInline);
+}
+
+/** Whether a line ends its paragraph even without a blank line after it. */
+function endsParagraph(line: RawLine, width: number | undefined): boolean {
+  if (!SENTENCE_END.test(line.text)) {
+    // A short title-like line ("Security guarantees") before a new line stands alone.
+    return width === undefined && line.text.length < 60;
+  }
+  // In hard-wrapped text a sentence may end at the wrap; only a line well short of the width ends a paragraph.
+  return width === undefined || line.text.length + line.indent < width * 0.72;
+}
+
+/** Adds a wrapped line (or, with "\n", a further paragraph) to a unit, label readings included. */
+export function extend(unit: Unit, addition: string, separator: " " | "\n" = " "): void {
+  const grow = (text: string) =>
+    separator === " " ? join(text, addition) : text === "" ? addition : `${text}\n${addition}`;
+  unit.text = grow(unit.text);
+  unit.labels = unit.labels.map((label) => ({ ...label, rest: grow(label.rest) }));
+}
+
+/** Joins a wrapped line to the text before it; a word broken at the line end ("recon-\nstruction") is mended. */
+export function join(target: string, addition: string): string {
+  if (target === "") return addition;
+  if (/\p{Ll}-$/u.test(target) && /^\p{Ll}/u.test(addition)) return target.slice(0, -1) + addition;
+  return `${target} ${addition}`;
+}
+
+/**
+ * An `<ol>` item is labelled by its rendered marker; when the text repeats the same number
+ * (`<li>3. …</li>` in a `<ol start=3>`), the printed copy is dropped so it is not read twice.
+ */
+export function itemLabels(
+  marker: string | undefined,
+  text: string,
+): { labels: LabelMatch[]; marked: boolean } {
+  const own = parseLabels(text).filter((label) => !label.weak);
+  if (marker === undefined || marker === "•") {
+    if (own.length > 0) return { labels: own, marked: false };
+    return {
+      labels: [
+        {
+          family: "bullet",
+          value: 0,
+          suffix: "",
+          word: "",
+          delimiter: "•",
+          printed: "",
+          name: "",
+          rest: text,
+          weak: false,
+        },
+      ],
+      marked: true,
+    };
+  }
+  const fromMarker = parseLabels(`${marker} X`).map((label) => ({ ...label, printed: marker, rest: text }));
+  const repeated = own.find((label) =>
+    fromMarker.some((m) => m.family === label.family && m.value === label.value),
+  );
+  if (repeated)
+    return { labels: fromMarker.map((label) => ({ ...label, rest: repeated.rest })), marked: true };
+  // A number printed inside an <ol> item that disagrees with the marker is the author's numbering.
+  if (own.some((label) => label.family === "decimal" && label.word === "" && label.parts === undefined))
+    return { labels: own, marked: false };
+  return { labels: fromMarker, marked: true };
+}
+
+/** Units from extracted HTML blocks: list items carry the marker a browser would render. */
+export function unitsFromBlocks(blocks: TextBlock[]): Unit[] {
+  const units: Unit[] = [];
+  for (const block of blocks) {
+    const page = block.page === undefined ? {} : { page: block.page };
+    if (block.kind === "pre") {
+      units.push(...unitsFromText(block.text, block.page));
+      continue;
+    }
+    if (block.kind === "heading") {
+      units.push({
+        kind: "heading",
+        text: block.text,
+        level: block.level ?? 1,
+        container: 0,
+        indent: 0,
+        blankBefore: true,
+        structured: true,
+        labels: headingLabels(block.text),
+        ...page,
+      });
+      continue;
+    }
+    if (block.kind === "item") {
+      const { labels, marked } = itemLabels(block.marker, block.text);
+      units.push(
+        ...splitInline({
+          kind: "item",
+          text: block.text,
+          container: Math.max(0, (block.level ?? 1) - 1),
+          ...(block.list === undefined ? {} : { list: block.list }),
+          indent: 0,
+          blankBefore: true,
+          structured: true,
+          labels,
+          ...(marked ? { marked } : {}),
+          ...page,
+        }),
+      );
+      continue;
+    }
+    units.push(
+      ...splitInline({
+        kind: /\s\|\s/.test(block.text) && block.row ? "row" : "paragraph",
+        text: block.text,
+        container: 0,
+        indent: 0,
+        blankBefore: true,
+        structured: true,
+        labels: parseLabels(block.text),
+        ...page,
+      }),
+    );
+  }
+  return units;
+}

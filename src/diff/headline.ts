@@ -1,0 +1,152 @@
+/** One line per change that names the most important thing about it. */
+import type { DiffEntry, Flag } from "./schema.js";
+
+/** Paths that read as names (`Article 3`, `Privacy ¶2`, `Preamble`) stand alone; numbers take the noun (`Point 26`). */
+export function clauseName(path: string, noun: string): string {
+  if (/^[\p{L}]{2,}/u.test(path) && !/^[IVXLCDM]+(?![\p{L}])/u.test(path)) return path;
+  return `${noun} ${path}`;
+}
+
+/** Cuts at a word boundary, with an ellipsis, so a headline never ends inside a word. */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:–—-]+$/, "")}…`;
+}
+
+function listOf(keys: string[]): string {
+  if (keys.length <= 1) return keys.join("");
+  return `${keys.slice(0, -1).join(", ")} and ${keys[keys.length - 1]}`;
+}
+
+function quoted(words: string[]): string {
+  return words.map((word) => `"${word}"`).join(", ");
+}
+
+function numbers(flags: Flag[]): string | undefined {
+  const figures = flags.filter((flag): flag is Extract<Flag, { type: "number" }> => flag.type === "number");
+  if (figures.length === 0) return undefined;
+  const shown = figures.slice(0, 3).map((flag) => {
+    const unit = flag.context ? ` ${flag.context}` : "";
+    if (flag.old && flag.new) return `${flag.old} → ${flag.new}${unit}`;
+    if (flag.old) return `${flag.old}${unit} dropped`;
+    return `${flag.new}${unit} added`;
+  });
+  const more = figures.length > 3 ? `; ${figures.length - 3} more figures` : "";
+  return `${shown.join("; ")}${more}`;
+}
+
+function swap(removed: string[], added: string[], what: string): string | undefined {
+  if (removed.length === 0 && added.length === 0) return undefined;
+  if (removed.length > 0 && added.length > 0)
+    return `${removed.slice(0, 2).join(", ")} → ${added.slice(0, 2).join(", ")}`;
+  const prefix = what === "" ? "" : `${what} `;
+  if (removed.length > 0) return `${prefix}${removed.slice(0, 2).join(", ")} removed`;
+  return `${prefix}${added.slice(0, 2).join(", ")} added`;
+}
+
+/** The most important thing a set of flags says, figures first. */
+export function describeFlags(flags: Flag[]): string | undefined {
+  const figures = numbers(flags);
+  if (figures) return figures;
+  for (const flag of flags) {
+    if (flag.type === "negation") {
+      if (flag.added.length > 0 && flag.removed.length === 0)
+        return `negation added (${quoted(flag.added.slice(0, 2))})`;
+      if (flag.removed.length > 0 && flag.added.length === 0)
+        return `negation removed (${quoted(flag.removed.slice(0, 2))})`;
+      return `negation changed (${quoted(flag.removed.slice(0, 1))} → ${quoted(flag.added.slice(0, 1))})`;
+    }
+  }
+  for (const flag of flags) {
+    if (flag.type === "modality") {
+      if (flag.old.length > 0 && flag.new.length > 0) return `${flag.old[0]} → ${flag.new[0]}`;
+      if (flag.new.length > 0) return `"${flag.new[0]}" added`;
+      return `"${flag.old[0]}" removed`;
+    }
+  }
+  for (const flag of flags) {
+    if (flag.type === "obligation") {
+      if (flag.removed.length > 0 && flag.added.length === 0)
+        return `obligation removed ("${flag.removed[0]}")`;
+      if (flag.added.length > 0 && flag.removed.length === 0) return `obligation added ("${flag.added[0]}")`;
+    }
+  }
+  for (const flag of flags) {
+    if (flag.type === "entity") return swap(flag.removed, flag.added, "");
+    if (flag.type === "reference") return swap(flag.removed, flag.added, "reference");
+  }
+  for (const flag of flags) {
+    if (flag.type === "terms" && flag.swapped) return swap(flag.removed, flag.added, "");
+  }
+  for (const flag of flags) {
+    if (flag.type === "obligation") return `"${flag.removed[0]}" → "${flag.added[0]}"`;
+  }
+  return undefined;
+}
+
+function termsSwap(flags: Flag[]): string | undefined {
+  const terms = flags.find((flag): flag is Extract<Flag, { type: "terms" }> => flag.type === "terms");
+  if (!terms) return undefined;
+  return swap(terms.removed, terms.added, "");
+}
+
+/** One line a desk can read at a glance, e.g. "Point 6 (now 5): 600,000 → 800,000 personnel". */
+export function entryHeadline(entry: DiffEntry, noun = "Point"): string {
+  const oldKey = entry.old[0] ?? "";
+  const newKey = entry.new[0] ?? "";
+  const flags = entry.flags ?? [];
+  let line: string;
+  switch (entry.kind) {
+    case "removed":
+      line = `${clauseName(oldKey, noun)} removed`;
+      break;
+    case "added":
+      line = `${clauseName(newKey, noun)} added`;
+      break;
+    case "split":
+      line = `${clauseName(oldKey, noun)} split into ${listOf(entry.new)}`;
+      break;
+    case "merged":
+      line = entry.old.every((key) => clauseName(key, noun) !== key)
+        ? `${noun === "§" || noun === "¶" ? `${noun}${noun}` : `${noun}s`} ${listOf(entry.old)} merged into ${newKey}`
+        : `${listOf(entry.old.map((key) => clauseName(key, noun)))} merged into ${newKey}`;
+      break;
+    case "moved": {
+      const base = `${clauseName(oldKey, noun)} moved to ${newKey}`;
+      const detail = describeFlags(flags);
+      line = detail ? `${base}: ${detail}` : base;
+      break;
+    }
+    default: {
+      const who =
+        oldKey === newKey ? clauseName(newKey, noun) : `${clauseName(oldKey, noun)} (now ${newKey})`;
+      if (entry.severity === "none") {
+        line = oldKey === newKey ? `${who} unchanged` : `${clauseName(oldKey, noun)} renumbered ${newKey}`;
+        break;
+      }
+      if (entry.severity === "cosmetic") {
+        line = `${who}: typography only`;
+        break;
+      }
+      const detail = describeFlags(flags);
+      if (detail) {
+        line = `${who}: ${detail}`;
+        break;
+      }
+      if (flags.some((flag) => flag.type === "rewrite")) {
+        const terms = termsSwap(flags);
+        line = terms ? `${who} rewritten (${terms})` : `${who} rewritten`;
+        break;
+      }
+      const terms = flags.find((flag): flag is Extract<Flag, { type: "terms" }> => flag.type === "terms");
+      if (entry.severity === "substantive" && terms) {
+        line = `${who}: ${swap(terms.removed, terms.added, "") ?? "modified"}`;
+        break;
+      }
+      line = entry.severity === "minor" ? `${who} reworded` : `${who} modified`;
+    }
+  }
+  return cutAtWord(line, 140);
+}

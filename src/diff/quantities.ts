@@ -1,0 +1,276 @@
+/**
+ * Quantities and references in clause text. A quantity is a figure that carries meaning — a count,
+ * money, a share, a date, a duration, a distance — printed in digits or spelled out ("600,000",
+ * "$100 billion", "20 km", "fifty observers", "one hundred days"). A reference points at another
+ * text ("Article 5", "point 3", "Resolution 2202", "§ 4") and is compared as a name, never as a
+ * number.
+ */
+
+const SCALES: Record<string, number> = {
+  thousand: 1e3,
+  k: 1e3,
+  million: 1e6,
+  mn: 1e6,
+  mln: 1e6,
+  m: 1e6,
+  billion: 1e9,
+  bn: 1e9,
+  b: 1e9,
+  trillion: 1e12,
+  tn: 1e12,
+};
+
+const CURRENCY_SYMBOLS: Record<string, string> = {
+  $: "USD",
+  "€": "EUR",
+  "£": "GBP",
+  "¥": "JPY",
+  "₽": "RUB",
+  "₴": "UAH",
+};
+const CURRENCY_WORDS: Record<string, string> = {
+  dollar: "USD",
+  usd: "USD",
+  euro: "EUR",
+  eur: "EUR",
+  pound: "GBP",
+  gbp: "GBP",
+  ruble: "RUB",
+  rouble: "RUB",
+  rub: "RUB",
+  hryvnia: "UAH",
+  hryvnias: "UAH",
+  uah: "UAH",
+  yen: "JPY",
+};
+/** Units whose change changes the quantity (100 days ≠ 100 months); counted nouns (troops, personnel) are context. */
+const UNITS: Record<string, string> = {
+  second: "s",
+  minute: "min",
+  hour: "h",
+  day: "day",
+  week: "week",
+  month: "month",
+  year: "year",
+  decade: "decade",
+  century: "century",
+  km: "km",
+  kilometre: "km",
+  kilometer: "km",
+  mile: "mile",
+  metre: "m",
+  meter: "m",
+  kg: "kg",
+  kilogram: "kg",
+  tonne: "t",
+  ton: "t",
+  percent: "%",
+  "per cent": "%",
+  pct: "%",
+  gw: "GW",
+  mw: "MW",
+};
+
+const NUMBER_WORDS: Record<string, number> = {
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+  dozen: 12,
+  half: 0.5,
+};
+const MULTIPLIERS: Record<string, number> = {
+  hundred: 100,
+  thousand: 1e3,
+  million: 1e6,
+  billion: 1e9,
+  trillion: 1e12,
+};
+
+/** Words that make the number after them a reference. */
+const REFERENCE_WORDS =
+  "articles?|art\\.|sections?|sec\\.|§§?|points?|paragraphs?|para\\.|clauses?|items?|chapters?|parts?|annex(?:es)?|schedules?|appendix|appendices|exhibits?|rules?|regulations?|resolutions?|directives?|protocols?|decrees?|orders?|acts?|laws?|no\\.|nos\\.|number|nr\\.|step";
+const REFERENCE = new RegExp(
+  `\\b(${REFERENCE_WORDS})\\s*((?:\\d{1,5}(?:[./]\\d{1,4})*[a-z]?|[IVXLCDM]{1,7})(?:\\([a-z0-9]{1,4}\\))*(?:\\s*(?:,|and|or|–|-|to)\\s*(?:\\d{1,5}(?:\\.\\d{1,4})*[a-z]?|[IVXLCDM]{1,7}))*)(?![\\p{L}\\p{N}])`,
+  "giu",
+);
+
+export interface Quantity {
+  /** As printed ("600,000", "$100 billion", "fifty"). */
+  printed: string;
+  /** Comparison form: value with currency, percent and unit. */
+  canonical: string;
+  /** The noun counted or measured ("personnel", "days"), for headlines. */
+  context: string | undefined;
+}
+
+export interface Reference {
+  printed: string;
+  canonical: string;
+}
+
+/** References in a text, and the text with them blanked out so their numbers are not read as quantities. */
+export function references(text: string): { references: Reference[]; rest: string } {
+  const found: Reference[] = [];
+  const rest = text.replace(REFERENCE, (whole, word: string, numbers: string) => {
+    const base = word
+      .toLowerCase()
+      .replace(/\.$/, "")
+      .replace(/e?s$/, "")
+      .replace(/^nos?$/, "no");
+    found.push({ printed: whole, canonical: `${base} ${numbers.replace(/\s+/g, "").toLowerCase()}` });
+    return " ".repeat(whole.length);
+  });
+  return { references: found, rest };
+}
+
+const DIGITS =
+  /(?<![\p{L}\p{N}.,])(?:([$€£¥₽₴])\s?|\b(USD|EUR|GBP|UAH|RUB)\s?)?(\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)(?:(%)|\s?(percent|per cent|pct)\b)?(?:\s?(thousand|million|billion|trillion|bn|mn|mln|tn|k|m|b)\b)?(?![\p{L}\p{N}])(?:[\s-]+((?:[\p{L}]+[\s-]){0,1}[\p{L}]+))?/giu;
+
+const WORD_NUMBER = new RegExp(
+  `\\b((?:(?:${Object.keys(NUMBER_WORDS).join("|")}|a)(?:[\\s-]+(?:and[\\s-]+)?(?:${[...Object.keys(NUMBER_WORDS), ...Object.keys(MULTIPLIERS)].join("|")}))*))\\b(?:[\\s-]+([\\p{L}]+))?`,
+  "giu",
+);
+
+/** Nouns after a figure that say what it counts rather than what it is ("troops", "people"). */
+function contextWord(words: string | undefined, stopwords: Set<string>): string | undefined {
+  if (!words) return undefined;
+  const first = words.split(/[\s-]+/)[0] as string;
+  if (stopwords.has(first.toLowerCase())) return undefined;
+  return first;
+}
+
+/** Durations in one measure each, so "three decades" and "30 years", "two weeks" and "14 days" agree. */
+const CONVERSIONS: Record<string, [unit: string, factor: number]> = {
+  week: ["day", 7],
+  year: ["month", 12],
+  decade: ["month", 120],
+  century: ["month", 1200],
+  min: ["s", 60],
+  h: ["s", 3600],
+};
+
+function canonicalOf(currency: string | undefined, value: number, unit: string | undefined): string {
+  const [measure, factor] = unit ? (CONVERSIONS[unit] ?? [unit, 1]) : [undefined, 1];
+  return `${currency ?? ""}${Math.round(value * factor * 1e6) / 1e6}${measure ? ` ${measure}` : ""}`;
+}
+
+function unitOf(word: string | undefined): string | undefined {
+  if (!word) return undefined;
+  const lower = word.toLowerCase();
+  return UNITS[lower] ?? UNITS[lower.replace(/s$/, "")] ?? UNITS[lower.replace(/ies$/, "y")];
+}
+
+function currencyOf(word: string | undefined): string | undefined {
+  if (!word) return undefined;
+  const lower = word.toLowerCase();
+  return CURRENCY_WORDS[lower] ?? CURRENCY_WORDS[lower.replace(/s$/, "")];
+}
+
+function digitsValue(digits: string): number {
+  const grouped = /^\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+$/.test(digits);
+  return Number(grouped ? digits.replace(/[ ,.'’\u00A0\u202F]/g, "") : digits.replace(",", "."));
+}
+
+function spelledValue(phrase: string): number | undefined {
+  let total = 0;
+  let current = 0;
+  let seen = false;
+  for (const raw of phrase.toLowerCase().split(/[\s-]+/)) {
+    if (raw === "and") continue;
+    if (raw === "a") {
+      current = Math.max(current, 1);
+      continue;
+    }
+    const multiplier = MULTIPLIERS[raw];
+    if (multiplier !== undefined) {
+      current = Math.max(current, 1) * multiplier;
+      if (multiplier >= 1000) {
+        total += current;
+        current = 0;
+      }
+      seen = true;
+      continue;
+    }
+    const value = NUMBER_WORDS[raw];
+    if (value === undefined) return undefined;
+    current += value;
+    seen = true;
+  }
+  return seen ? total + current : undefined;
+}
+
+/**
+ * Quantities of a text (references excluded), with their scale, currency and unit, so "600 000"
+ * and "600,000" agree, "$100bn" equals "$100 billion" and "100 days" differs from "100 months".
+ */
+export function quantities(
+  text: string,
+  stopwords: Set<string>,
+): { quantities: Quantity[]; references: Reference[] } {
+  const { references: refs, rest } = references(text);
+  const out: Quantity[] = [];
+  for (const match of rest.matchAll(DIGITS)) {
+    const [whole, symbol, code, digits = "", percentSign, percentWord, scaleWord, after] = match;
+    // Alphanumeric names ("G8", "START I", "COVID-19") are not figures.
+    if (/[\p{L}]$/u.test(rest.slice(0, match.index)) && !symbol && !code) continue;
+    const value = digitsValue(digits) * (scaleWord ? (SCALES[scaleWord.toLowerCase()] ?? 1) : 1);
+    if (!Number.isFinite(value)) continue;
+    const [nextWord, secondWord] = after?.split(/[\s-]+/) ?? [];
+    const currency =
+      (symbol ? CURRENCY_SYMBOLS[symbol] : undefined) ??
+      (code ? code.toUpperCase() : undefined) ??
+      currencyOf(nextWord);
+    // "10 working days", "30 calendar days": the unit may follow one qualifying word.
+    const qualified = !unitOf(nextWord) && unitOf(secondWord) ? secondWord : undefined;
+    const unit = percentSign || percentWord ? "%" : (unitOf(nextWord) ?? unitOf(qualified));
+    const canonical = canonicalOf(currency, value, unit);
+    const printedEnd = whole.length - (after ? after.length : 0);
+    const printed = whole.slice(0, printedEnd).replace(/[\s-]+$/, "");
+    const context =
+      currency && !symbol && !code
+        ? undefined
+        : qualified
+          ? `${nextWord} ${qualified}`
+          : contextWord(after, stopwords);
+    out.push({ printed, canonical, context: unit === "%" && !percentSign ? undefined : context });
+  }
+  for (const match of rest.matchAll(WORD_NUMBER)) {
+    const [, phrase = "", next] = match;
+    if (/^(?:a|half)$/i.test(phrase)) continue;
+    const value = spelledValue(phrase);
+    if (value === undefined) continue;
+    const unit = unitOf(next);
+    // "one" and "a" are mostly pronouns and articles: a figure only before a unit ("one year").
+    if (/^(?:one|a)$/i.test(phrase.split(/[\s-]+/)[0] as string) && !/[\s-]/.test(phrase.trim()) && !unit)
+      continue;
+    const currency = currencyOf(next);
+    const canonical = canonicalOf(currency, value, unit);
+    out.push({ printed: phrase, canonical, context: contextWord(next, stopwords) });
+  }
+  return { quantities: out, references: refs };
+}

@@ -1,0 +1,111 @@
+/**
+ * Content words that one side has and the other lacks, once inflections, spelling variants and
+ * near-synonyms (WordNet) are matched up — so "stationed"/"deployed" or "pact"/"agreement" cancel
+ * out, while "audit"/"amnesty" stay a swap.
+ */
+import { baseForms, related } from "./wordnet.js";
+import { STOPWORDS, stem } from "./words.js";
+
+export interface Term {
+  /** As printed (first occurrence), for badges and headlines. */
+  printed: string;
+  /** Comparison key: lower-cased, inflection stripped. */
+  key: string;
+}
+
+/** British and American spellings fold together ("organisation", "favour", "centre", "cancelled"). */
+function spellingKey(word: string): string {
+  return word
+    .replace(/isation/g, "ization")
+    .replace(/ise(s|d)?$/, "ize$1")
+    .replace(/ising$/, "izing")
+    .replace(/our(s|ed)?$/, "or$1")
+    .replace(/tre(s)?$/, "ter$1")
+    .replace(/ence$/, "ense")
+    .replace(/ll(ed|ing)$/, "l$1")
+    .replace(/yse(s|d)?$/, "yze$1");
+}
+
+function termKey(word: string): string {
+  return spellingKey(stem(word.toLowerCase().replace(/['’]s?$/, "")));
+}
+
+/** Content terms of a text: words of three letters or more, function words and figures left out. */
+export function contentTerms(text: string): Term[] {
+  const out = new Map<string, Term>();
+  for (const match of text.matchAll(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu)) {
+    const word = match[0];
+    const lower = word.toLowerCase().replace(/['’]s?$/, "");
+    if (lower.length < 3 || STOPWORDS.has(lower)) continue;
+    const key = termKey(lower);
+    if (!out.has(key)) out.set(key, { printed: word, key });
+  }
+  return [...out.values()];
+}
+
+/** Whether two differing terms are the same word in another form, or near-synonyms. */
+function sameMeaning(a: Term, b: Term): boolean {
+  if (a.key === b.key) return true;
+  const aForms = baseForms(a.key);
+  const bForms = new Set(baseForms(b.key));
+  if (aForms.some((form) => bForms.has(form))) return true;
+  // Derivations sharing a long stem ("confirmed" / "confirmation", "guarantee" / "guarantor").
+  const shared = commonPrefix(a.key, b.key);
+  if (shared >= 6 && shared >= Math.min(a.key.length, b.key.length) - 3) return true;
+  return related(a.printed.toLowerCase(), b.printed.toLowerCase());
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+export interface TermDifference {
+  /** Terms only the old text has, with no counterpart of like meaning in the new. */
+  removed: Term[];
+  added: Term[];
+  /** Terms that differ in form but were matched as synonyms or inflections. */
+  matched: number;
+  /** Content terms on both sides. */
+  total: number;
+  /** Share of all content terms that found a counterpart (same word or like meaning). */
+  overlap: number;
+}
+
+/** Compares the content terms of two texts, matching synonyms greedily in order of appearance. */
+export function termDifference(oldText: string, newText: string): TermDifference {
+  const before = contentTerms(oldText);
+  const after = contentTerms(newText);
+  const afterKeys = new Set(after.map((term) => term.key));
+  const beforeKeys = new Set(before.map((term) => term.key));
+  const onlyBefore = before.filter((term) => !afterKeys.has(term.key));
+  const onlyAfter = after.filter((term) => !beforeKeys.has(term.key));
+  const usedAfter = new Set<Term>();
+  const removed: Term[] = [];
+  let matched = 0;
+  for (const term of onlyBefore) {
+    const partner = onlyAfter.find((candidate) => !usedAfter.has(candidate) && sameMeaning(term, candidate));
+    if (partner) {
+      usedAfter.add(partner);
+      matched++;
+    } else removed.push(term);
+  }
+  const added = onlyAfter.filter((term) => !usedAfter.has(term));
+  // A removed term may also be the synonym of a term the other side kept ("troops … forces" when "forces" stayed).
+  const keptAfter = after.filter((term) => beforeKeys.has(term.key));
+  const keptBefore = before.filter((term) => afterKeys.has(term.key));
+  const stillRemoved = removed.filter((term) => !keptAfter.some((kept) => sameMeaning(term, kept)));
+  const stillAdded = added.filter((term) => !keptBefore.some((kept) => sameMeaning(term, kept)));
+  const total = before.length + after.length;
+  const common = before.length - onlyBefore.length;
+  const overlap =
+    total === 0
+      ? 1
+      : (2 * common +
+          2 * matched +
+          (removed.length - stillRemoved.length) +
+          (added.length - stillAdded.length)) /
+        total;
+  return { removed: stillRemoved, added: stillAdded, matched, total, overlap: Math.min(1, overlap) };
+}

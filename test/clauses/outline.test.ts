@@ -1,0 +1,271 @@
+import { describe, expect, it } from "vitest";
+import { parseClauses } from "../../src/clauses/index.js";
+import { readClauseSet } from "../../src/document.js";
+import type { ClauseSet } from "../../src/types.js";
+
+const markdown = (text: string) => parseClauses({ source: "terms.md", format: "markdown", text });
+const text = (body: string) => parseClauses({ source: "plan.txt", format: "text", text: body });
+const html = (body: string) =>
+  readClauseSet(`<!doctype html><html><body>${body}</body></html>`, { source: "page.html" });
+const outline = (set: ClauseSet) => set.clauses.map((clause) => `${"  ".repeat(clause.depth)}${clause.key}`);
+const byPath = (set: ClauseSet, path: string) => set.clauses.find((clause) => clause.key === path);
+
+describe("outlines from Markdown", () => {
+  const terms = [
+    "Harbour Library Membership Terms",
+    "================================",
+    "",
+    "These terms apply to every card we issue.",
+    "",
+    "## 1. Joining",
+    "",
+    "1. **Who may join.** Anyone living in the county may hold a card.",
+    "2. **Proof of address.** We ask for one document showing where you live:",
+    "    1. a utility bill;",
+    "    2. a tenancy agreement.",
+    "",
+    "## 2. Borrowing",
+    "",
+    "Loans run for three weeks.",
+    "",
+    "Renewals are free unless someone has reserved the item.",
+    "",
+    "**3\\. Fees**",
+    "",
+    "| Item | Late fee |",
+    "|---|---|",
+    "| Book | 20 pence a day |",
+    "| Film | 1 pound a day |",
+    "",
+    "Privacy",
+    "-------",
+    "",
+    "* We keep your loan history for *twelve* months.",
+    "* We never sell it.",
+  ].join("\n");
+
+  it("reads headings, numbered sections, nested lists, bold title lines, tables and bullets as one tree", () => {
+    const set = markdown(terms);
+
+    expect(outline(set)).toEqual([
+      "Title",
+      "Preamble",
+      "1",
+      "  1.1",
+      "  1.2",
+      "    1.2.1",
+      "    1.2.2",
+      "2",
+      "  2 ¶1",
+      "  2 ¶2",
+      "3",
+      "  3 row 1",
+      "  3 row 2",
+      "  3 row 3",
+      "Privacy",
+      "  Privacy •1",
+      "  Privacy •2",
+    ]);
+    expect(byPath(set, "1")).toMatchObject({ kind: "heading", heading: "Joining", label: "1", text: "" });
+    expect(byPath(set, "1.1")).toMatchObject({
+      kind: "numbered",
+      heading: "Who may join",
+      text: "Anyone living in the county may hold a card.",
+      parent: "1",
+    });
+    expect(byPath(set, "3")).toMatchObject({ kind: "heading", heading: "Fees", label: "3" });
+    expect(byPath(set, "3 row 2")?.text).toBe("Book | 20 pence a day");
+    expect(byPath(set, "Privacy •1")?.text).toBe("We keep your loan history for twelve months.");
+    expect(set.coverage.placed).toBe(set.coverage.words);
+  });
+
+  it("keeps a table of contents as one navigation clause, out of the numbering", () => {
+    const set = markdown(
+      [
+        "# Service Agreement",
+        "",
+        "#### Contents",
+        "",
+        "1. [Accounts](#accounts)",
+        "2. [Payments](#payments)",
+        "3. [Ending the agreement](#end)",
+        "",
+        "1. **Accounts**",
+        "    1. You keep your password secret.",
+        "2. **Payments**",
+        "    1. We bill monthly.",
+        "3. **Ending the agreement**",
+        "    1. Either side may end it with a month's notice.",
+      ].join("\n"),
+    );
+
+    expect(outline(set)).toEqual([
+      "Title",
+      "Contents",
+      "  Contents Contents",
+      "  1",
+      "    1.1",
+      "  2",
+      "    2.1",
+      "  3",
+      "    3.1",
+    ]);
+    expect(set.warnings).toEqual([]);
+    expect(byPath(set, "Contents Contents")).toMatchObject({ kind: "contents", context: true });
+    expect(byPath(set, "Contents Contents")?.text).toBe("1. Accounts\n2. Payments\n3. Ending the agreement");
+    expect(byPath(set, "2")).toMatchObject({ heading: "Payments", text: "" });
+  });
+
+  it("names Article 3 › 2. › (b) the way it is cited", () => {
+    const set = text(
+      [
+        "Article 3",
+        "1. The council meets twice a year.",
+        "2. It may hold extra sessions:",
+        "(a) at the request of a member;",
+        "(b) when the chair calls one.",
+        "Article 4",
+        "1. Decisions need a majority.",
+      ].join("\n"),
+    );
+
+    expect(outline(set)).toEqual([
+      "Article 3",
+      "  Article 3(1)",
+      "  Article 3(2)",
+      "    Article 3(2)(a)",
+      "    Article 3(2)(b)",
+      "Article 4",
+      "  Article 4(1)",
+    ]);
+  });
+
+  it("reads 1 › 1.1 › 1.1.1 numbering printed in paragraphs", () => {
+    const set = markdown(
+      [
+        "1. Definitions",
+        "",
+        "1.1. In these terms the following words have these meanings.",
+        "",
+        "1.1.1. Site means our website.",
+        "",
+        "1.1.2. User means you.",
+        "",
+        "1.2. Headings are for convenience only.",
+        "",
+        "2. Use of the site",
+        "",
+        "2.1 You may browse freely.",
+      ].join("\n"),
+    );
+
+    expect(outline(set)).toEqual(["1", "  1.1", "    1.1.1", "    1.1.2", "  1.2", "2", "  2.1"]);
+    expect(byPath(set, "1.1.1")?.text).toBe("Site means our website.");
+  });
+
+  it("keeps paths stable when numbering restarts under each heading", () => {
+    const set = markdown(
+      ["## Members", "", "1. Join.", "2. Pay.", "", "## Staff", "", "1. Train.", "2. Report."].join("\n"),
+    );
+
+    expect(outline(set)).toEqual(["Members", "  1", "  2", "Staff", "  Staff 1", "  Staff 2"]);
+  });
+
+  it("never lets emphasis, links, escapes or list style change a label", () => {
+    const set = markdown(
+      [
+        "**1.** The first point.",
+        "",
+        "[2.](#p2) The second point.",
+        "",
+        "3\\. The third point.",
+        "",
+        "*4.* The fourth point.",
+        "",
+        "[](#anchor)5. The fifth point.",
+      ].join("\n"),
+    );
+
+    expect(set.clauses.map((clause) => [clause.key, clause.text])).toEqual([
+      ["1", "The first point."],
+      ["2", "The second point."],
+      ["3", "The third point."],
+      ["4", "The fourth point."],
+      ["5", "The fifth point."],
+    ]);
+  });
+});
+
+describe("outlines from HTML", () => {
+  it("reads h1–h6 sections, <ol start>, nested lists and a numbered list resumed after a note", () => {
+    const set = html(
+      [
+        "<h1>Ceasefire framework</h1>",
+        "<p>The text below was agreed by the contact group.</p>",
+        "<h2>Security</h2>",
+        "<ol><li>Troops pull back 20 km.<ol type=a><li>heavy weapons first;</li><li>then the rest.</li></ol></li>",
+        "<li>Observers are deployed.</li></ol>",
+        "<p>A note from the editors on sources.</p>",
+        '<ol start="3"><li>Prisoners are exchanged.</li></ol>',
+        "<h2>Economy</h2>",
+        "<ul><li>Sanctions ease in stages.</li><li>Trade routes reopen.</li></ul>",
+      ].join(""),
+    );
+
+    expect(outline(set)).toEqual([
+      "Title",
+      "Preamble",
+      "Security",
+      "  1",
+      "    1(a)",
+      "    1(b)",
+      "  2",
+      "  Security ¶1",
+      "  3",
+      "Economy",
+      "  Economy •1",
+      "  Economy •2",
+    ]);
+    expect(byPath(set, "1(b)")).toMatchObject({ kind: "numbered", label: "b", depth: 2, parent: "1" });
+    expect(set.warnings).toEqual([]);
+  });
+
+  it("reads two lists on one page, marking the one that is the document", () => {
+    const set = html(
+      [
+        "<p>Diplomats released the draft on Friday after weeks of talks in Geneva.</p>",
+        "<ol><li>All fighting stops at midnight.</li><li>Both sides return prisoners.</li><li>Elections follow within a year.</li></ol>",
+        "<p>Reaction was muted in both capitals.</p>",
+        "<h3>Most read</h3>",
+        "<ol><li>Rates rise again</li><li>Storm hits coast</li></ol>",
+      ].join(""),
+    );
+
+    expect(set.clauses.filter((clause) => !clause.context).map((clause) => clause.text)).toEqual([
+      "All fighting stops at midnight.",
+      "Both sides return prisoners.",
+      "Elections follow within a year.",
+    ]);
+    expect(
+      set.clauses.filter((clause) => clause.context).map((clause) => clause.heading ?? clause.text),
+    ).toEqual([
+      "Diplomats released the draft on Friday after weeks of talks in Geneva.",
+      "Reaction was muted in both capitals.",
+      "Most read",
+      "Rates rise again",
+      "Storm hits coast",
+    ]);
+  });
+
+  it("reads a table whose first cell is the number as numbered rows", () => {
+    const set = html(
+      "<table><tr><th>No.</th><th>Rule</th></tr><tr><td>1</td><td>Keep left.</td></tr><tr><td>2</td><td>Yield at junctions.</td></tr></table>",
+    );
+
+    expect(set.clauses.map((clause) => [clause.key, clause.kind, clause.text])).toEqual([
+      ["Preamble", "row", "No. | Rule"],
+      ["1", "numbered", "Keep left."],
+      ["2", "numbered", "Yield at junctions."],
+    ]);
+  });
+});
