@@ -4,13 +4,14 @@
  */
 import type { CheerioAPI } from "cheerio";
 import { load } from "cheerio";
-import type { AnyNode, Element } from "domhandler";
+import type { AnyNode, Document, Element } from "domhandler";
 import { ExtractError, excerpt } from "../errors.js";
 import type { TextBlock } from "../types.js";
 import { blocksFromRoots } from "./blocks.js";
 import { collectKeepers, findDropped } from "./clean.js";
-import { BLOCK_TAGS, isElement, isText, tidy } from "./dom.js";
+import { isElement, tidy } from "./dom.js";
 import { chooseContent } from "./main-content.js";
+import { parseHtml } from "./parse.js";
 import { textToBlocks } from "./plain-text.js";
 import type { ExtractOptions } from "./types.js";
 
@@ -47,7 +48,7 @@ function hasAncestorIn(element: Element, set: Set<Element>): boolean {
  * @throws ExtractError when `select` matches nothing or a selector is not valid CSS.
  */
 export function extractBlocks(html: string, options: ExtractOptions = {}): TextBlock[] {
-  return blocksOf(load(html), options);
+  return extractDocument(html, options).blocks;
 }
 
 /** Blocks and title from one parse of the page (the title read before `ignore` removes anything). */
@@ -55,17 +56,23 @@ export function extractDocument(
   html: string,
   options: ExtractOptions = {},
 ): { blocks: TextBlock[]; title?: string } {
-  const $ = load(html);
-  const title = titleOf($);
-  return { blocks: blocksOf($, options), ...(title === undefined ? {} : { title }) };
+  const page = parseHtml(html);
+  if (page.kind === "flat") return { blocks: textToBlocks(page.text) };
+  return extractTree(page, options);
 }
 
-function blocksOf($: CheerioAPI, options: ExtractOptions): TextBlock[] {
-  for (const selector of options.ignore ?? []) $(query($, selector, "ignore")).remove();
+/** Extraction from a tree already built (by {@link parseHtml}, or by another parser for comparison). */
+export function extractTree(
+  tree: { document: Document; html: Element; body: Element },
+  options: ExtractOptions = {},
+): { blocks: TextBlock[]; title?: string } {
+  const $ = load(tree.document);
+  const title = titleOf($);
+  return { blocks: blocksOf($, tree.html, tree.body, options), ...(title === undefined ? {} : { title }) };
+}
 
-  const documentElement = $("html").toArray()[0];
-  const body = $("body").toArray()[0] ?? documentElement;
-  if (documentElement === undefined || body === undefined) return [];
+function blocksOf($: CheerioAPI, documentElement: Element, body: Element, options: ExtractOptions): TextBlock[] {
+  for (const selector of options.ignore ?? []) $(query($, selector, "ignore")).remove();
 
   let roots: Element[] | undefined;
   if (options.select !== undefined) {
@@ -74,36 +81,10 @@ function blocksOf($: CheerioAPI, options: ExtractOptions): TextBlock[] {
     const matchSet = new Set(matches);
     roots = matches.filter((match) => !hasAncestorIn(match, matchSet));
   }
-  try {
-    const dropped = findDropped(documentElement, collectKeepers(roots ?? []));
-    if (roots !== undefined) return blocksFromRoots(roots, dropped);
-    const content = chooseContent(body, dropped);
-    return blocksFromRoots(content.roots, new Set([...dropped, ...content.linkBlocks]));
-  } catch (error) {
-    // Only absurdly deep nesting can exhaust the stack; read such a page as plain text instead.
-    if (error instanceof RangeError) return textToBlocks(flatText(roots ?? [body]));
-    throw error;
-  }
-}
-
-/** Text with a line break at every block edge, without recursion. */
-function flatText(roots: Element[]): string {
-  let out = "";
-  const stack: Array<AnyNode | "\n"> = [...roots].reverse();
-  while (stack.length > 0) {
-    const node = stack.pop() as AnyNode | "\n";
-    if (node === "\n") {
-      out += "\n";
-    } else if (isText(node)) {
-      out += node.data;
-    } else if (isElement(node) && node.name !== "script" && node.name !== "style") {
-      const block = BLOCK_TAGS.has(node.name) || node.name === "br";
-      if (block) stack.push("\n");
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
-      if (block) out += "\n";
-    }
-  }
-  return out;
+  const dropped = findDropped(documentElement, collectKeepers(roots ?? []));
+  if (roots !== undefined) return blocksFromRoots(roots, dropped);
+  const content = chooseContent(body, dropped);
+  return blocksFromRoots(content.roots, new Set([...dropped, ...content.linkBlocks]));
 }
 
 /** The page's title: `og:title`, else the first `<h1>`, else `<title>`. */
