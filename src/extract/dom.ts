@@ -19,6 +19,17 @@ export function attr(element: Element, name: string): string | undefined {
   return element.attribs[name];
 }
 
+/** Splits class and id into lowercase words: on `-`, `_`, spaces and camelCase humps. */
+export function classTokens(element: Element): string[] {
+  const raw = `${attr(element, "class") ?? ""} ${attr(element, "id") ?? ""}`;
+  if (raw.trim() === "") return [];
+  return raw
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[\s_\-:]+/)
+    .filter((token) => token !== "");
+}
+
 /** Collapses HTML whitespace (not U+00A0, which the clause normalizer handles) to single spaces. */
 export function collapse(text: string): string {
   return text.replace(/[ \t\n\r\f\v]+/g, " ");

@@ -10,7 +10,7 @@ import type { TextBlock } from "../types.js";
 import { blocksFromRoots } from "./blocks.js";
 import { collectKeepers, findDropped } from "./clean.js";
 import { isElement, tidy } from "./dom.js";
-import { chooseContent } from "./main-content.js";
+import { contentChoices, readableText } from "./main-content.js";
 import { parseHtml } from "./parse.js";
 import { textToBlocks } from "./plain-text.js";
 import type { ExtractOptions } from "./types.js";
@@ -71,7 +71,12 @@ export function extractTree(
   return { blocks: blocksOf($, tree.html, tree.body, options), ...(title === undefined ? {} : { title }) };
 }
 
-function blocksOf($: CheerioAPI, documentElement: Element, body: Element, options: ExtractOptions): TextBlock[] {
+function blocksOf(
+  $: CheerioAPI,
+  documentElement: Element,
+  body: Element,
+  options: ExtractOptions,
+): TextBlock[] {
   for (const selector of options.ignore ?? []) $(query($, selector, "ignore")).remove();
 
   let roots: Element[] | undefined;
@@ -81,10 +86,23 @@ function blocksOf($: CheerioAPI, documentElement: Element, body: Element, option
     const matchSet = new Set(matches);
     roots = matches.filter((match) => !hasAncestorIn(match, matchSet));
   }
-  const dropped = findDropped(documentElement, collectKeepers(roots ?? []));
+  const dropped = new Set(findDropped(documentElement, collectKeepers(roots ?? [])).keys());
   if (roots !== undefined) return blocksFromRoots(roots, dropped);
-  const content = chooseContent(body, dropped);
-  return blocksFromRoots(content.roots, new Set([...dropped, ...content.linkBlocks]));
+  const available = readableText(body, dropped);
+  let blocks: TextBlock[] = [];
+  for (const choice of contentChoices(body, dropped)) {
+    blocks = blocksFromRoots(choice.roots, new Set([...dropped, ...choice.linkBlocks, ...choice.cards]));
+    if (!nearlyEmpty(blocks, available)) break;
+  }
+  return blocks;
+}
+
+/** Fewer than {@link NEARLY_EMPTY} characters while the page had four times as much readable text. */
+const NEARLY_EMPTY = 100;
+
+function nearlyEmpty(blocks: TextBlock[], available: number): boolean {
+  const length = blocks.reduce((sum, block) => sum + block.text.length, 0);
+  return length < NEARLY_EMPTY && length * 4 < available;
 }
 
 /** The page's title: `og:title`, else the first `<h1>`, else `<title>`. */
