@@ -207,7 +207,9 @@ export async function runExtractBench(): Promise<ExtractBenchResult | undefined>
   };
 
   console.log(`extract bench: ${result.pages} pages from ${corpus}`);
-  console.log(`  ${"page".padEnd(44)} ${"P".padStart(6)} ${"R".padStart(6)} ${"F1".padStart(6)} ${"ms".padStart(6)}`);
+  console.log(
+    `  ${"page".padEnd(44)} ${"P".padStart(6)} ${"R".padStart(6)} ${"F1".padStart(6)} ${"ms".padStart(6)}`,
+  );
   for (const score of scores) {
     console.log(
       `  ${score.page.padEnd(44)} ${percent(score.precision).padStart(6)} ${percent(score.recall).padStart(6)} ${percent(score.f1).padStart(6)} ${score.ms.toFixed(1).padStart(6)}`,
@@ -224,7 +226,9 @@ export async function runExtractBench(): Promise<ExtractBenchResult | undefined>
       `median F1 ${percent(result.medianF1)}; pages below 80%: ${scores.filter((s) => s.f1 < 0.8).length}; ` +
       `4-gram shingle F1 (mean) ${percent(result.shingleF1)}`,
   );
-  console.log(`time per page (parse + extract): median ${result.medianMs.toFixed(1)} ms, p95 ${result.p95Ms.toFixed(1)} ms`);
+  console.log(
+    `time per page (parse + extract): median ${result.medianMs.toFixed(1)} ms, p95 ${result.p95Ms.toFixed(1)} ms`,
+  );
   console.log(
     `parsers: htmlparser2 and parse5 give identical blocks and title on ${parsers.identical} of ${parsers.pages} pages ` +
       `(corpus + fixtures); parse + extract ${parsers.htmlparser2Ms.toFixed(0)} ms vs ${parsers.parse5Ms.toFixed(0)} ms ` +

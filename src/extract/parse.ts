@@ -4,7 +4,7 @@
  * read as flat text by a tokenizer pass that keeps no stack (linear in the input, whatever its
  * shape). parse5 (cheerio's default) spends time quadratic in the nesting on such pages.
  */
-import { type AnyNode, Document, DomHandler, Element, type ParentNode } from "domhandler";
+import { type AnyNode, type Document, DomHandler, Element, type ParentNode } from "domhandler";
 import { Parser, Tokenizer } from "htmlparser2";
 import { BLOCK_TAGS } from "./dom.js";
 
