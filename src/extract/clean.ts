@@ -124,6 +124,8 @@ const BOILERPLATE_PREFIXES = [
   "taboola",
   "breadcrumb",
   "sidebar",
+  "paywall",
+  "regwall",
 ];
 
 /** The boilerplate words among an element's class/id words ("sidebar", "most read"), in order. */

@@ -91,7 +91,7 @@ function blocksOf(
   const available = readableText(body, dropped);
   let blocks: TextBlock[] = [];
   for (const choice of contentChoices(body, dropped)) {
-    blocks = blocksFromRoots(choice.roots, new Set([...dropped, ...choice.linkBlocks, ...choice.cards]));
+    blocks = blocksFromRoots(choice.roots, new Set([...dropped, ...choice.furniture.keys()]));
     if (!nearlyEmpty(blocks, available)) break;
   }
   return blocks;

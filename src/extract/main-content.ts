@@ -5,7 +5,7 @@
 import type { Element } from "domhandler";
 import { hasBoilerplateToken, hasContentToken, isSemanticContent, semanticRank } from "./clean.js";
 import { BLOCK_TAGS, childElements, classTokens, HEADING_TAGS, isElement, LIST_TAGS } from "./dom.js";
-import { computeStats, findCards, linkDensity, type Stats } from "./prose.js";
+import { computeStats, findCards, isControlCluster, linkDensity, type Stats } from "./prose.js";
 
 /** Tunables, gathered so the bench can be read against them. */
 const MIN_SEMANTIC_TEXT = 200;
@@ -301,21 +301,33 @@ function withSiblings(
   return siblings.filter((_, i) => included[i]);
 }
 
-/** What to read: the roots in document order, and link collections inside them to skip. */
+/** Why a part of the chosen content is left out. */
+export type FurnitureReason = "link list" | "teaser" | "controls";
+
+/** What to read: the roots in document order, and parts inside them to skip, each with the reason. */
 export interface ContentChoice {
   roots: Element[];
-  /** Blocks of mostly links ("Related", tag lists, "More about") inside the chosen content. */
-  linkBlocks: Set<Element>;
-  /** Teaser cards (other posts' headline and summary) inside the chosen content. */
-  cards: Set<Element>;
+  /**
+   * Link collections ("Related", tag lists), teaser cards (other posts' headline and summary) and
+   * control clusters (a player's settings) inside the chosen content.
+   */
+  furniture: Map<Element, FurnitureReason>;
 }
 
 const LINK_BLOCK_TAGS = new Set(["ul", "ol", "div", "section", "dl"]);
 
-function findLinkBlocks(roots: Element[], stats: Map<Element, Stats>): Set<Element> {
-  const found = new Set<Element>();
-  const visit = (element: Element): void => {
+function findFurniture(
+  roots: Element[],
+  stats: Map<Element, Stats>,
+  cards: Set<Element>,
+): Map<Element, FurnitureReason> {
+  const found = new Map<Element, FurnitureReason>();
+  const visit = (element: Element, inStructure: boolean): void => {
     for (const child of childElements(element)) {
+      if (cards.has(child)) {
+        found.set(child, "teaser");
+        continue;
+      }
       const own = stats.get(child);
       if (own === undefined) continue;
       // Lists of links can be content (references, changelogs): only all-link lists go.
@@ -323,13 +335,17 @@ function findLinkBlocks(roots: Element[], stats: Map<Element, Stats>): Set<Eleme
       const nestedList = LIST_TAGS.has(child.name) && element.name === "li";
       const linkList = own.text > 0 && linkDensity(own) >= threshold && own.prose < LINK_BLOCK_MAX_PROSE;
       if (LINK_BLOCK_TAGS.has(child.name) && !nestedList && linkList) {
-        found.add(child);
+        found.set(child, "link list");
         continue;
       }
-      visit(child);
+      if (!inStructure && isControlCluster(own)) {
+        found.set(child, "controls");
+        continue;
+      }
+      visit(child, inStructure || child.name === "table" || child.name === "ol");
     }
   };
-  for (const root of roots) visit(root);
+  for (const root of roots) visit(root, false);
   return found;
 }
 
@@ -342,7 +358,7 @@ export function* contentChoices(body: Element, dropped: Set<Element>): Generator
   const cards = findCards(body, withCards);
   if (cards.size > 0) yield chooseFrom(body, computeStats(body, new Set([...dropped, ...cards])), cards);
   yield chooseFrom(body, withCards, new Set());
-  yield { roots: [body], linkBlocks: new Set(), cards: new Set() };
+  yield { roots: [body], furniture: new Map() };
 }
 
 /** Unlinked characters of text in the cleaned body: what "nearly nothing" is measured against. */
@@ -352,8 +368,7 @@ export function readableText(body: Element, dropped: Set<Element>): number {
 
 function chooseFrom(body: Element, stats: Map<Element, Stats>, cards: Set<Element>): ContentChoice {
   const roots = findContentRoots(body, stats);
-  const inside = [...cards].filter((card) => roots.some((root) => root === card || isAncestor(root, card)));
-  return { roots, linkBlocks: findLinkBlocks(roots, stats), cards: new Set(inside) };
+  return { roots, furniture: findFurniture(roots, stats, cards) };
 }
 
 function findContentRoots(body: Element, stats: Map<Element, Stats>): Element[] {

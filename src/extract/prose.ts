@@ -21,6 +21,11 @@ export interface Stats {
   /** Text outside any block descendant, and its link part: what the nearest block reads as its own. */
   loose: number;
   looseLinks: number;
+  /** Blocks with text of their own, and the longest such text. */
+  blocks: number;
+  longest: number;
+  /** Holds a table or an ordered list: data or a numbered document, however short its parts. */
+  structured: boolean;
 }
 
 const MIN_PROSE_BLOCK = 40;
@@ -40,7 +45,17 @@ function proseOf(text: number, links: number): number {
 export function computeStats(root: Element, dropped: Set<Element>): Map<Element, Stats> {
   const stats = new Map<Element, Stats>();
   const visit = (element: Element): Stats => {
-    const own: Stats = { text: 0, links: 0, commas: 0, prose: 0, loose: 0, looseLinks: 0 };
+    const own: Stats = {
+      text: 0,
+      links: 0,
+      commas: 0,
+      prose: 0,
+      loose: 0,
+      looseLinks: 0,
+      blocks: 0,
+      longest: 0,
+      structured: element.name === "table" || element.name === "ol",
+    };
     const isLink = element.name === "a";
     for (const child of element.children) {
       if (isText(child)) {
@@ -58,6 +73,9 @@ export function computeStats(root: Element, dropped: Set<Element>): Map<Element,
         own.commas += inner.commas;
         own.links += isLink ? inner.text : inner.links;
         own.prose += inner.prose;
+        own.blocks += inner.blocks;
+        own.longest = Math.max(own.longest, inner.longest);
+        own.structured ||= inner.structured;
         if (!BLOCK_TAGS.has(child.name)) {
           own.loose += inner.loose;
           own.looseLinks += isLink ? inner.loose : inner.looseLinks;
@@ -66,6 +84,10 @@ export function computeStats(root: Element, dropped: Set<Element>): Map<Element,
     }
     if (BLOCK_TAGS.has(element.name)) {
       own.prose += proseOf(own.loose, own.looseLinks);
+      if (own.loose > 0) {
+        own.blocks += 1;
+        own.longest = Math.max(own.longest, own.loose);
+      }
       own.loose = 0;
       own.looseLinks = 0;
     }
@@ -83,6 +105,7 @@ export function linkDensity(stats: Stats | undefined): number {
 const MAX_TEASER_TEXT = 800;
 const MIN_HEADLINE_LINK = 15;
 const MIN_CARDS = 3;
+const MIN_TEASER_OWN_TEXT = 20;
 
 /** The first text node a reader meets in `element`. */
 function firstText(element: Element, stats: Map<Element, Stats>): Text | undefined {
@@ -133,10 +156,12 @@ function hasLinkedHeading(element: Element, stats: Map<Element, Stats>): boolean
 function isTeaser(element: Element, stats: Map<Element, Stats>): boolean {
   const own = stats.get(element);
   if (own === undefined || own.text === 0 || own.text > MAX_TEASER_TEXT) return false;
-  if (hasLinkedHeading(element, stats)) return true;
   const first = firstText(element, stats);
   if (first === undefined) return false;
-  return SLIDE_COUNTER.test(first.data) || leadsWithHeadlineLink(element, first, stats);
+  if (SLIDE_COUNTER.test(first.data)) return true;
+  // A teaser says something besides its link (a summary, a date); a bare link is a link list's item.
+  if (own.text - own.links < MIN_TEASER_OWN_TEXT) return false;
+  return hasLinkedHeading(element, stats) || leadsWithHeadlineLink(element, first, stats);
 }
 
 function cardKey(element: Element): string {
@@ -174,4 +199,21 @@ export function findCards(root: Element, stats: Map<Element, Stats>): Set<Elemen
     }
   }
   return cards;
+}
+
+const MIN_CONTROL_BLOCKS = 12;
+const MAX_CONTROL_LABEL = 30;
+
+/**
+ * A player's or widget's controls ("Auto", "High (HD)", "Aa", font names): many blocks of a few
+ * words each, none of them a sentence's length, and no table or numbered list among them.
+ */
+export function isControlCluster(stats: Stats | undefined): boolean {
+  return (
+    stats !== undefined &&
+    stats.blocks >= MIN_CONTROL_BLOCKS &&
+    stats.longest < MAX_CONTROL_LABEL &&
+    stats.prose === 0 &&
+    !stats.structured
+  );
 }
