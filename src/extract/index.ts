@@ -9,17 +9,41 @@ import { ExtractError, excerpt } from "../errors.js";
 import type { TextBlock } from "../types.js";
 import { blocksFromRoots } from "./blocks.js";
 import { collectKeepers, findDropped } from "./clean.js";
-import { isElement, tidy } from "./dom.js";
+import { isElement } from "./dom.js";
+import { countWords, outsideContent, type Removal, removalOf, visibleText } from "./explain.js";
 import { contentChoices, readableText } from "./main-content.js";
-import { parseHtml } from "./parse.js";
+import { readMetadata } from "./metadata.js";
+import { type FlatReason, parseHtml } from "./parse.js";
 import { textToBlocks } from "./plain-text.js";
+import { refineBlocks } from "./refine.js";
 import type { ExtractOptions } from "./types.js";
 
+export type { Removal, RemovalReason } from "./explain.js";
+export type { FlatReason } from "./parse.js";
 export { textToBlocks } from "./plain-text.js";
 export type { ExtractOptions } from "./types.js";
 
 /** Bump when the output for the same HTML changes; stored with snapshots so old ones can be re-extracted. */
-export const EXTRACTOR_VERSION = "1";
+export const EXTRACTOR_VERSION = "2";
+
+/** Everything extraction learns about a page. */
+export interface ExtractedPage {
+  title?: string;
+  byline?: string;
+  /** Publication date, ISO 8601 when the page states one a parser reads. */
+  date?: string;
+  blocks: TextBlock[];
+  /** What was left out and why; filled only when asked for (`explain`). */
+  removed: Removal[];
+  /** Set when the page was too deep or too costly to build as a tree and was read as flat text. */
+  flattened?: FlatReason;
+}
+
+interface Tree {
+  document: Document;
+  html: Element;
+  body: Element;
+}
 
 function query($: CheerioAPI, selector: string, option: "select" | "ignore"): Element[] {
   try {
@@ -45,10 +69,10 @@ function hasAncestorIn(element: Element, set: Set<Element>): boolean {
 /**
  * Ordered text blocks of a page: the `select`ed parts, or else the detected main content, with
  * navigation, ads, sidebars, hidden and `ignore`d elements left out.
- * @throws ExtractError when `select` matches nothing or a selector is not valid CSS.
+ * @throws ExtractError when `select` matches nothing, a selector is not valid CSS, or the page has no readable text.
  */
 export function extractBlocks(html: string, options: ExtractOptions = {}): TextBlock[] {
-  return extractDocument(html, options).blocks;
+  return extractPage(html, options).blocks;
 }
 
 /** Blocks and title from one parse of the page (the title read before `ignore` removes anything). */
@@ -56,28 +80,68 @@ export function extractDocument(
   html: string,
   options: ExtractOptions = {},
 ): { blocks: TextBlock[]; title?: string } {
+  const { blocks, title } = extractPage(html, options);
+  return { blocks, ...(title === undefined ? {} : { title }) };
+}
+
+/**
+ * The page's main text with its title, byline and date; with `explain`, also every part left
+ * out and the rule that left it out.
+ * @throws ExtractError as {@link extractBlocks} does.
+ */
+export function extractPage(html: string, options: ExtractOptions = {}, explain = false): ExtractedPage {
   const page = parseHtml(html);
-  if (page.kind === "flat") return { blocks: textToBlocks(page.text) };
-  return extractTree(page, options);
+  if (page.kind === "tree") return extractTree(page, options, explain);
+  const blocks = textToBlocks(page.text);
+  if (blocks.length === 0)
+    throw nothingReadable(options, "the page is nested too deeply to read and has no text");
+  return { blocks, removed: [], flattened: page.reason };
 }
 
 /** Extraction from a tree already built (by {@link parseHtml}, or by another parser for comparison). */
-export function extractTree(
-  tree: { document: Document; html: Element; body: Element },
-  options: ExtractOptions = {},
-): { blocks: TextBlock[]; title?: string } {
+export function extractTree(tree: Tree, options: ExtractOptions = {}, explain = false): ExtractedPage {
   const $ = load(tree.document);
-  const title = titleOf($);
-  return { blocks: blocksOf($, tree.html, tree.body, options), ...(title === undefined ? {} : { title }) };
+  const { titles, ...metadata } = readMetadata($);
+  const removed: Removal[] = [];
+  const read = readBlocks($, tree, options, explain ? removed : undefined);
+  const refined = refineBlocks(read, titles);
+  if (explain)
+    for (const { reason, block } of refined.removed)
+      removed.push({ reason, words: countWords(block.text), text: excerpt(block.text) });
+  if (refined.blocks.length === 0) throw nothingReadable(options, whyNothing(tree.body, options));
+  return { ...metadata, blocks: refined.blocks, removed };
 }
 
-function blocksOf(
+function nothingReadable(options: ExtractOptions, why: string): ExtractError {
+  const source = options.source ?? "page";
+  return new ExtractError(`${source}: no readable text found (${why})`, {
+    ...(options.source === undefined ? {} : { source: options.source }),
+  });
+}
+
+function whyNothing(body: Element, options: ExtractOptions): string {
+  if (options.select !== undefined)
+    return `select "${excerpt(options.select)}" matched only elements without text`;
+  const text = visibleText(body);
+  if (text === "") return "the page has no visible text";
+  return `all ${countWords(text)} words of it were left out as navigation, ads or other furniture; text starts "${excerpt(text, 60)}"`;
+}
+
+function readBlocks(
   $: CheerioAPI,
-  documentElement: Element,
-  body: Element,
+  tree: Tree,
   options: ExtractOptions,
+  removed: Removal[] | undefined,
 ): TextBlock[] {
-  for (const selector of options.ignore ?? []) $(query($, selector, "ignore")).remove();
+  for (const selector of options.ignore ?? []) {
+    const matches = query($, selector, "ignore");
+    if (removed !== undefined)
+      for (const match of matches) {
+        const removal = removalOf(match, "ignore", selector, new Set());
+        if (removal !== undefined) removed.push(removal);
+      }
+    $(matches).remove();
+  }
 
   let roots: Element[] | undefined;
   if (options.select !== undefined) {
@@ -86,15 +150,45 @@ function blocksOf(
     const matchSet = new Set(matches);
     roots = matches.filter((match) => !hasAncestorIn(match, matchSet));
   }
-  const dropped = new Set(findDropped(documentElement, collectKeepers(roots ?? [])).keys());
-  if (roots !== undefined) return blocksFromRoots(roots, dropped);
-  const available = readableText(body, dropped);
+  const reasons = findDropped(tree.html, collectKeepers(roots ?? []));
+  const dropped = new Set(reasons.keys());
+  if (roots !== undefined) {
+    if (removed !== undefined) record(removed, reasons, dropped, roots);
+    return blocksFromRoots(roots, dropped);
+  }
+  const available = readableText(tree.body, dropped);
   let blocks: TextBlock[] = [];
-  for (const choice of contentChoices(body, dropped)) {
-    blocks = blocksFromRoots(choice.roots, new Set([...dropped, ...choice.furniture.keys()]));
-    if (!nearlyEmpty(blocks, available)) break;
+  for (const choice of contentChoices(tree.body, dropped)) {
+    const skipped = new Set([...dropped, ...choice.furniture.keys()]);
+    blocks = blocksFromRoots(choice.roots, skipped);
+    if (nearlyEmpty(blocks, available)) continue;
+    if (removed !== undefined) {
+      record(removed, new Map([...reasons, ...choice.furniture]), skipped, choice.roots);
+      for (const element of outsideContent(tree.body, choice.roots, skipped)) {
+        const removal = removalOf(element, "outside content", undefined, skipped);
+        if (removal !== undefined) removed.push(removal);
+      }
+    }
+    break;
   }
   return blocks;
+}
+
+/** Records each skipped element once: the outermost, inside the content read or on the way to it. */
+function record(
+  removed: Removal[],
+  reasons: Map<Element, string>,
+  skipped: Set<Element>,
+  roots: Element[],
+): void {
+  const rootSet = new Set(roots);
+  for (const [element, rule] of reasons) {
+    if (hasAncestorIn(element, skipped) || rootSet.has(element)) continue;
+    const reason =
+      rule === "link list" || rule === "teaser" || rule === "controls" ? rule : ("boilerplate" as const);
+    const removal = removalOf(element, reason, reason === "boilerplate" ? rule : undefined, skipped);
+    if (removal !== undefined) removed.push(removal);
+  }
 }
 
 /** Fewer than {@link NEARLY_EMPTY} characters while the page had four times as much readable text. */
@@ -103,18 +197,4 @@ const NEARLY_EMPTY = 100;
 function nearlyEmpty(blocks: TextBlock[], available: number): boolean {
   const length = blocks.reduce((sum, block) => sum + block.text.length, 0);
   return length < NEARLY_EMPTY && length * 4 < available;
-}
-
-/** The page's title: `og:title`, else the first `<h1>`, else `<title>`. */
-function titleOf($: CheerioAPI): string | undefined {
-  const candidates = [
-    $('meta[property="og:title"], meta[name="og:title"]').first().attr("content"),
-    $("h1").first().text(),
-    $("title").first().text(),
-  ];
-  for (const candidate of candidates) {
-    const title = tidy(candidate ?? "");
-    if (title !== "") return title;
-  }
-  return undefined;
 }
