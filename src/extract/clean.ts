@@ -83,6 +83,11 @@ const BOILERPLATE_TOKENS = new Set([
   "popup",
   "modal",
   "toolbar",
+  "subtitle",
+  "subheadline",
+  "standfirst",
+  "strapline",
+  "dek",
 ]);
 
 /** Two-token phrases of boilerplate whose words alone are harmless ("most" + "read"). */
@@ -94,8 +99,8 @@ const BOILERPLATE_PAIRS = new Set([
   "more stories",
 ]);
 
-/** Tokens that say "this is the text", which outweigh a boilerplate token on the same element. */
-const CONTENT_TOKENS = new Set(["article", "articlebody", "content", "main", "story"]);
+/** Tokens that say "this is the text" (or a formula typeset in it), which outweigh a boilerplate token on the same element. */
+const CONTENT_TOKENS = new Set(["article", "articlebody", "content", "main", "story", "math", "katex"]);
 
 const BOILERPLATE_ROLES = new Set([
   "navigation",

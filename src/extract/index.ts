@@ -124,7 +124,8 @@ function whyNothing(body: Element, options: ExtractOptions): string {
     return `select "${excerpt(options.select)}" matched only elements without text`;
   const text = visibleText(body);
   if (text === "") return "the page has no visible text";
-  return `all ${countWords(text)} words of it were left out as navigation, ads or other furniture; text starts "${excerpt(text, 60)}"`;
+  const words = countWords(text);
+  return `its ${words === 1 ? "one word was" : `${words} words were all`} left out as navigation, ads or other furniture; text starts "${excerpt(text, 60)}"`;
 }
 
 function readBlocks(
