@@ -102,14 +102,33 @@ export function extractPage(html: string, options: ExtractOptions = {}, explain 
 export function extractTree(tree: Tree, options: ExtractOptions = {}, explain = false): ExtractedPage {
   const $ = load(tree.document);
   const { titles, ...metadata } = readMetadata($);
-  const removed: Removal[] = [];
-  const read = readBlocks($, tree, options, explain ? removed : undefined);
+  const found: Array<{ element: Element; removal: Removal }> = [];
+  const read = readBlocks($, tree, options, explain ? found : undefined);
   const refined = refineBlocks(read, titles);
+  const removed = inDocumentOrder(tree.document, found);
   if (explain)
     for (const { reason, block } of refined.removed)
       removed.push({ reason, words: countWords(block.text), text: excerpt(block.text) });
   if (refined.blocks.length === 0) throw nothingReadable(options, whyNothing(tree.body, options));
   return { ...metadata, blocks: refined.blocks, removed };
+}
+
+/** Removals sorted as their elements stand in the page; ignored elements, already gone from it, come first. */
+function inDocumentOrder(
+  document: Document,
+  found: Array<{ element: Element; removal: Removal }>,
+): Removal[] {
+  if (found.length === 0) return [];
+  const position = new Map<AnyNode, number>();
+  const stack: AnyNode[] = [document];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    position.set(node, position.size);
+    if ("children" in node)
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
+  }
+  const at = (element: Element): number => position.get(element) ?? -1;
+  return [...found].sort((a, b) => at(a.element) - at(b.element)).map(({ removal }) => removal);
 }
 
 function nothingReadable(options: ExtractOptions, why: string): ExtractError {
@@ -132,14 +151,14 @@ function readBlocks(
   $: CheerioAPI,
   tree: Tree,
   options: ExtractOptions,
-  removed: Removal[] | undefined,
+  removed: Array<{ element: Element; removal: Removal }> | undefined,
 ): TextBlock[] {
   for (const selector of options.ignore ?? []) {
     const matches = query($, selector, "ignore");
     if (removed !== undefined)
       for (const match of matches) {
         const removal = removalOf(match, "ignore", selector, new Set());
-        if (removal !== undefined) removed.push(removal);
+        if (removal !== undefined) removed.push({ element: match, removal });
       }
     $(matches).remove();
   }
@@ -167,7 +186,7 @@ function readBlocks(
       record(removed, new Map([...reasons, ...choice.furniture]), skipped, choice.roots);
       for (const element of outsideContent(tree.body, choice.roots, skipped)) {
         const removal = removalOf(element, "outside content", undefined, skipped);
-        if (removal !== undefined) removed.push(removal);
+        if (removal !== undefined) removed.push({ element, removal });
       }
     }
     break;
@@ -177,7 +196,7 @@ function readBlocks(
 
 /** Records each skipped element once: the outermost, inside the content read or on the way to it. */
 function record(
-  removed: Removal[],
+  removed: Array<{ element: Element; removal: Removal }>,
   reasons: Map<Element, string>,
   skipped: Set<Element>,
   roots: Element[],
@@ -188,7 +207,7 @@ function record(
     const reason =
       rule === "link list" || rule === "teaser" || rule === "controls" ? rule : ("boilerplate" as const);
     const removal = removalOf(element, reason, reason === "boilerplate" ? rule : undefined, skipped);
-    if (removal !== undefined) removed.push(removal);
+    if (removal !== undefined) removed.push({ element, removal });
   }
 }
 

@@ -346,6 +346,35 @@ function findFurniture(
     }
   };
   for (const root of roots) visit(root, false);
+  return withTheirHeadings(found, roots, stats);
+}
+
+/**
+ * A container left holding only headings once its furniture is gone ("Recent articles" over a
+ * grid of teasers) goes with it: a heading that introduces nothing is not text.
+ */
+function withTheirHeadings(
+  found: Map<Element, FurnitureReason>,
+  roots: Element[],
+  stats: Map<Element, Stats>,
+): Map<Element, FurnitureReason> {
+  const rootSet = new Set(roots);
+  for (const [element, reason] of [...found]) {
+    const parent = parentElement(element);
+    if (parent === undefined || rootSet.has(parent) || found.has(parent)) continue;
+    let left = stats.get(parent)?.text ?? 0;
+    let headings = 0;
+    for (const child of childElements(parent)) {
+      const own = stats.get(child);
+      if (own === undefined) continue;
+      if (found.has(child)) left -= own.text;
+      else if (HEADING_TAGS.has(child.name)) {
+        left -= own.text;
+        headings++;
+      }
+    }
+    if (headings > 0 && left <= 0) found.set(parent, reason);
+  }
   return found;
 }
 

@@ -59,9 +59,11 @@ function first(candidates: Array<string | undefined>, max = 300): string | undef
   return undefined;
 }
 
+/** ISO-shaped dates are normalized; anything else is kept as printed (engines guess wildly at free text). */
 function isoDate(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const time = Date.parse(value);
+  if (value === undefined || !/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value))
+    return value;
+  const time = Date.parse(value.replace(" ", "T"));
   return Number.isNaN(time) ? value : new Date(time).toISOString();
 }
 
