@@ -160,6 +160,50 @@ function htmlFiles(dir: string): string[] {
     .sort();
 }
 
+export interface HostileTiming {
+  name: string;
+  bytes: number;
+  ms: number;
+  outcome: string;
+}
+
+function timed(
+  html: string,
+  extract: (html: string) => { blocks: unknown[]; flattened?: string },
+): {
+  ms: number;
+  outcome: string;
+} {
+  const started = performance.now();
+  try {
+    const page = extract(html);
+    return {
+      ms: performance.now() - started,
+      outcome: `${page.blocks.length} block(s)${page.flattened ? `, read flat (${page.flattened} cap)` : ""}`,
+    };
+  } catch (error) {
+    return { ms: performance.now() - started, outcome: `error: ${(error as Error).message.slice(0, 60)}` };
+  }
+}
+
+/** Hostile nesting: ours stays linear under the caps; cheerio's parse5 path grows with depth squared. */
+function hostileTimings(): HostileTiming[] {
+  const nested = (depth: number) => `${"<div>".repeat(depth)}deep text${"</div>".repeat(depth)}`;
+  const cases: Array<[string, string, (html: string) => { blocks: unknown[]; flattened?: string }]> = [
+    ["100,000 nested divs", nested(100_000), (html) => extractPage(html)],
+    ["100,000 unclosed divs", `${"<div>".repeat(100_000)}deep text`, (html) => extractPage(html)],
+    [
+      "450 divs + 2,000,000 stray </span>",
+      `${"<div>".repeat(450)}text${"</span>".repeat(2_000_000)}`,
+      (html) => extractPage(html),
+    ],
+    // cheerio's default parser, for comparison: its parse alone, which quadruples as depth doubles.
+    ["parse5 parse of 10,000 nested divs", nested(10_000), (html) => ({ blocks: [load(html)] })],
+    ["parse5 parse of 20,000 nested divs", nested(20_000), (html) => ({ blocks: [load(html)] })],
+  ];
+  return cases.map(([name, html, extract]) => ({ name, bytes: html.length, ...timed(html, extract) }));
+}
+
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 
 export async function runExtractBench(): Promise<ExtractBenchResult | undefined> {
@@ -235,6 +279,11 @@ export async function runExtractBench(): Promise<ExtractBenchResult | undefined>
       `(${(parsers.parse5Ms / Math.max(1, parsers.htmlparser2Ms)).toFixed(1)}× faster)`,
   );
   for (const file of parsers.differences) console.log(`  differs: ${path.relative(root, file)}`);
+  console.log("hostile markup (parse + extract):");
+  for (const timing of hostileTimings())
+    console.log(
+      `  ${timing.name.padEnd(40)} ${(timing.bytes / 1e6).toFixed(1).padStart(5)} MB ${timing.ms.toFixed(0).padStart(7)} ms  ${timing.outcome}`,
+    );
   return result;
 }
 
