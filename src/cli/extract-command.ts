@@ -25,7 +25,7 @@ export async function runExtractCommand(spec: string, options: ExtractCommandOpt
           ...(options.select ? { select: options.select } : {}),
           ...(options.ignore ? { ignore: options.ignore } : {}),
         },
-        options.format === "json",
+        options.format !== "text",
       )
     : { blocks: textToBlocks(input.body), removed: [] };
   if (options.format === "json") {

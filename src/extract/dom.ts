@@ -19,8 +19,19 @@ export function attr(element: Element, name: string): string | undefined {
   return element.attribs[name];
 }
 
+/** Several rules read the same element's words; attributes never change while a page is read. */
+const tokenCache = new WeakMap<Element, string[]>();
+
 /** Splits class and id into lowercase words: on `-`, `_`, spaces and camelCase humps. */
 export function classTokens(element: Element): string[] {
+  const cached = tokenCache.get(element);
+  if (cached !== undefined) return cached;
+  const tokens = splitTokens(element);
+  tokenCache.set(element, tokens);
+  return tokens;
+}
+
+function splitTokens(element: Element): string[] {
   const raw = `${attr(element, "class") ?? ""} ${attr(element, "id") ?? ""}`;
   if (raw.trim() === "") return [];
   return raw

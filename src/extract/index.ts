@@ -33,7 +33,7 @@ export interface ExtractedPage {
   /** Publication date, ISO 8601 when the page states one a parser reads. */
   date?: string;
   blocks: TextBlock[];
-  /** What was left out and why; filled only when asked for (`explain`). */
+  /** What was left out and why; filled only when asked for (`explain`), as are byline and date. */
   removed: Removal[];
   /** Set when the page was too deep or too costly to build as a tree and was read as flat text. */
   flattened?: FlatReason;
@@ -85,8 +85,8 @@ export function extractDocument(
 }
 
 /**
- * The page's main text with its title, byline and date; with `explain`, also every part left
- * out and the rule that left it out.
+ * The page's main text with its title; with `explain`, also its byline and date, and every part
+ * left out with the rule that left it out.
  * @throws ExtractError as {@link extractBlocks} does.
  */
 export function extractPage(html: string, options: ExtractOptions = {}, explain = false): ExtractedPage {
@@ -101,7 +101,7 @@ export function extractPage(html: string, options: ExtractOptions = {}, explain 
 /** Extraction from a tree already built (by {@link parseHtml}, or by another parser for comparison). */
 export function extractTree(tree: Tree, options: ExtractOptions = {}, explain = false): ExtractedPage {
   const $ = load(tree.document);
-  const { titles, ...metadata } = readMetadata($);
+  const { titles, ...metadata } = readMetadata(tree.html, explain);
   const found: Array<{ element: Element; removal: Removal }> = [];
   const read = readBlocks($, tree, options, explain ? found : undefined);
   const refined = refineBlocks(read, titles);
@@ -176,12 +176,12 @@ function readBlocks(
     if (removed !== undefined) record(removed, reasons, dropped, roots);
     return blocksFromRoots(roots, dropped);
   }
-  const available = readableText(tree.body, dropped);
+  let available: number | undefined;
   let blocks: TextBlock[] = [];
   for (const choice of contentChoices(tree.body, dropped)) {
     const skipped = new Set([...dropped, ...choice.furniture.keys()]);
     blocks = blocksFromRoots(choice.roots, skipped);
-    if (nearlyEmpty(blocks, available)) continue;
+    if (nearlyEmpty(blocks, () => (available ??= readableText(tree.body, dropped)))) continue;
     if (removed !== undefined) {
       record(removed, new Map([...reasons, ...choice.furniture]), skipped, choice.roots);
       for (const element of outsideContent(tree.body, choice.roots, skipped)) {
@@ -214,7 +214,7 @@ function record(
 /** Fewer than {@link NEARLY_EMPTY} characters while the page had four times as much readable text. */
 const NEARLY_EMPTY = 100;
 
-function nearlyEmpty(blocks: TextBlock[], available: number): boolean {
+function nearlyEmpty(blocks: TextBlock[], available: () => number): boolean {
   const length = blocks.reduce((sum, block) => sum + block.text.length, 0);
-  return length < NEARLY_EMPTY && length * 4 < available;
+  return length < NEARLY_EMPTY && length * 4 < available();
 }

@@ -1,6 +1,6 @@
 /** What a page says about itself: title, byline and publication date, from markup meant for machines first. */
-import type { CheerioAPI } from "cheerio";
-import { tidy } from "./dom.js";
+import type { AnyNode, Element } from "domhandler";
+import { childElements, isElement, isText, tidy } from "./dom.js";
 
 export interface PageMetadata {
   /** `og:title`, else the first `<h1>`, else `<title>`. */
@@ -39,16 +39,80 @@ function names(value: Json | undefined): string[] {
 }
 
 /** The first article described in JSON-LD; a block that is not valid JSON is skipped. */
-function linkedData($: CheerioAPI): { [key: string]: Json } | undefined {
-  for (const script of $('script[type="application/ld+json"]').toArray()) {
+function linkedData(scripts: string[]): { [key: string]: Json } | undefined {
+  for (const script of scripts) {
     try {
-      const found = objects(JSON.parse($(script).text()) as Json).find(isArticle);
+      const found = objects(JSON.parse(script) as Json).find(isArticle);
       if (found !== undefined) return found;
     } catch {
       // Broken JSON-LD is common and says nothing about the page's text.
     }
   }
   return undefined;
+}
+
+function textOf(element: Element): string {
+  let out = "";
+  const stack: AnyNode[] = [element];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    if (isText(node)) out += node.data;
+    else if (isElement(node))
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
+  }
+  return out;
+}
+
+/** What the metadata rules read, gathered in one walk of the page instead of a selector query each. */
+interface Found {
+  meta: Map<string, string>;
+  title?: Element;
+  h1?: Element;
+  scripts: string[];
+  author?: Element;
+  relAuthor?: Element;
+  bylineClass?: Element;
+  datePublished?: Element;
+  time?: Element;
+}
+
+/** The `itemprop="name"` inside an author element (`<span itemprop=author><span itemprop=name>…`). */
+function namedIn(author: Element): Element | undefined {
+  const stack = childElements(author);
+  while (stack.length > 0) {
+    const element = stack.shift() as Element;
+    if (element.attribs.itemprop === "name") return element;
+    stack.push(...childElements(element));
+  }
+  return undefined;
+}
+
+function gather(root: Element): Found {
+  const found: Found = { meta: new Map(), scripts: [] };
+  const stack: Element[] = [root];
+  while (stack.length > 0) {
+    const element = stack.pop() as Element;
+    const { name, attribs } = element;
+    if (name === "meta") {
+      const key = (attribs.property ?? attribs.name ?? attribs.itemprop ?? "").toLowerCase();
+      if (key !== "" && attribs.content !== undefined && !found.meta.has(key))
+        found.meta.set(key, attribs.content);
+      continue;
+    }
+    if (name === "title") found.title ??= element;
+    else if (name === "h1") found.h1 ??= element;
+    else if (name === "script" && attribs.type?.toLowerCase() === "application/ld+json")
+      found.scripts.push(textOf(element));
+    else if (name === "time" && attribs.datetime !== undefined) found.time ??= element;
+    const itemprop = attribs.itemprop ?? "";
+    if (itemprop === "author") found.author ??= element;
+    if (itemprop === "datePublished") found.datePublished ??= element;
+    if (attribs.rel === "author") found.relAuthor ??= element;
+    if (/(?:^|\s)(?:byline|author)(?:\s|$)/.test(attribs.class ?? "")) found.bylineClass ??= element;
+    const children = childElements(element);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Element);
+  }
+  return found;
 }
 
 function first(candidates: Array<string | undefined>, max = 300): string | undefined {
@@ -71,37 +135,47 @@ function stringOf(value: Json | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-export function readMetadata($: CheerioAPI): PageMetadata {
-  const data = linkedData($);
-  const meta = (selector: string): string | undefined => $(selector).first().attr("content");
-  const og = meta('meta[property="og:title"], meta[name="og:title"]');
-  const declared = [
-    og,
-    meta('meta[name="twitter:title"], meta[property="twitter:title"]'),
-    stringOf(data?.headline),
-    $("title").first().text(),
-  ];
+/** Title candidates always; byline and date too when `full` (they cost a look at the JSON-LD and more). */
+export function readMetadata(root: Element, full: boolean): PageMetadata {
+  const found = gather(root);
+  const meta = (...keys: string[]): string | undefined => {
+    for (const key of keys) {
+      const value = found.meta.get(key);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  };
+  const data = linkedData(found.scripts);
+  const og = meta("og:title");
+  const pageTitle = found.title === undefined ? undefined : textOf(found.title);
+  const declared = [og, meta("twitter:title"), stringOf(data?.headline), pageTitle];
   const titles = declared.map((title) => tidy(title ?? "")).filter((title) => title !== "");
-  const title = first([og, $("h1").first().text(), $("title").first().text()], Number.POSITIVE_INFINITY);
+  const title = first(
+    [og, found.h1 === undefined ? undefined : textOf(found.h1), pageTitle],
+    Number.POSITIVE_INFINITY,
+  );
+  const result: PageMetadata = { titles, ...(title === undefined ? {} : { title }) };
+  if (!full) return result;
+  const text = (element: Element | undefined): string | undefined =>
+    element === undefined ? undefined : textOf(element);
   const byline = first([
-    meta('meta[name="author"], meta[property="article:author"]'),
+    meta("author", "article:author"),
     names(data?.author).join(", "),
-    $('[itemprop="author"] [itemprop="name"]').first().text(),
-    $('[itemprop="author"]').first().attr("content") ?? $('[itemprop="author"]').first().text(),
-    $('[rel="author"]').first().text(),
-    $(".byline, .author").first().text(),
+    text(found.author === undefined ? undefined : namedIn(found.author)),
+    found.author?.attribs.content ?? text(found.author),
+    text(found.relAuthor),
+    text(found.bylineClass),
   ]);
   const date = first([
-    meta('meta[property="article:published_time"], meta[name="article:published_time"]'),
+    meta("article:published_time"),
     stringOf(data?.datePublished),
-    meta('meta[itemprop="datePublished"]'),
-    $('[itemprop="datePublished"]').first().attr("datetime"),
-    meta('meta[name="date"], meta[name="pubdate"], meta[name="publish-date"], meta[name="dc.date"]'),
-    $("time[datetime]").first().attr("datetime"),
+    meta("datepublished"),
+    found.datePublished?.attribs.datetime ?? found.datePublished?.attribs.content,
+    meta("date", "pubdate", "publish-date", "dc.date"),
+    found.time?.attribs.datetime,
   ]);
   return {
-    titles,
-    ...(title === undefined ? {} : { title }),
+    ...result,
     ...(byline === undefined ? {} : { byline }),
     ...(date === undefined ? {} : { date: isoDate(date) as string }),
   };
