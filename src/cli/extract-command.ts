@@ -47,11 +47,9 @@ function itemLead(block: TextBlock): string {
 
 /** One block a paragraph: items with their marker, indented by nesting. */
 function renderText(blocks: TextBlock[]): string {
-  return (
-    blocks
-      .map((block) => (block.kind === "item" ? `${itemLead(block)}${block.text}` : block.text))
-      .join("\n\n") + "\n"
-  );
+  return `${blocks
+    .map((block) => (block.kind === "item" ? `${itemLead(block)}${block.text}` : block.text))
+    .join("\n\n")}\n`;
 }
 
 function renderMarkdown(page: {
