@@ -69,6 +69,10 @@ const BOILERPLATE_TOKENS = new Set([
   "breadcrumb",
   "breadcrumbs",
   "byline",
+  "author",
+  "authors",
+  "timestamp",
+  "pubdate",
   "footer",
   "sidebar",
   "outbrain",
@@ -97,6 +101,9 @@ const BOILERPLATE_PAIRS = new Set([
   "most viewed",
   "most shared",
   "more stories",
+  "post meta",
+  "entry meta",
+  "article meta",
 ]);
 
 /** Tokens that say "this is the text" (or a formula typeset in it), which outweigh a boilerplate token on the same element. */

@@ -19,6 +19,9 @@ const MIN_SCORED_TEXT = 25;
 const LINK_BLOCK_DENSITY = 0.5;
 const LINK_LIST_DENSITY = 0.9;
 const SIBLING_PROSE_SHARE = 0.5;
+const MIN_CROSS_LINK = 20;
+const MAX_CROSS_LINK = 200;
+const CROSS_LINK_DENSITY = 0.8;
 const SIBLING_LINK_DENSITY = 0.25;
 /** A link-dense wrapper holding this much prose is a page wrapper with link lists in it, not a link list. */
 const LINK_BLOCK_MAX_PROSE = 200;
@@ -316,6 +319,16 @@ export interface ContentChoice {
 
 const LINK_BLOCK_TAGS = new Set(["ul", "ol", "div", "section", "dl"]);
 
+/** A short paragraph that is nearly all link ("Read more: <another story>"): a pointer away, not text. */
+function isCrossLink(element: Element, own: Stats): boolean {
+  return (
+    element.name === "p" &&
+    own.text >= MIN_CROSS_LINK &&
+    own.text <= MAX_CROSS_LINK &&
+    own.links >= own.text * CROSS_LINK_DENSITY
+  );
+}
+
 function findFurniture(
   roots: Element[],
   stats: Map<Element, Stats>,
@@ -335,6 +348,10 @@ function findFurniture(
       const nestedList = LIST_TAGS.has(child.name) && element.name === "li";
       const linkList = own.text > 0 && linkDensity(own) >= threshold && own.prose < LINK_BLOCK_MAX_PROSE;
       if (LINK_BLOCK_TAGS.has(child.name) && !nestedList && linkList) {
+        found.set(child, "link list");
+        continue;
+      }
+      if (isCrossLink(child, own)) {
         found.set(child, "link list");
         continue;
       }

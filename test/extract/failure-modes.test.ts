@@ -155,6 +155,21 @@ describe("candidates are chosen by prose and position, not size", () => {
 });
 
 describe("repeated and decorative blocks", () => {
+  it("drops a 'Read more' paragraph that is all link and the author box, keeping a paragraph with a link in it", () => {
+    const html = page(`
+      <article>
+        <div class="author-box"><p>Written by a reporter who covers the harbour</p></div>
+        <p>${P1}</p>
+        <p>Read more: <a href="/ferry-history">How the night ferry began in the first place</a></p>
+        <p>The council's <a href="/minutes">minutes of the meeting</a> record a vote of seven to four in favour of the extension.</p>
+      </article>`);
+
+    expect(texts(html)).toEqual([
+      P1,
+      "The council's minutes of the meeting record a vote of seven to four in favour of the extension.",
+    ]);
+  });
+
   it("counts a repeated caption once and drops gallery counters and ad labels", () => {
     const slide = (n: number) =>
       `<figure><figcaption>Photo: Harbour Authority</figcaption></figure><p>Image ${n} of 3</p>`;
