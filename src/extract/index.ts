@@ -104,7 +104,8 @@ export function extractTree(tree: Tree, options: ExtractOptions = {}, explain = 
   const { titles, ...metadata } = readMetadata(tree.html, explain);
   const found: Array<{ element: Element; removal: Removal }> = [];
   const read = readBlocks($, tree, options, explain ? found : undefined);
-  const refined = refineBlocks(read, titles);
+  // What a reader selected is read as it stands: block rules are for content found by detection.
+  const refined = options.select === undefined ? refineBlocks(read, titles) : { blocks: read, removed: [] };
   const removed = inDocumentOrder(tree.document, found);
   if (explain)
     for (const { reason, block } of refined.removed)

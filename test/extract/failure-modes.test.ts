@@ -209,6 +209,22 @@ describe("repeated and decorative blocks", () => {
   });
 });
 
+describe("select is read as it stands", () => {
+  it("keeps the headline, repeats and counters inside selected content", () => {
+    const html = page(
+      `<div id="doc"><h1>Ferry rules</h1><p>Reserved</p><p>Reserved</p><p>1 of 2</p></div><p>${P1}</p>`,
+      "<title>Ferry rules</title>",
+    );
+
+    expect(extractBlocks(html, { select: "#doc" }).map((block) => block.text)).toEqual([
+      "Ferry rules",
+      "Reserved",
+      "Reserved",
+      "1 of 2",
+    ]);
+  });
+});
+
 describe("nothing readable", () => {
   it("throws an ExtractError naming the source when only furniture is left", () => {
     const html = page(
