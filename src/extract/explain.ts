@@ -48,7 +48,7 @@ export function countWords(text: string): number {
   return text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
 }
 
-export function describe(element: Element): string {
+export function describeElement(element: Element): string {
   const id = element.attribs.id ? `#${element.attribs.id}` : "";
   const classes = (element.attribs.class ?? "")
     .split(/\s+/)
@@ -72,7 +72,7 @@ export function removalOf(
   return {
     reason,
     ...(rule === undefined ? {} : { rule }),
-    element: describe(element),
+    element: describeElement(element),
     words,
     text: excerpt(text),
   };

@@ -54,7 +54,7 @@ function repeatsTitle(heading: string, titles: string[]): boolean {
 }
 
 /** A `<title>` is often "Headline | Site" or "Site - Headline": each part is a title too. */
-export function titleVariants(titles: string[]): string[] {
+function titleVariants(titles: string[]): string[] {
   const variants = new Set<string>();
   for (const title of titles) {
     variants.add(title);
