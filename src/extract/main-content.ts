@@ -12,6 +12,8 @@ const MIN_SEMANTIC_TEXT = 200;
 const SEMANTIC_SHARE_OF_BODY = 0.3;
 const ARTICLE_BODY_SHARE_OF_BODY = 0.15;
 const PREFER_INNER_SHARE = 0.85;
+/** Of several articles, the first worth this share of the best one is the page's own. */
+const LEAD_SHARE = 0.5;
 /** A main region is narrowed to its scored container when that holds this much of its prose. */
 const NARROW_MAIN_PROSE_SHARE = 0.8;
 const MIN_CONTENT_SHARE_OF_BODY = 0.2;
@@ -64,12 +66,17 @@ function semanticCandidates(root: Element, stats: Map<Element, Stats>): Element[
   return found;
 }
 
+/**
+ * The first of `items` (in document order) worth at least {@link LEAD_SHARE} of the best: on a
+ * page that loads the next story below the first, the first is the one the address is about.
+ */
+function leading<T>(items: T[], worth: (item: T) => number): T | undefined {
+  const best = items.reduce((max, item) => Math.max(max, worth(item)), 0);
+  return items.find((item) => worth(item) >= best * LEAD_SHARE && worth(item) > 0) ?? items[0];
+}
+
 function largest(elements: Element[], stats: Map<Element, Stats>): Element | undefined {
-  let best: Element | undefined;
-  for (const element of elements) {
-    if (best === undefined || weight(stats.get(element)) > weight(stats.get(best))) best = element;
-  }
-  return best;
+  return leading(elements, (element) => weight(stats.get(element)));
 }
 
 function nearestArticle(element: Element): Element | undefined {
@@ -80,7 +87,8 @@ function nearestArticle(element: Element): Element | undefined {
 
 /**
  * `articleBody` parts of one article (sites split the body around ads and paywalls). Bodies of
- * different articles (an infinite-scroll page) are not mixed: the article with the most text wins.
+ * different articles (an infinite-scroll page) are not mixed: the first article worth half the
+ * best one wins.
  */
 function articleBodies(candidates: Element[], stats: Map<Element, Stats>): Element[] {
   const bodies = candidates.filter((element) => semanticRank(element) === 3);
@@ -92,16 +100,7 @@ function articleBodies(candidates: Element[], stats: Map<Element, Stats>): Eleme
     if (group === undefined) groups.set(article, [body]);
     else group.push(body);
   }
-  let best: Element[] = [];
-  let bestText = 0;
-  for (const group of groups.values()) {
-    const text = totalWeight(group, stats);
-    if (text > bestText) {
-      best = group;
-      bestText = text;
-    }
-  }
-  return best;
+  return leading([...groups.values()], (group) => totalWeight(group, stats)) ?? [];
 }
 
 /**

@@ -97,6 +97,13 @@ describe("candidates are chosen by prose and position, not size", () => {
     expect(texts(html)).toEqual(["Night ferry kept running", P1, P2]);
   });
 
+  it("reads the first story of a page that loads the next one below it, even when the next is longer", () => {
+    const next = `<article><h2>Next: bridge tolls to rise</h2><p>${P2}</p><p>${P3}</p><p>${P2} Again.</p></article>`;
+    const html = page(`<article><h2>Night ferry kept running</h2><p>${P1}</p><p>${P3}</p></article>${next}`);
+
+    expect(texts(html)).toEqual(["Night ferry kept running", P1, P3]);
+  });
+
   it("does not append a 'Recent articles' grid that shares the article's class", () => {
     const html = page(`
       <div id="main">
