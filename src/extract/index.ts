@@ -75,13 +75,20 @@ export function extractBlocks(html: string, options: ExtractOptions = {}): TextB
   return extractPage(html, options).blocks;
 }
 
-/** Blocks and title from one parse of the page (the title read before `ignore` removes anything). */
+/**
+ * Blocks and title from one parse of the page (the title read before `ignore` removes anything),
+ * and `flattened` when the page was too deep or too costly to build and was read as flat text.
+ */
 export function extractDocument(
   html: string,
   options: ExtractOptions = {},
-): { blocks: TextBlock[]; title?: string } {
-  const { blocks, title } = extractPage(html, options);
-  return { blocks, ...(title === undefined ? {} : { title }) };
+): { blocks: TextBlock[]; title?: string; flattened?: FlatReason } {
+  const { blocks, title, flattened } = extractPage(html, options);
+  return {
+    blocks,
+    ...(title === undefined ? {} : { title }),
+    ...(flattened === undefined ? {} : { flattened }),
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { load } from "cheerio";
 import type { Document, Element } from "domhandler";
 import { describe, expect, it } from "vitest";
-import { extractPage, extractTree } from "../../src/extract/index.js";
+import { extractDocument, extractPage, extractTree } from "../../src/extract/index.js";
 import { flatText, MAX_DEPTH, MAX_PARSE_WORK, parseHtml } from "../../src/extract/parse.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -24,6 +24,7 @@ describe("bounded parsing", () => {
       { kind: "paragraph", text: "Menu" },
       { kind: "paragraph", text: "Deep text at the bottom." },
     ]);
+    expect(extractDocument(html).flattened).toBe("depth");
   });
 
   it("builds the tree up to the depth cap, so a deep but bounded page still loses its navigation", () => {
