@@ -79,6 +79,12 @@ function largest(elements: Element[], stats: Map<Element, Stats>): Element | und
   return leading(elements, (element) => weight(stats.get(element)));
 }
 
+function hasAncestorIn(element: Element, set: Set<Element>): boolean {
+  for (let current = parentElement(element); current !== undefined; current = parentElement(current))
+    if (set.has(current)) return true;
+  return false;
+}
+
 function nearestArticle(element: Element): Element | undefined {
   let current = parentElement(element);
   while (current !== undefined && semanticRank(current) !== 2) current = parentElement(current);
@@ -92,7 +98,8 @@ function nearestArticle(element: Element): Element | undefined {
  */
 function articleBodies(candidates: Element[], stats: Map<Element, Stats>): Element[] {
   const bodies = candidates.filter((element) => semanticRank(element) === 3);
-  const outer = bodies.filter((body) => !bodies.some((other) => other !== body && isAncestor(other, body)));
+  const bodySet = new Set(bodies);
+  const outer = bodies.filter((body) => !hasAncestorIn(body, bodySet));
   const groups = new Map<Element | undefined, Element[]>();
   for (const body of outer) {
     const article = nearestArticle(body);
@@ -375,9 +382,13 @@ function withTheirHeadings(
   stats: Map<Element, Stats>,
 ): Map<Element, FurnitureReason> {
   const rootSet = new Set(roots);
-  for (const [element, reason] of [...found]) {
+  const parents = new Map<Element, FurnitureReason>();
+  for (const [element, reason] of found) {
     const parent = parentElement(element);
-    if (parent === undefined || rootSet.has(parent) || found.has(parent)) continue;
+    if (parent !== undefined && !parents.has(parent)) parents.set(parent, reason);
+  }
+  for (const [parent, reason] of parents) {
+    if (rootSet.has(parent) || found.has(parent)) continue;
     let left = stats.get(parent)?.text ?? 0;
     let headings = 0;
     for (const child of childElements(parent)) {
