@@ -87,12 +87,10 @@ const BOILERPLATE_TOKENS = new Set([
   "popup",
   "modal",
   "toolbar",
-  "subtitle",
-  "subheadline",
-  "standfirst",
-  "strapline",
-  "dek",
 ]);
+
+/** Class/id words of a standfirst: part of a long story, but only packaging around a short one. */
+export const SUBTITLE_TOKENS = new Set(["subtitle", "subheadline", "standfirst", "strapline", "dek"]);
 
 /** Two-token phrases of boilerplate whose words alone are harmless ("most" + "read"). */
 const BOILERPLATE_PAIRS = new Set([

@@ -3,7 +3,13 @@
  * the name, otherwise a readability-style score, and the whole cleaned body when both look wrong.
  */
 import type { Element } from "domhandler";
-import { hasBoilerplateToken, hasContentToken, isSemanticContent, semanticRank } from "./clean.js";
+import {
+  hasBoilerplateToken,
+  hasContentToken,
+  isSemanticContent,
+  SUBTITLE_TOKENS,
+  semanticRank,
+} from "./clean.js";
 import { BLOCK_TAGS, childElements, classTokens, HEADING_TAGS, isElement, LIST_TAGS } from "./dom.js";
 import { computeStats, findCards, isControlCluster, linkDensity, type Stats } from "./prose.js";
 
@@ -310,8 +316,11 @@ function withSiblings(
   return siblings.filter((_, i) => included[i]);
 }
 
-/** Why a part of the chosen content is left out. */
-export type FurnitureReason = "link list" | "teaser" | "controls";
+/** Why a part of the chosen content is left out: a kind of furniture, or the class/id word that marks it. */
+export type FurnitureReason = "link list" | "teaser" | "controls" | `class/id "${string}"`;
+
+/** A story shorter than this (characters of prose) is one its standfirst only packages. */
+const SHORT_TEXT = 1000;
 
 /** What to read: the roots in document order, and parts inside them to skip, each with the reason. */
 export interface ContentChoice {
@@ -424,7 +433,32 @@ export function readableText(body: Element, dropped: Set<Element>): number {
 
 function chooseFrom(body: Element, stats: Map<Element, Stats>, cards: Set<Element>): ContentChoice {
   const roots = findContentRoots(body, stats);
-  return { roots, furniture: findFurniture(roots, stats, cards) };
+  const furniture = findFurniture(roots, stats, cards);
+  const prose = roots.reduce((sum, root) => sum + (stats.get(root)?.prose ?? 0), 0);
+  if (prose < SHORT_TEXT)
+    for (const [subtitle, word] of subtitles(roots, stats, furniture))
+      furniture.set(subtitle, `class/id "${word}"`);
+  return { roots, furniture };
+}
+
+/** Elements under `roots` marked as a standfirst by class or id (with the word), outside furniture already found. */
+function subtitles(
+  roots: Element[],
+  stats: Map<Element, Stats>,
+  furniture: Map<Element, FurnitureReason>,
+): Array<[Element, string]> {
+  const found: Array<[Element, string]> = [];
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const element = stack.pop() as Element;
+    for (const child of childElements(element)) {
+      if (!stats.has(child) || furniture.has(child)) continue;
+      const word = classTokens(child).find((token) => SUBTITLE_TOKENS.has(token));
+      if (word !== undefined) found.push([child, word]);
+      else stack.push(child);
+    }
+  }
+  return found;
 }
 
 function findContentRoots(body: Element, stats: Map<Element, Stats>): Element[] {

@@ -232,6 +232,15 @@ describe("select is read as it stands", () => {
   });
 });
 
+describe("a long story keeps its standfirst", () => {
+  it("reads the standfirst of a story long enough not to be a teaser", () => {
+    const html = page(`<article><p class="standfirst">Councillors lost the vote but won a review.</p>
+      <p>${P1}</p><p>${P2}</p><p>${P3}</p><p>${P1} Once more.</p><p>${P2} Once more.</p><p>${P3} Once more.</p><p>${P1} Last.</p></article>`);
+
+    expect(texts(html)[0]).toBe("Councillors lost the vote but won a review.");
+  });
+});
+
 describe("nothing readable", () => {
   it("throws an ExtractError naming the source when only furniture is left", () => {
     const html = page(
