@@ -15,6 +15,16 @@ export function childElements(element: Element): Element[] {
   return element.children.filter(isElement);
 }
 
+/** Whether any ancestor of `element` is in `set`. */
+export function hasAncestorIn(element: Element, set: Set<Element>): boolean {
+  let current = element.parent;
+  while (current !== null) {
+    if (isElement(current) && set.has(current)) return true;
+    current = current.parent;
+  }
+  return false;
+}
+
 export function attr(element: Element, name: string): string | undefined {
   return element.attribs[name];
 }

@@ -9,7 +9,7 @@ import { ExtractError, excerpt } from "../errors.js";
 import type { TextBlock } from "../types.js";
 import { blocksFromRoots } from "./blocks.js";
 import { collectKeepers, findDropped } from "./clean.js";
-import { isElement } from "./dom.js";
+import { hasAncestorIn, isElement } from "./dom.js";
 import { countWords, outsideContent, type Removal, removalOf, visibleText } from "./explain.js";
 import { contentChoices, readableText } from "./main-content.js";
 import { readMetadata } from "./metadata.js";
@@ -55,15 +55,6 @@ function query($: CheerioAPI, selector: string, option: "select" | "ignore"): El
   } catch (error) {
     throw new ExtractError(`${option} "${excerpt(selector)}" is not a valid CSS selector`, { cause: error });
   }
-}
-
-function hasAncestorIn(element: Element, set: Set<Element>): boolean {
-  let current = element.parent;
-  while (current !== null) {
-    if (isElement(current) && set.has(current)) return true;
-    current = current.parent;
-  }
-  return false;
 }
 
 /**

@@ -10,7 +10,15 @@ import {
   SUBTITLE_TOKENS,
   semanticRank,
 } from "./clean.js";
-import { BLOCK_TAGS, childElements, classTokens, HEADING_TAGS, isElement, LIST_TAGS } from "./dom.js";
+import {
+  BLOCK_TAGS,
+  childElements,
+  classTokens,
+  HEADING_TAGS,
+  hasAncestorIn,
+  isElement,
+  LIST_TAGS,
+} from "./dom.js";
 import { computeStats, findCards, isControlCluster, linkDensity, type Stats } from "./prose.js";
 
 /** Tunables, gathered so the bench can be read against them. */
@@ -83,12 +91,6 @@ function leading<T>(items: T[], worth: (item: T) => number): T | undefined {
 
 function largest(elements: Element[], stats: Map<Element, Stats>): Element | undefined {
   return leading(elements, (element) => weight(stats.get(element)));
-}
-
-function hasAncestorIn(element: Element, set: Set<Element>): boolean {
-  for (let current = parentElement(element); current !== undefined; current = parentElement(current))
-    if (set.has(current)) return true;
-  return false;
 }
 
 function nearestArticle(element: Element): Element | undefined {
