@@ -94,6 +94,31 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("extract")
+    .description(
+      "print the main text of a page as clausewatch reads it, to check a source and tune select/ignore",
+    )
+    .argument("<input>", "page: file (.html, .txt, .md), http(s)/file URL, or - for stdin")
+    .addOption(
+      new Option(
+        "-f, --format <format>",
+        "output format (json adds title, byline, date and what was removed and why)",
+      )
+        .choices(["text", "json", "markdown"])
+        .default("text"),
+    )
+    .option("--select <css>", "CSS selector for the content (skips main-content detection)")
+    .option("--ignore <css>", "CSS selector to drop first (repeatable)", collectList)
+    .action(async (spec: string, options) => {
+      const { runExtractCommand } = await import("./cli/extract-command.js");
+      process.exitCode = await runExtractCommand(spec, {
+        format: options.format,
+        ...(options.select ? { select: options.select } : {}),
+        ...(options.ignore ? { ignore: options.ignore } : {}),
+      });
+    });
+
+  program
     .command("run")
     .description(
       "run the worker on its schedule until SIGTERM/SIGINT (the demo, watching, when no config exists)",

@@ -19,6 +19,7 @@ export function readClauseSet(body: string, options: DocumentOptions): ClauseSet
   if (format !== "html") return parseClauses({ source: options.source, format, text: body, prose });
   // One parse for blocks and title: parsing is most of the cost of reading a page.
   const { blocks, title } = extractDocument(body, {
+    source: options.source,
     ...(options.select ? { select: options.select } : {}),
     ...(options.ignore ? { ignore: options.ignore } : {}),
   });

@@ -5,12 +5,14 @@ import { alertJsonSchema } from "../src/alert/schema.js";
 import { outlineJsonSchema } from "../src/clauses/schema.js";
 import { configJsonSchema } from "../src/config/index.js";
 import { diffJsonSchema } from "../src/diff/index.js";
+import { extractJsonSchema } from "../src/extract/schema.js";
 
 describe.each([
   ["config/schema.json", configJsonSchema],
   ["config/diff.schema.json", diffJsonSchema],
   ["config/alert.schema.json", alertJsonSchema],
   ["config/outline.schema.json", outlineJsonSchema],
+  ["config/extract.schema.json", extractJsonSchema],
 ])("%s", (file, generate) => {
   it("matches the JSON Schema generated from its zod schema", async () => {
     const path = fileURLToPath(new URL(`../${file}`, import.meta.url));

@@ -1,6 +1,7 @@
 /** Decides which elements are boilerplate; they are skipped, never mutated, so decisions stay cheap to revise. */
 import type { Element } from "domhandler";
-import { attr, childElements, isElement, isText } from "./dom.js";
+import { attr, childElements, classTokens, isElement } from "./dom.js";
+import { computeStats, type Stats } from "./prose.js";
 
 /** Never content, whatever they contain. */
 const JUNK_TAGS = new Set([
@@ -68,6 +69,10 @@ const BOILERPLATE_TOKENS = new Set([
   "breadcrumb",
   "breadcrumbs",
   "byline",
+  "author",
+  "authors",
+  "timestamp",
+  "pubdate",
   "footer",
   "sidebar",
   "outbrain",
@@ -84,6 +89,9 @@ const BOILERPLATE_TOKENS = new Set([
   "toolbar",
 ]);
 
+/** Class/id words of a standfirst: part of a long story, but only packaging around a short one. */
+export const SUBTITLE_TOKENS = new Set(["subtitle", "subheadline", "standfirst", "strapline", "dek"]);
+
 /** Two-token phrases of boilerplate whose words alone are harmless ("most" + "read"). */
 const BOILERPLATE_PAIRS = new Set([
   "most read",
@@ -91,10 +99,13 @@ const BOILERPLATE_PAIRS = new Set([
   "most viewed",
   "most shared",
   "more stories",
+  "post meta",
+  "entry meta",
+  "article meta",
 ]);
 
-/** Tokens that say "this is the text", which outweigh a boilerplate token on the same element. */
-const CONTENT_TOKENS = new Set(["article", "articlebody", "content", "main", "story"]);
+/** Tokens that say "this is the text" (or a formula typeset in it), which outweigh a boilerplate token on the same element. */
+const CONTENT_TOKENS = new Set(["article", "articlebody", "content", "main", "story", "math", "katex"]);
 
 const BOILERPLATE_ROLES = new Set([
   "navigation",
@@ -108,17 +119,6 @@ const BOILERPLATE_ROLES = new Set([
 ]);
 
 const NEVER_DROPPED_TAGS = new Set(["html", "body", "article", "main"]);
-
-/** Splits class and id into lowercase words: on `-`, `_`, spaces and camelCase humps. */
-export function classTokens(element: Element): string[] {
-  const raw = `${attr(element, "class") ?? ""} ${attr(element, "id") ?? ""}`;
-  if (raw.trim() === "") return [];
-  return raw
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[\s_\-:]+/)
-    .filter((token) => token !== "");
-}
 
 export function hasContentToken(tokens: string[]): boolean {
   return tokens.some((token) => CONTENT_TOKENS.has(token));
@@ -134,17 +134,25 @@ const BOILERPLATE_PREFIXES = [
   "taboola",
   "breadcrumb",
   "sidebar",
+  "paywall",
+  "regwall",
 ];
 
-export function hasBoilerplateToken(tokens: string[]): boolean {
+/** The boilerplate words among an element's class/id words ("sidebar", "most read"), in order. */
+export function boilerplateTokens(tokens: string[]): string[] {
+  const found: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
-    if (BOILERPLATE_TOKENS.has(token)) return true;
-    if (BOILERPLATE_PREFIXES.some((prefix) => token.startsWith(prefix))) return true;
     const next = tokens[i + 1];
-    if (next !== undefined && BOILERPLATE_PAIRS.has(`${token} ${next}`)) return true;
+    if (BOILERPLATE_TOKENS.has(token) || BOILERPLATE_PREFIXES.some((prefix) => token.startsWith(prefix)))
+      found.push(token);
+    else if (next !== undefined && BOILERPLATE_PAIRS.has(`${token} ${next}`)) found.push(`${token} ${next}`);
   }
-  return false;
+  return found;
+}
+
+export function hasBoilerplateToken(tokens: string[]): boolean {
+  return boilerplateTokens(tokens).length > 0;
 }
 
 function isHidden(element: Element): boolean {
@@ -170,12 +178,15 @@ function isContentForm(element: Element): boolean {
   return false;
 }
 
-function isBoilerplate(element: Element): boolean {
-  if (NEVER_DROPPED_TAGS.has(element.name)) return false;
+/** Why markup marks an element as furniture: its role or a boilerplate class/id word; undefined when it does not. */
+function boilerplateMark(element: Element, structural: Set<string>): string | undefined {
+  if (NEVER_DROPPED_TAGS.has(element.name)) return undefined;
   const role = attr(element, "role");
-  if (role !== undefined && BOILERPLATE_ROLES.has(role.trim().toLowerCase())) return true;
+  if (role !== undefined && BOILERPLATE_ROLES.has(role.trim().toLowerCase())) return `role "${role.trim()}"`;
   const tokens = classTokens(element);
-  return hasBoilerplateToken(tokens) && !hasContentToken(tokens);
+  if (hasContentToken(tokens)) return undefined;
+  const marks = boilerplateTokens(tokens).filter((token) => !structural.has(token));
+  return marks.length === 0 ? undefined : `class/id "${marks[0]}"`;
 }
 
 /** Elements that are, or lead to, content the reader asked for or the page declares as its article. */
@@ -222,31 +233,17 @@ export function findSemanticContent(root: Element): Element[] {
   return found;
 }
 
-/** Visible-ish text length of a subtree, before any cleaning (script and style text excluded). */
-function rawTextLength(element: Element): number {
-  let length = 0;
-  const stack: Element[] = [element];
-  while (stack.length > 0) {
-    const current = stack.pop() as Element;
-    for (const child of current.children) {
-      if (isText(child)) length += child.data.trim().length;
-      else if (isElement(child) && child.name !== "script" && child.name !== "style") stack.push(child);
-    }
-  }
-  return length;
-}
-
 /** Minimum text of a declared article that shields its ancestors from class-name rules. */
 const PRIMARY_ARTICLE_TEXT = 500;
 
 /** The largest declared article, when it is big enough to be the page's reason to exist. */
-function primaryArticle(root: Element): Element | undefined {
+function primaryArticle(root: Element, stats: Map<Element, Stats>): Element | undefined {
   let best: Element | undefined;
   let bestLength = PRIMARY_ARTICLE_TEXT - 1;
   for (const candidate of findSemanticContent(root)) {
     // `main` regions commonly hold the sidebars too; only an article speaks for the text itself.
     if (semanticRank(candidate) < 2) continue;
-    const length = rawTextLength(candidate);
+    const length = stats.get(candidate)?.text ?? 0;
     if (length > bestLength) {
       best = candidate;
       bestLength = length;
@@ -255,36 +252,116 @@ function primaryArticle(root: Element): Element | undefined {
   return best;
 }
 
+/** Elements never read whatever their class: junk tags, hidden elements, forms that are not the page. */
+function dropReasonByTag(element: Element): string | undefined {
+  const name = element.name;
+  if (name === "html" || name === "body") return undefined;
+  if (JUNK_TAGS.has(name)) return `<${name}>`;
+  if (name === "form") return isContentForm(element) ? undefined : "<form>";
+  if (isHidden(element)) return "hidden";
+  return undefined;
+}
+
+/** Share of the page's prose above which class/id words cannot mark something as furniture. */
+const MOST_PROSE = 0.5;
+
 /**
- * Elements to skip as boilerplate. `keep` holds elements that must survive (the reader's `select`
- * matches and their ancestors): junk *inside* them still goes.
+ * Class/id words that cover most of the page's prose on this page (Blogger's "widget" around the
+ * post, Elementor's "elementor-widget" on every text block): a naming scheme here, not a mark of
+ * furniture.
  */
-export function findDropped(root: Element, keep: Set<Element>): Set<Element> {
-  const dropped = new Set<Element>();
-  const primary = primaryArticle(root);
+function structuralTokens(root: Element, stats: Map<Element, Stats>): Set<string> {
+  const pageProse = stats.get(root)?.prose ?? 0;
+  const covered = new Map<string, number>();
+  const visit = (element: Element, active: Set<string>): void => {
+    const own = boilerplateTokens(classTokens(element)).filter((token) => !active.has(token));
+    for (const token of own) covered.set(token, (covered.get(token) ?? 0) + (stats.get(element)?.prose ?? 0));
+    const next = own.length === 0 ? active : new Set([...active, ...own]);
+    for (const child of childElements(element)) if (stats.has(child)) visit(child, next);
+  };
+  visit(root, new Set());
+  const structural = new Set<string>();
+  for (const [token, prose] of covered)
+    if (pageProse > 0 && prose >= pageProse * MOST_PROSE && !DISCUSSION_TOKENS.has(token))
+      structural.add(token);
+  return structural;
+}
+
+const DISCUSSION_TOKENS = new Set(["comment", "comments", "disqus", "replies", "discussion"]);
+
+function isDiscussion(element: Element): boolean {
+  return classTokens(element).some((token) => DISCUSSION_TOKENS.has(token));
+}
+
+/** Words of an embedded post (a quoted tweet or toot is part of the story, its share bar is not). */
+const SOCIAL_TOKENS = new Set(["social", "share", "sharing", "embed", "embedded"]);
+
+function isEmbeddedPost(element: Element, stats: Map<Element, Stats>): boolean {
+  if (!classTokens(element).some((token) => SOCIAL_TOKENS.has(token))) return false;
+  const stack = [element];
+  while (stack.length > 0) {
+    const current = stack.pop() as Element;
+    if (current.name === "blockquote") {
+      const own = stats.get(current);
+      if (own !== undefined && own.text - own.links >= 40) return true;
+    }
+    for (const child of childElements(current)) if (stats.has(child)) stack.push(child);
+  }
+  return false;
+}
+
+/** An id made from a heading ("sharing-with-a-single-developer") on a section that starts with one. */
+function isHeadingSection(element: Element): boolean {
+  const id = attr(element, "id") ?? "";
+  if (id.split(/[-_]/).filter((word) => word !== "").length < 4) return false;
+  const first = childElements(element)[0];
+  return first !== undefined && /^h[1-6]$/.test(first.name);
+}
+
+/**
+ * Elements to skip as boilerplate, each with the reason. `keep` holds elements that must survive
+ * (the reader's `select` matches and their ancestors): junk *inside* them still goes.
+ */
+export function findDropped(root: Element, keep: Set<Element>): Map<Element, string> {
+  const dropped = new Map<Element, string>();
+  const byTag = (element: Element): void => {
+    const reason = keep.has(element) ? undefined : dropReasonByTag(element);
+    if (reason !== undefined) dropped.set(element, reason);
+    else for (const child of childElements(element)) byTag(child);
+  };
+  byTag(root);
+  const stats = computeStats(root, new Set(dropped.keys()));
+  const pageProse = stats.get(root)?.prose ?? 0;
+  const structural = structuralTokens(root, stats);
+  const primary = primaryArticle(root, stats);
   const shells = collectKeepers(primary === undefined ? [] : [primary]);
   // Outside the article, a "sidebar"-classed element holding half the page is a layout shell
   // ("two-col-sidebar" wrappers); inside it, a class-marked gallery or widget is still furniture.
-  const wrapperThreshold = rawTextLength(root) * 0.5;
-  const visit = (element: Element, insideArticle: boolean): void => {
-    const threshold = insideArticle ? Number.POSITIVE_INFINITY : wrapperThreshold;
-    if (!keep.has(element) && shouldDrop(element, threshold, shells)) {
-      dropped.add(element);
+  const wrapperThreshold = (stats.get(root)?.text ?? 0) * 0.5;
+  const byClass = (element: Element, insideArticle: boolean): void => {
+    const own = stats.get(element);
+    if (own === undefined) return;
+    const mark =
+      keep.has(element) || shells.has(element) || isSemanticContent(element)
+        ? undefined
+        : boilerplateMark(element, structural);
+    // Readers' comments are prose a class name rightly calls furniture, however much of it there is.
+    const protectedBySize =
+      !isDiscussion(element) &&
+      ((!insideArticle && own.text > wrapperThreshold) ||
+        (pageProse > 0 && own.prose >= pageProse * MOST_PROSE));
+    if (
+      mark !== undefined &&
+      !protectedBySize &&
+      !isEmbeddedPost(element, stats) &&
+      !isHeadingSection(element)
+    ) {
+      dropped.set(element, mark);
       return;
     }
     const inside = insideArticle || element === primary;
-    for (const child of childElements(element)) visit(child, inside);
+    for (const child of childElements(element)) byClass(child, inside);
   };
-  visit(root, false);
+  byClass(root, false);
   return dropped;
-}
-
-function shouldDrop(element: Element, wrapperThreshold: number, shells: Set<Element>): boolean {
-  const name = element.name;
-  if (name === "html" || name === "body") return false;
-  if (JUNK_TAGS.has(name)) return true;
-  if (name === "form") return !isContentForm(element);
-  if (isHidden(element)) return true;
-  if (!isBoilerplate(element) || shells.has(element) || isSemanticContent(element)) return false;
-  return wrapperThreshold === Number.POSITIVE_INFINITY || rawTextLength(element) <= wrapperThreshold;
 }

@@ -15,8 +15,40 @@ export function childElements(element: Element): Element[] {
   return element.children.filter(isElement);
 }
 
+/** Whether any ancestor of `element` is in `set`. */
+export function hasAncestorIn(element: Element, set: Set<Element>): boolean {
+  let current = element.parent;
+  while (current !== null) {
+    if (isElement(current) && set.has(current)) return true;
+    current = current.parent;
+  }
+  return false;
+}
+
 export function attr(element: Element, name: string): string | undefined {
   return element.attribs[name];
+}
+
+/** Several rules read the same element's words; attributes never change while a page is read. */
+const tokenCache = new WeakMap<Element, string[]>();
+
+/** Splits class and id into lowercase words: on `-`, `_`, spaces and camelCase humps. */
+export function classTokens(element: Element): string[] {
+  const cached = tokenCache.get(element);
+  if (cached !== undefined) return cached;
+  const tokens = splitTokens(element);
+  tokenCache.set(element, tokens);
+  return tokens;
+}
+
+function splitTokens(element: Element): string[] {
+  const raw = `${attr(element, "class") ?? ""} ${attr(element, "id") ?? ""}`;
+  if (raw.trim() === "") return [];
+  return raw
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[\s_\-:]+/)
+    .filter((token) => token !== "");
 }
 
 /** Collapses HTML whitespace (not U+00A0, which the clause normalizer handles) to single spaces. */

@@ -4,21 +4,46 @@
  */
 import type { CheerioAPI } from "cheerio";
 import { load } from "cheerio";
-import type { AnyNode, Element } from "domhandler";
+import type { AnyNode, Document, Element } from "domhandler";
 import { ExtractError, excerpt } from "../errors.js";
 import type { TextBlock } from "../types.js";
 import { blocksFromRoots } from "./blocks.js";
 import { collectKeepers, findDropped } from "./clean.js";
-import { BLOCK_TAGS, isElement, isText, tidy } from "./dom.js";
-import { chooseContent } from "./main-content.js";
+import { hasAncestorIn, isElement } from "./dom.js";
+import { countWords, outsideContent, type Removal, removalOf, visibleText } from "./explain.js";
+import { contentChoices, readableText } from "./main-content.js";
+import { readMetadata } from "./metadata.js";
+import { type FlatReason, parseHtml } from "./parse.js";
 import { textToBlocks } from "./plain-text.js";
+import { refineBlocks } from "./refine.js";
 import type { ExtractOptions } from "./types.js";
 
+export type { Removal, RemovalReason } from "./explain.js";
+export type { FlatReason } from "./parse.js";
 export { textToBlocks } from "./plain-text.js";
 export type { ExtractOptions } from "./types.js";
 
 /** Bump when the output for the same HTML changes; stored with snapshots so old ones can be re-extracted. */
-export const EXTRACTOR_VERSION = "1";
+export const EXTRACTOR_VERSION = "2";
+
+/** Everything extraction learns about a page. */
+export interface ExtractedPage {
+  title?: string;
+  byline?: string;
+  /** Publication date, ISO 8601 when the page states one a parser reads. */
+  date?: string;
+  blocks: TextBlock[];
+  /** What was left out and why; filled only when asked for (`explain`), as are byline and date. */
+  removed: Removal[];
+  /** Set when the page was too deep or too costly to build as a tree and was read as flat text. */
+  flattened?: FlatReason;
+}
+
+interface Tree {
+  document: Document;
+  html: Element;
+  body: Element;
+}
 
 function query($: CheerioAPI, selector: string, option: "select" | "ignore"): Element[] {
   try {
@@ -32,40 +57,110 @@ function query($: CheerioAPI, selector: string, option: "select" | "ignore"): El
   }
 }
 
-function hasAncestorIn(element: Element, set: Set<Element>): boolean {
-  let current = element.parent;
-  while (current !== null) {
-    if (isElement(current) && set.has(current)) return true;
-    current = current.parent;
-  }
-  return false;
-}
-
 /**
  * Ordered text blocks of a page: the `select`ed parts, or else the detected main content, with
  * navigation, ads, sidebars, hidden and `ignore`d elements left out.
- * @throws ExtractError when `select` matches nothing or a selector is not valid CSS.
+ * @throws ExtractError when `select` matches nothing, a selector is not valid CSS, or the page has no readable text.
  */
 export function extractBlocks(html: string, options: ExtractOptions = {}): TextBlock[] {
-  return blocksOf(load(html), options);
+  return extractPage(html, options).blocks;
 }
 
-/** Blocks and title from one parse of the page (the title read before `ignore` removes anything). */
+/**
+ * Blocks and title from one parse of the page (the title read before `ignore` removes anything),
+ * and `flattened` when the page was too deep or too costly to build and was read as flat text.
+ */
 export function extractDocument(
   html: string,
   options: ExtractOptions = {},
-): { blocks: TextBlock[]; title?: string } {
-  const $ = load(html);
-  const title = titleOf($);
-  return { blocks: blocksOf($, options), ...(title === undefined ? {} : { title }) };
+): { blocks: TextBlock[]; title?: string; flattened?: FlatReason } {
+  const { blocks, title, flattened } = extractPage(html, options);
+  return {
+    blocks,
+    ...(title === undefined ? {} : { title }),
+    ...(flattened === undefined ? {} : { flattened }),
+  };
 }
 
-function blocksOf($: CheerioAPI, options: ExtractOptions): TextBlock[] {
-  for (const selector of options.ignore ?? []) $(query($, selector, "ignore")).remove();
+/**
+ * The page's main text with its title; with `explain`, also its byline and date, and every part
+ * left out with the rule that left it out.
+ * @throws ExtractError as {@link extractBlocks} does.
+ */
+export function extractPage(html: string, options: ExtractOptions = {}, explain = false): ExtractedPage {
+  const page = parseHtml(html);
+  if (page.kind === "tree") return extractTree(page, options, explain);
+  const blocks = textToBlocks(page.text);
+  if (blocks.length === 0)
+    throw nothingReadable(options, "the page is nested too deeply to read and has no text");
+  return { blocks, removed: [], flattened: page.reason };
+}
 
-  const documentElement = $("html").toArray()[0];
-  const body = $("body").toArray()[0] ?? documentElement;
-  if (documentElement === undefined || body === undefined) return [];
+/** Extraction from a tree already built (by {@link parseHtml}, or by another parser for comparison). */
+export function extractTree(tree: Tree, options: ExtractOptions = {}, explain = false): ExtractedPage {
+  const $ = load(tree.document);
+  const { titles, ...metadata } = readMetadata(tree.html, explain);
+  const found: Array<{ element: Element; removal: Removal }> = [];
+  const read = readBlocks($, tree, options, explain ? found : undefined);
+  // What a reader selected is read as it stands: block rules are for content found by detection.
+  const refined = options.select === undefined ? refineBlocks(read, titles) : { blocks: read, removed: [] };
+  const removed = inDocumentOrder(tree.document, found);
+  if (explain)
+    for (const { reason, block } of refined.removed)
+      removed.push({ reason, words: countWords(block.text), text: excerpt(block.text) });
+  if (refined.blocks.length === 0) throw nothingReadable(options, whyNothing(tree.body, options));
+  return { ...metadata, blocks: refined.blocks, removed };
+}
+
+/** Removals sorted as their elements stand in the page; ignored elements, already gone from it, come first. */
+function inDocumentOrder(
+  document: Document,
+  found: Array<{ element: Element; removal: Removal }>,
+): Removal[] {
+  if (found.length === 0) return [];
+  const position = new Map<AnyNode, number>();
+  const stack: AnyNode[] = [document];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    position.set(node, position.size);
+    if ("children" in node)
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
+  }
+  const at = (element: Element): number => position.get(element) ?? -1;
+  return [...found].sort((a, b) => at(a.element) - at(b.element)).map(({ removal }) => removal);
+}
+
+function nothingReadable(options: ExtractOptions, why: string): ExtractError {
+  const source = options.source ?? "page";
+  return new ExtractError(`${source}: no readable text found (${why})`, {
+    ...(options.source === undefined ? {} : { source: options.source }),
+  });
+}
+
+function whyNothing(body: Element, options: ExtractOptions): string {
+  if (options.select !== undefined)
+    return `select "${excerpt(options.select)}" matched only elements without text`;
+  const text = visibleText(body);
+  if (text === "") return "the page has no visible text";
+  const words = countWords(text);
+  return `its ${words === 1 ? "one word was" : `${words} words were all`} left out as navigation, ads or other furniture; text starts "${excerpt(text, 60)}"`;
+}
+
+function readBlocks(
+  $: CheerioAPI,
+  tree: Tree,
+  options: ExtractOptions,
+  removed: Array<{ element: Element; removal: Removal }> | undefined,
+): TextBlock[] {
+  for (const selector of options.ignore ?? []) {
+    const matches = query($, selector, "ignore");
+    if (removed !== undefined)
+      for (const match of matches) {
+        const removal = removalOf(match, "ignore", selector, new Set());
+        if (removal !== undefined) removed.push({ element: match, removal });
+      }
+    $(matches).remove();
+  }
 
   let roots: Element[] | undefined;
   if (options.select !== undefined) {
@@ -74,48 +169,51 @@ function blocksOf($: CheerioAPI, options: ExtractOptions): TextBlock[] {
     const matchSet = new Set(matches);
     roots = matches.filter((match) => !hasAncestorIn(match, matchSet));
   }
-  try {
-    const dropped = findDropped(documentElement, collectKeepers(roots ?? []));
-    if (roots !== undefined) return blocksFromRoots(roots, dropped);
-    const content = chooseContent(body, dropped);
-    return blocksFromRoots(content.roots, new Set([...dropped, ...content.linkBlocks]));
-  } catch (error) {
-    // Only absurdly deep nesting can exhaust the stack; read such a page as plain text instead.
-    if (error instanceof RangeError) return textToBlocks(flatText(roots ?? [body]));
-    throw error;
+  const reasons = findDropped(tree.html, collectKeepers(roots ?? []));
+  const dropped = new Set(reasons.keys());
+  if (roots !== undefined) {
+    if (removed !== undefined) record(removed, reasons, dropped, roots);
+    return blocksFromRoots(roots, dropped);
   }
-}
-
-/** Text with a line break at every block edge, without recursion. */
-function flatText(roots: Element[]): string {
-  let out = "";
-  const stack: Array<AnyNode | "\n"> = [...roots].reverse();
-  while (stack.length > 0) {
-    const node = stack.pop() as AnyNode | "\n";
-    if (node === "\n") {
-      out += "\n";
-    } else if (isText(node)) {
-      out += node.data;
-    } else if (isElement(node) && node.name !== "script" && node.name !== "style") {
-      const block = BLOCK_TAGS.has(node.name) || node.name === "br";
-      if (block) stack.push("\n");
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
-      if (block) out += "\n";
+  let available: number | undefined;
+  let blocks: TextBlock[] = [];
+  for (const choice of contentChoices(tree.body, dropped)) {
+    const skipped = new Set([...dropped, ...choice.furniture.keys()]);
+    blocks = blocksFromRoots(choice.roots, skipped);
+    if (nearlyEmpty(blocks, () => (available ??= readableText(tree.body, dropped)))) continue;
+    if (removed !== undefined) {
+      record(removed, new Map([...reasons, ...choice.furniture]), skipped, choice.roots);
+      for (const element of outsideContent(tree.body, choice.roots, skipped)) {
+        const removal = removalOf(element, "outside content", undefined, skipped);
+        if (removal !== undefined) removed.push({ element, removal });
+      }
     }
+    break;
   }
-  return out;
+  return blocks;
 }
 
-/** The page's title: `og:title`, else the first `<h1>`, else `<title>`. */
-function titleOf($: CheerioAPI): string | undefined {
-  const candidates = [
-    $('meta[property="og:title"], meta[name="og:title"]').first().attr("content"),
-    $("h1").first().text(),
-    $("title").first().text(),
-  ];
-  for (const candidate of candidates) {
-    const title = tidy(candidate ?? "");
-    if (title !== "") return title;
+/** Records each skipped element once: the outermost, inside the content read or on the way to it. */
+function record(
+  removed: Array<{ element: Element; removal: Removal }>,
+  reasons: Map<Element, string>,
+  skipped: Set<Element>,
+  roots: Element[],
+): void {
+  const rootSet = new Set(roots);
+  for (const [element, rule] of reasons) {
+    if (hasAncestorIn(element, skipped) || rootSet.has(element)) continue;
+    const reason =
+      rule === "link list" || rule === "teaser" || rule === "controls" ? rule : ("boilerplate" as const);
+    const removal = removalOf(element, reason, reason === "boilerplate" ? rule : undefined, skipped);
+    if (removal !== undefined) removed.push({ element, removal });
   }
-  return undefined;
+}
+
+/** Fewer than {@link NEARLY_EMPTY} characters while the page had four times as much readable text. */
+const NEARLY_EMPTY = 100;
+
+function nearlyEmpty(blocks: TextBlock[], available: () => number): boolean {
+  const length = blocks.reduce((sum, block) => sum + block.text.length, 0);
+  return length < NEARLY_EMPTY && length * 4 < available();
 }

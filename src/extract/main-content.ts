@@ -4,67 +4,56 @@
  */
 import type { Element } from "domhandler";
 import {
-  classTokens,
   hasBoilerplateToken,
   hasContentToken,
   isSemanticContent,
+  SUBTITLE_TOKENS,
   semanticRank,
 } from "./clean.js";
-import { BLOCK_TAGS, childElements, HEADING_TAGS, isElement, isText, LIST_TAGS } from "./dom.js";
-
-interface Stats {
-  /** Characters of text (whitespace runs trimmed per text node). */
-  text: number;
-  /** Characters of that text inside links. */
-  links: number;
-  commas: number;
-}
+import {
+  BLOCK_TAGS,
+  childElements,
+  classTokens,
+  HEADING_TAGS,
+  hasAncestorIn,
+  isElement,
+  LIST_TAGS,
+} from "./dom.js";
+import { computeStats, findCards, isControlCluster, linkDensity, type Stats } from "./prose.js";
 
 /** Tunables, gathered so the bench can be read against them. */
 const MIN_SEMANTIC_TEXT = 200;
 const SEMANTIC_SHARE_OF_BODY = 0.3;
 const ARTICLE_BODY_SHARE_OF_BODY = 0.15;
 const PREFER_INNER_SHARE = 0.85;
+/** Of several articles, the first worth this share of the best one is the page's own. */
+const LEAD_SHARE = 0.5;
+/** A main region is narrowed to its scored container when that holds this much of its prose. */
+const NARROW_MAIN_PROSE_SHARE = 0.8;
 const MIN_CONTENT_SHARE_OF_BODY = 0.2;
 const MIN_SCORED_TEXT = 25;
 const LINK_BLOCK_DENSITY = 0.5;
 const LINK_LIST_DENSITY = 0.9;
-
-function computeStats(root: Element, dropped: Set<Element>): Map<Element, Stats> {
-  const stats = new Map<Element, Stats>();
-  const visit = (element: Element): Stats => {
-    const own: Stats = { text: 0, links: 0, commas: 0 };
-    for (const child of element.children) {
-      if (isText(child)) {
-        const trimmed = child.data.trim();
-        own.text += trimmed.length;
-        own.commas += countCommas(trimmed);
-      } else if (isElement(child) && !dropped.has(child)) {
-        const inner = visit(child);
-        own.text += inner.text;
-        own.commas += inner.commas;
-        own.links += child.name === "a" ? inner.text : inner.links;
-      }
-    }
-    stats.set(element, own);
-    return own;
-  };
-  visit(root);
-  return stats;
-}
-
-function countCommas(text: string): number {
-  let count = 0;
-  for (const char of text) if (char === "," || char === "，" || char === "、") count++;
-  return count;
-}
+const SIBLING_PROSE_SHARE = 0.5;
+const MIN_CROSS_LINK = 20;
+const MAX_CROSS_LINK = 200;
+const CROSS_LINK_DENSITY = 0.8;
+const SIBLING_LINK_DENSITY = 0.25;
+/** A link-dense wrapper holding this much prose is a page wrapper with link lists in it, not a link list. */
+const LINK_BLOCK_MAX_PROSE = 200;
 
 function effectiveText(stats: Stats | undefined): number {
   return stats === undefined ? 0 : stats.text - stats.links;
 }
 
-function linkDensity(stats: Stats | undefined): number {
-  return stats === undefined || stats.text === 0 ? 0 : stats.links / stats.text;
+/** What a candidate is worth: its prose, plus a quarter of its other unlinked text (short list items, table cells). */
+function weight(stats: Stats | undefined): number {
+  if (stats === undefined) return 0;
+  return stats.prose + (effectiveText(stats) - stats.prose) / 4;
+}
+
+function totalWeight(elements: Element[], stats: Map<Element, Stats>): number {
+  return elements.reduce((sum, element) => sum + weight(stats.get(element)), 0);
 }
 
 function isAncestor(ancestor: Element, element: Element): boolean {
@@ -91,13 +80,17 @@ function semanticCandidates(root: Element, stats: Map<Element, Stats>): Element[
   return found;
 }
 
+/**
+ * The first of `items` (in document order) worth at least {@link LEAD_SHARE} of the best: on a
+ * page that loads the next story below the first, the first is the one the address is about.
+ */
+function leading<T>(items: T[], worth: (item: T) => number): T | undefined {
+  const best = items.reduce((max, item) => Math.max(max, worth(item)), 0);
+  return items.find((item) => worth(item) >= best * LEAD_SHARE && worth(item) > 0) ?? items[0];
+}
+
 function largest(elements: Element[], stats: Map<Element, Stats>): Element | undefined {
-  let best: Element | undefined;
-  for (const element of elements) {
-    if (best === undefined || effectiveText(stats.get(element)) > effectiveText(stats.get(best)))
-      best = element;
-  }
-  return best;
+  return leading(elements, (element) => weight(stats.get(element)));
 }
 
 function nearestArticle(element: Element): Element | undefined {
@@ -108,35 +101,35 @@ function nearestArticle(element: Element): Element | undefined {
 
 /**
  * `articleBody` parts of one article (sites split the body around ads and paywalls). Bodies of
- * different articles (an infinite-scroll page) are not mixed: the article with the most text wins.
+ * different articles (an infinite-scroll page) are not mixed: the first article worth half the
+ * best one wins.
  */
 function articleBodies(candidates: Element[], stats: Map<Element, Stats>): Element[] {
   const bodies = candidates.filter((element) => semanticRank(element) === 3);
-  const outer = bodies.filter((body) => !bodies.some((other) => other !== body && isAncestor(other, body)));
+  const bodySet = new Set(bodies);
+  const outer = bodies.filter((body) => !hasAncestorIn(body, bodySet));
   const groups = new Map<Element | undefined, Element[]>();
   for (const body of outer) {
     const article = nearestArticle(body);
-    groups.set(article, [...(groups.get(article) ?? []), body]);
+    const group = groups.get(article);
+    if (group === undefined) groups.set(article, [body]);
+    else group.push(body);
   }
-  let best: Element[] = [];
-  let bestText = 0;
-  for (const group of groups.values()) {
-    const text = group.reduce((sum, element) => sum + effectiveText(stats.get(element)), 0);
-    if (text > bestText) {
-      best = group;
-      bestText = text;
-    }
-  }
-  return best;
+  return leading([...groups.values()], (group) => totalWeight(group, stats)) ?? [];
 }
 
-/** The declared article body, else the largest article, else the largest main region (narrowed to an article holding nearly all of it). */
+/**
+ * The declared article body, else the article worth most, else the main region worth most
+ * (narrowed to an article holding nearly all of it, or to the scored container holding most of
+ * its prose: main regions hold players, streams and rails too).
+ */
 function pickSemantic(root: Element, stats: Map<Element, Stats>): Element[] | undefined {
   const candidates = semanticCandidates(root, stats).filter((element) => element !== root);
-  const bodyText = effectiveText(stats.get(root));
+  const bodyWeight = weight(stats.get(root));
   const bodies = articleBodies(candidates, stats);
-  const bodiesText = bodies.reduce((sum, element) => sum + effectiveText(stats.get(element)), 0);
-  if (bodiesText >= MIN_SEMANTIC_TEXT && bodiesText >= bodyText * ARTICLE_BODY_SHARE_OF_BODY) return bodies;
+  const bodiesWeight = totalWeight(bodies, stats);
+  if (bodiesWeight >= MIN_SEMANTIC_TEXT && bodiesWeight >= bodyWeight * ARTICLE_BODY_SHARE_OF_BODY)
+    return bodies;
 
   for (const rank of [2, 1]) {
     let chosen = largest(
@@ -145,11 +138,16 @@ function pickSemantic(root: Element, stats: Map<Element, Stats>): Element[] | un
     );
     if (chosen === undefined) continue;
     for (const candidate of candidates) {
-      const share = effectiveText(stats.get(candidate)) / Math.max(1, effectiveText(stats.get(chosen)));
+      const share = weight(stats.get(candidate)) / Math.max(1, weight(stats.get(chosen)));
       if (share >= PREFER_INNER_SHARE && isAncestor(chosen, candidate)) chosen = candidate;
     }
-    const text = effectiveText(stats.get(chosen));
-    if (text >= MIN_SEMANTIC_TEXT && text >= bodyText * SEMANTIC_SHARE_OF_BODY) return [chosen];
+    const worth = weight(stats.get(chosen));
+    if (worth < MIN_SEMANTIC_TEXT || worth < bodyWeight * SEMANTIC_SHARE_OF_BODY) continue;
+    if (semanticRank(chosen) !== 1) return [chosen];
+    const inner = pickByScore(chosen, stats);
+    const prose = stats.get(chosen)?.prose ?? 0;
+    const innerProse = inner?.reduce((sum, element) => sum + (stats.get(element)?.prose ?? 0), 0) ?? 0;
+    return inner !== undefined && innerProse >= prose * NARROW_MAIN_PROSE_SHARE ? inner : [chosen];
   }
   return undefined;
 }
@@ -292,12 +290,18 @@ function withSiblings(
 ): Element[] {
   const threshold = Math.max(10, topScore * 0.2);
   const topClass = top.attribs.class ?? "";
+  const topDensity = linkDensity(stats.get(top));
   const siblings = childElements(parent).filter((child) => stats.has(child));
   const included = siblings.map((sibling) => {
     if (sibling === top) return true;
-    const bonus = topClass !== "" && sibling.attribs.class === topClass ? topScore * 0.2 : 0;
-    if ((scores.get(sibling) ?? 0) + bonus >= threshold) return true;
     const own = stats.get(sibling);
+    // Only prose of the same kind continues the text: not a grid of teasers that shares its class.
+    const sameKind =
+      own !== undefined &&
+      own.prose >= effectiveText(own) * SIBLING_PROSE_SHARE &&
+      linkDensity(own) <= Math.max(SIBLING_LINK_DENSITY, topDensity + 0.1);
+    const bonus = sameKind && topClass !== "" && sibling.attribs.class === topClass ? topScore * 0.2 : 0;
+    if (sameKind && (scores.get(sibling) ?? 0) + bonus >= threshold) return true;
     const text = own?.text ?? 0;
     const density = linkDensity(own);
     if (sibling.name === "p" || LIST_TAGS.has(sibling.name) || sibling.name === "blockquote") {
@@ -314,49 +318,157 @@ function withSiblings(
   return siblings.filter((_, i) => included[i]);
 }
 
-/** What to read: the roots in document order, and link collections inside them to skip. */
+/** Why a part of the chosen content is left out: a kind of furniture, or the class/id word that marks it. */
+export type FurnitureReason = "link list" | "teaser" | "controls" | `class/id "${string}"`;
+
+/** A story shorter than this (characters of prose) is one its standfirst only packages. */
+const SHORT_TEXT = 1000;
+
+/** What to read: the roots in document order, and parts inside them to skip, each with the reason. */
 export interface ContentChoice {
   roots: Element[];
-  /** Blocks of mostly links ("Related", tag lists, "More about") inside the chosen content. */
-  linkBlocks: Set<Element>;
+  /**
+   * Link collections ("Related", tag lists), teaser cards (other posts' headline and summary) and
+   * control clusters (a player's settings) inside the chosen content.
+   */
+  furniture: Map<Element, FurnitureReason>;
 }
 
 const LINK_BLOCK_TAGS = new Set(["ul", "ol", "div", "section", "dl"]);
 
-function findLinkBlocks(roots: Element[], stats: Map<Element, Stats>): Set<Element> {
-  const found = new Set<Element>();
-  const visit = (element: Element): void => {
+/** A short paragraph that is nearly all link ("Read more: <another story>"): a pointer away, not text. */
+function isCrossLink(element: Element, own: Stats): boolean {
+  return (
+    element.name === "p" &&
+    own.text >= MIN_CROSS_LINK &&
+    own.text <= MAX_CROSS_LINK &&
+    own.links >= own.text * CROSS_LINK_DENSITY
+  );
+}
+
+function findFurniture(
+  roots: Element[],
+  stats: Map<Element, Stats>,
+  cards: Set<Element>,
+): Map<Element, FurnitureReason> {
+  const found = new Map<Element, FurnitureReason>();
+  const visit = (element: Element, inStructure: boolean): void => {
     for (const child of childElements(element)) {
+      if (cards.has(child)) {
+        found.set(child, "teaser");
+        continue;
+      }
       const own = stats.get(child);
       if (own === undefined) continue;
       // Lists of links can be content (references, changelogs): only all-link lists go.
       const threshold = LIST_TAGS.has(child.name) ? LINK_LIST_DENSITY : LINK_BLOCK_DENSITY;
       const nestedList = LIST_TAGS.has(child.name) && element.name === "li";
-      if (LINK_BLOCK_TAGS.has(child.name) && !nestedList && own.text > 0 && linkDensity(own) >= threshold) {
-        found.add(child);
+      const linkList = own.text > 0 && linkDensity(own) >= threshold && own.prose < LINK_BLOCK_MAX_PROSE;
+      if (LINK_BLOCK_TAGS.has(child.name) && !nestedList && linkList) {
+        found.set(child, "link list");
         continue;
       }
-      visit(child);
+      if (isCrossLink(child, own)) {
+        found.set(child, "link list");
+        continue;
+      }
+      if (!inStructure && isControlCluster(own)) {
+        found.set(child, "controls");
+        continue;
+      }
+      visit(child, inStructure || child.name === "table" || child.name === "ol");
     }
   };
-  for (const root of roots) visit(root);
+  for (const root of roots) visit(root, false);
+  return withTheirHeadings(found, roots, stats);
+}
+
+/**
+ * A container left holding only headings once its furniture is gone ("Recent articles" over a
+ * grid of teasers) goes with it: a heading that introduces nothing is not text.
+ */
+function withTheirHeadings(
+  found: Map<Element, FurnitureReason>,
+  roots: Element[],
+  stats: Map<Element, Stats>,
+): Map<Element, FurnitureReason> {
+  const rootSet = new Set(roots);
+  const parents = new Map<Element, FurnitureReason>();
+  for (const [element, reason] of found) {
+    const parent = parentElement(element);
+    if (parent !== undefined && !parents.has(parent)) parents.set(parent, reason);
+  }
+  for (const [parent, reason] of parents) {
+    if (rootSet.has(parent) || found.has(parent)) continue;
+    let left = stats.get(parent)?.text ?? 0;
+    let headings = 0;
+    for (const child of childElements(parent)) {
+      const own = stats.get(child);
+      if (own === undefined) continue;
+      if (found.has(child)) left -= own.text;
+      else if (HEADING_TAGS.has(child.name)) {
+        left -= own.text;
+        headings++;
+      }
+    }
+    if (headings > 0 && left <= 0) found.set(parent, reason);
+  }
   return found;
 }
 
-/** The elements to read, in document order. */
-export function chooseContent(body: Element, dropped: Set<Element>): ContentChoice {
-  const stats = computeStats(body, dropped);
+/**
+ * The elements to read, best guess first; the caller moves on to the next when one yields
+ * (nearly) nothing: teaser cards left in, then the whole cleaned body.
+ */
+export function* contentChoices(body: Element, dropped: Set<Element>): Generator<ContentChoice> {
+  const withCards = computeStats(body, dropped);
+  const cards = findCards(body, withCards);
+  if (cards.size > 0) yield chooseFrom(body, computeStats(body, new Set([...dropped, ...cards])), cards);
+  yield chooseFrom(body, withCards, new Set());
+  yield { roots: [body], furniture: new Map() };
+}
+
+/** Unlinked characters of text in the cleaned body: what "nearly nothing" is measured against. */
+export function readableText(body: Element, dropped: Set<Element>): number {
+  return effectiveText(computeStats(body, dropped).get(body));
+}
+
+function chooseFrom(body: Element, stats: Map<Element, Stats>, cards: Set<Element>): ContentChoice {
   const roots = findContentRoots(body, stats);
-  return { roots, linkBlocks: findLinkBlocks(roots, stats) };
+  const furniture = findFurniture(roots, stats, cards);
+  const prose = roots.reduce((sum, root) => sum + (stats.get(root)?.prose ?? 0), 0);
+  if (prose < SHORT_TEXT)
+    for (const [subtitle, word] of subtitles(roots, stats, furniture))
+      furniture.set(subtitle, `class/id "${word}"`);
+  return { roots, furniture };
+}
+
+/** Elements under `roots` marked as a standfirst by class or id (with the word), outside furniture already found. */
+function subtitles(
+  roots: Element[],
+  stats: Map<Element, Stats>,
+  furniture: Map<Element, FurnitureReason>,
+): Array<[Element, string]> {
+  const found: Array<[Element, string]> = [];
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const element = stack.pop() as Element;
+    for (const child of childElements(element)) {
+      if (!stats.has(child) || furniture.has(child)) continue;
+      const word = classTokens(child).find((token) => SUBTITLE_TOKENS.has(token));
+      if (word !== undefined) found.push([child, word]);
+      else stack.push(child);
+    }
+  }
+  return found;
 }
 
 function findContentRoots(body: Element, stats: Map<Element, Stats>): Element[] {
-  const bodyText = effectiveText(stats.get(body));
-  if (bodyText === 0) return [body];
+  const bodyWeight = weight(stats.get(body));
+  if (bodyWeight === 0) return [body];
   const semantic = pickSemantic(body, stats);
   if (semantic !== undefined) return semantic;
   const scored = pickByScore(body, stats);
   if (scored === undefined) return [body];
-  const scoredText = scored.reduce((sum, element) => sum + effectiveText(stats.get(element)), 0);
-  return scoredText < bodyText * MIN_CONTENT_SHARE_OF_BODY ? [body] : scored;
+  return totalWeight(scored, stats) < bodyWeight * MIN_CONTENT_SHARE_OF_BODY ? [body] : scored;
 }

@@ -14,4 +14,9 @@ export interface ExtractOptions {
    * @default []
    */
   ignore?: string[];
+  /**
+   * The page's name in error messages (a source id, file or URL).
+   * @default "page"
+   */
+  source?: string;
 }

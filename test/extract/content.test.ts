@@ -129,13 +129,14 @@ describe("main content and boilerplate", () => {
     ]);
   });
 
-  it("returns no blocks for an empty document and does not throw on broken markup", () => {
+  it("throws an ExtractError naming the source for an empty document and repairs broken markup", () => {
     const broken = "<div><p>Unclosed <b>bold <ol><li>item one<li>item two</div></span></table>";
 
-    const empty = extractBlocks("");
+    const empty = () => extractBlocks("", { source: "blank-page" });
     const repaired = texts(broken);
 
-    expect(empty).toEqual([]);
+    expect(empty).toThrow(ExtractError);
+    expect(empty).toThrow("blank-page: no readable text found (the page has no visible text)");
     expect(repaired).toEqual(["Unclosed bold", "item one", "item two"]);
   });
 });

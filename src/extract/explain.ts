@@ -1,0 +1,105 @@
+/** The record of what extraction left out and why, so a reader can tune `select` and `ignore`. */
+import type { AnyNode, Element } from "domhandler";
+import { excerpt } from "../errors.js";
+import { childElements, isElement, isText } from "./dom.js";
+
+export type RemovalReason =
+  | "ignore"
+  | "boilerplate"
+  | "outside content"
+  | "link list"
+  | "teaser"
+  | "controls"
+  | "headline"
+  | "repeated"
+  | "gallery counter"
+  | "ad label";
+
+export interface Removal {
+  reason: RemovalReason;
+  /** The rule's detail: the tag (`<nav>`), class/id word or role, or the `ignore` selector. */
+  rule?: string;
+  /** The element, as `tag#id.class.class` (absent for a block removed after reading). */
+  element?: string;
+  /** Words of visible text removed. */
+  words: number;
+  /** The start of that text. */
+  text: string;
+}
+
+const SILENT = new Set(["script", "style", "noscript", "template", "head", "title"]);
+
+/** Visible text of an element, without the subtrees in `skip`. */
+export function visibleText(element: Element, skip: Set<Element> = new Set()): string {
+  const parts: string[] = [];
+  const stack: AnyNode[] = [element];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    if (isText(node)) parts.push(node.data);
+    else if (isElement(node) && !SILENT.has(node.name) && (node === element || !skip.has(node))) {
+      parts.push(" ");
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
+    }
+  }
+  return parts.join("").replace(/\s+/g, " ").trim();
+}
+
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
+}
+
+export function describeElement(element: Element): string {
+  const id = element.attribs.id ? `#${element.attribs.id}` : "";
+  const classes = (element.attribs.class ?? "")
+    .split(/\s+/)
+    .filter((name) => name !== "")
+    .slice(0, 3)
+    .map((name) => `.${name}`)
+    .join("");
+  return excerpt(`${element.name}${id}${classes}`, 80);
+}
+
+/** A removal record for an element, or undefined when it had no visible text to lose. */
+export function removalOf(
+  element: Element,
+  reason: RemovalReason,
+  rule: string | undefined,
+  skip: Set<Element>,
+): Removal | undefined {
+  const text = visibleText(element, skip);
+  const words = countWords(text);
+  if (words === 0) return undefined;
+  return {
+    reason,
+    ...(rule === undefined ? {} : { rule }),
+    element: describeElement(element),
+    words,
+    text: excerpt(text),
+  };
+}
+
+/** The outermost elements under `body` that hold none of `roots` and are not already skipped. */
+export function outsideContent(body: Element, roots: Element[], skipped: Set<Element>): Element[] {
+  const onPath = new Set<Element>();
+  for (const root of roots) {
+    let current: AnyNode | null = root;
+    while (current !== null && isElement(current)) {
+      onPath.add(current);
+      if (current === body) break;
+      current = current.parent;
+    }
+  }
+  const rootSet = new Set(roots);
+  const outside: Element[] = [];
+  const stack = [body];
+  while (stack.length > 0) {
+    const element = stack.pop() as Element;
+    if (rootSet.has(element)) continue;
+    for (const child of childElements(element)) {
+      if (skipped.has(child) || rootSet.has(child)) continue;
+      if (onPath.has(child)) stack.push(child);
+      else outside.push(child);
+    }
+  }
+  return outside;
+}
