@@ -11,7 +11,7 @@ import { sourceLogger } from "../log.js";
 import { clauseNoun, digestHeadline } from "../report/headline.js";
 import { clauseSetHash, type SourceState, type StoredSnapshot } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
-import { classifyVersion, type VersionHistory } from "./history.js";
+import { classifyVersion, textIdentity, type VersionHistory } from "./history.js";
 import type {
   ChangeFields,
   ChangeKind,
@@ -167,7 +167,7 @@ async function markFailed(step: Step, error: unknown, started: number): Promise<
 async function recordPlanCopy(
   step: Step,
   lineage: Lineage,
-  firstSight: boolean,
+  previous: StoredSnapshot | undefined,
   history: VersionHistory,
   clauseSet: ClauseSet,
   snapshotId: string,
@@ -178,6 +178,7 @@ async function recordPlanCopy(
     snapshotId,
     clauseSet,
     at: step.at,
+    ...(previous ? { previousSnapshotId: previous.id } : {}),
   });
   const prefix = headlinePrefix(step);
   const noun = clauseNoun(clauseSet);
@@ -233,7 +234,26 @@ async function recordPlanCopy(
   // The first version, or one more copy of a known version: recorded, alerted only as a reversion.
   const first = seen.relation === "new-version";
   const kind: ChangeKind =
-    first || firstSight ? "baseline" : history === "reversion" ? "reversion" : "content";
+    first || !previous ? "baseline" : history === "reversion" ? "reversion" : "content";
+  if (kind === "reversion" && previous) {
+    // Going back is news: the change it undoes, read backwards, with that change's weight.
+    const diff = diffClauses(previous.clauseSet, clauseSet);
+    await recordChange(
+      step,
+      "reversion",
+      {
+        severity: diff.severity,
+        summary: diff.summary,
+        entries: diff.entries.filter((entry) => entry.severity !== "none"),
+        fromSnapshot: previous.id,
+        toSnapshot: snapshotId,
+        headline: `${prefix}: ${step.source.id} is back to ${seen.version.id} (an earlier version): ${digestHeadline(diff, { noun })}`,
+        lineage: annotation,
+      },
+      hash,
+    );
+    return "changed";
+  }
   await recordChange(
     step,
     kind,
@@ -242,7 +262,7 @@ async function recordPlanCopy(
       toSnapshot: snapshotId,
       headline: first
         ? `${prefix}: first version ${seen.version.id} (${clauseSet.clauses.length} clauses) from ${step.source.id}`
-        : `${prefix}: ${step.source.id} ${history === "reversion" ? "is back to" : "now carries"} ${seen.version.id}`,
+        : `${prefix}: ${step.source.id} now carries ${seen.version.id}`,
       lineage: annotation,
       ...(kind === "content" ? { suppressed: true } : {}),
     },
@@ -334,10 +354,11 @@ async function recordNewVersion(
   hash: string,
 ): Promise<SourceStatus> {
   const window = step.ctx.config.flapping.window;
-  const { history, recent } = classifyVersion(step.state, hash, window);
+  const { history, recent } = classifyVersion(step.state, textIdentity(clauseSet), window);
   step.state = {
     ...step.state,
-    recentClauseSetHashes: recent,
+    recentClauseSetHashes: [...step.state.recentClauseSetHashes, hash].slice(-recent.length),
+    recentTexts: recent,
     lastSnapshotId: snapshotId,
     lastChangeAt: step.at,
   };
@@ -352,7 +373,7 @@ async function recordNewVersion(
     return recordPlanCopy(
       step,
       step.ctx.lineage,
-      previous === undefined,
+      previous,
       history,
       clauseSet,
       snapshotId,
@@ -451,6 +472,11 @@ async function storeFetched(
     clauseSet,
   });
   await markHealthy(step);
+  if (previous && textIdentity(previous.clauseSet) === textIdentity(clauseSet)) {
+    // The same clauses in other typography: a witness of the text already recorded, never news.
+    step.state = { ...step.state, lastSnapshotId: snapshot.id };
+    return finish(step, "noise", started, { snapshotId: snapshot.id });
+  }
   const status = await recordNewVersion(step, previous, clauseSet, snapshot.id, snapshot.clauseSetHash);
   if (step.source.role === "coverage")
     await recordCoverageFindings(step, clauseSet, snapshot.id, snapshot.clauseSetHash);
