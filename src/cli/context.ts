@@ -38,18 +38,35 @@ export interface OpenedContext {
   close(): Promise<void>;
 }
 
+export interface OpenContextOptions {
+  logTo?: "stdout" | "stderr";
+  /** The command, named in the store lock so that others' refusals say who holds the store. */
+  command: string;
+  /**
+   * Wait for the lease of a lock holder that may be gone (a killed container) to run out rather
+   * than refuse: what the worker does when it starts under a restart policy. @default false
+   */
+  waitForLock?: boolean;
+}
+
 /** Logger, store (locked for writers) and host limits for commands that run the pipeline. */
-export async function openContext(
-  config: Config,
-  options: { logTo?: "stdout" | "stderr" } = {},
-): Promise<OpenedContext> {
+export async function openContext(config: Config, options: OpenContextOptions): Promise<OpenedContext> {
   const logger: Logger = createLogger({
     level: config.log.level,
     format: config.log.format,
     redact: [...secretPaths],
     ...(options.logTo === "stderr" ? { destination: process.stderr } : {}),
   });
-  const store = await openFsStore(config.storageDir);
+  const store = await openFsStore(config.storageDir, {
+    lockLeaseMs: config.lockLeaseMs,
+    lockCommand: options.command,
+    ...(options.waitForLock ? { lockWaitMs: 2 * config.lockLeaseMs } : {}),
+    onLockWait: (holder, expiresInMs) =>
+      logger.warn(
+        { holder: { pid: holder.pid, hostname: holder.hostname, since: holder.startedAt }, expiresInMs },
+        "the store lock is held by a process that stopped renewing it; waiting for its lease to run out",
+      ),
+  });
   const limiter = createHostLimiter({
     perHost: config.http.perHost,
     delayMs: config.http.politenessMs,

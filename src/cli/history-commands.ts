@@ -95,7 +95,7 @@ export async function runImportCommand(
   }));
   const config = await requireConfig(options.config);
   requirePlan(config, planId);
-  const opened = await openContext(config, { logTo: "stderr" });
+  const opened = await openContext(config, { logTo: "stderr", command: "import" });
   try {
     const { lineage } = opened.ctx;
     if (!lineage) throw new InputError("import needs the plan lineage, which this context lacks");

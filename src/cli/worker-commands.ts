@@ -22,7 +22,7 @@ export async function runCheckCommand(options: {
     throw new InputError(
       `unknown source ${unknown.map((id) => `"${id}"`).join(", ")} (not in ${config.file})`,
     );
-  const { ctx, close } = await openContext(config, { logTo: "stderr" });
+  const { ctx, close } = await openContext(config, { logTo: "stderr", command: "check" });
   try {
     // With --json, stdout carries the report, so the log notifier's lines go to stderr.
     const alerts = startAlerts({
@@ -58,7 +58,7 @@ export async function runWorkerCommand(options: { config?: string }): Promise<nu
     return runDemoCommand({ watch: true });
   }
   const config = await requireConfig(options.config);
-  const { ctx, close } = await openContext(config);
+  const { ctx, close } = await openContext(config, { command: "run", waitForLock: true });
   const worker = startScheduler(ctx);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

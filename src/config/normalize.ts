@@ -1,4 +1,5 @@
 /** Validated user config → runtime config: defaults merged down, paths and URLs made absolute. */
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ParsedUserConfig } from "./schema.js";
@@ -52,6 +53,7 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
       format: source.format,
       ...(source.charset === undefined ? {} : { charset: source.charset }),
       enabled: source.enabled,
+      deadlineMs: Math.round((source.deadlineSeconds ?? user.deadlineSeconds) * 1000),
       http: effective,
     };
   });
@@ -60,6 +62,9 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     file,
     dir,
     storageDir: path.resolve(dir, user.storage.dir),
+    lockLeaseMs: user.storage.lockLeaseSeconds * 1000,
+    concurrency: user.concurrency,
+    threads: user.threads ?? Math.min(4, availableParallelism()),
     schedule: user.schedule,
     ...withTimezone(user.timezone),
     jitterSeconds: user.jitterSeconds,

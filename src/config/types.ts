@@ -59,6 +59,11 @@ export interface SourceConfig {
   format: SourceFormat;
   charset?: string;
   enabled: boolean;
+  /**
+   * The most one check of this source may take, waits for a host slot or a thread excluded.
+   * @default 120000 (what the worker applies when a hand-made SourceConfig leaves it out)
+   */
+  deadlineMs?: number;
   http: HttpSettings;
 }
 
@@ -71,6 +76,12 @@ export interface Config {
   /** Directory relative paths were resolved against. */
   dir: string;
   storageDir: string;
+  /** Lease of the store lock (see src/store/lock.ts). */
+  lockLeaseMs: number;
+  /** Sources checked at once. */
+  concurrency: number;
+  /** Parsing threads; 0 parses on the main thread. */
+  threads: number;
   schedule: string;
   timezone?: string;
   jitterSeconds: number;

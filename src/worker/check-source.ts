@@ -370,15 +370,7 @@ async function recordNewVersion(
   ) {
     const { flapping: _settled, ...rest } = step.state;
     step.state = rest;
-    return recordPlanCopy(
-      step,
-      step.ctx.lineage,
-      previous,
-      history,
-      clauseSet,
-      snapshotId,
-      hash,
-    );
+    return recordPlanCopy(step, step.ctx.lineage, previous, history, clauseSet, snapshotId, hash);
   }
   if (!previous) {
     await recordChange(

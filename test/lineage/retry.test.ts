@@ -49,9 +49,11 @@ describe("a same-text copy from the source that created a version", () => {
     const retypeset = await see("s3", "v2-cosmetic.txt", "s2");
 
     expect([created.relation, created.version.id]).toEqual(["new-version", "v2"]);
-    expect({ relation: retypeset.relation, version: retypeset.version.id, repeated: retypeset.repeated }).toEqual(
-      { relation: "witness", version: "v2", repeated: false },
-    );
+    expect({
+      relation: retypeset.relation,
+      version: retypeset.version.id,
+      repeated: retypeset.repeated,
+    }).toEqual({ relation: "witness", version: "v2", repeated: false });
   });
 
   it("gets the earlier answer again when the source crashed before adopting it", async () => {

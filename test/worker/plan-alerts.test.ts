@@ -10,7 +10,7 @@ import type { Config } from "../../src/config/index.js";
 import { createLineage } from "../../src/lineage/index.js";
 import { runCycle } from "../../src/worker/cycle.js";
 import type { SourceChange, SourceOutcome, WorkerContext } from "../../src/worker/types.js";
-import { planFixture, type Site, startSite, makeWorkspace, type Workspace } from "./support.js";
+import { makeWorkspace, planFixture, type Site, startSite, type Workspace } from "./support.js";
 
 let site: Site;
 let ws: Workspace;
