@@ -7,6 +7,7 @@ import { InputError } from "../errors.js";
 import { createLineage } from "../lineage/index.js";
 import { createLogger } from "../log.js";
 import { openFsStore } from "../store/index.js";
+import { createParsePool, inProcessReader } from "../worker/parse-pool.js";
 import type { WorkerContext } from "../worker/types.js";
 
 const DEFAULT_CONFIG_FILES = [
@@ -23,14 +24,21 @@ export function findConfigFile(explicit: string | undefined): string | undefined
   return DEFAULT_CONFIG_FILES.map((file) => resolve(file)).find((file) => existsSync(file));
 }
 
-export async function requireConfig(explicit: string | undefined): Promise<Config> {
+/**
+ * The config, or an InputError saying how to give one. `readOnly` for commands that only read
+ * the store: they load without the notifiers and without the worker's secrets.
+ */
+export async function requireConfig(
+  explicit: string | undefined,
+  options: { readOnly?: boolean } = {},
+): Promise<Config> {
   const file = findConfigFile(explicit);
   if (!file) {
     throw new InputError(
       `no config file: pass --config FILE, set CLAUSEWATCH_CONFIG, or create ${DEFAULT_CONFIG_FILES[0]} (see config/example.yaml); "clausewatch demo" runs without one`,
     );
   }
-  return loadConfig(file);
+  return loadConfig(file, process.env, options);
 }
 
 export interface OpenedContext {
@@ -82,5 +90,12 @@ export async function openContext(config: Config, options: OpenContextOptions): 
     config.lineage,
     async (id) => (await store.getSnapshot(id)).clauseSet,
   );
-  return { ctx: { config, store, logger, limiter, lineage }, close: () => store.close() };
+  const reader = config.threads > 0 ? createParsePool({ threads: config.threads }) : inProcessReader();
+  return {
+    ctx: { config, store, logger, limiter, lineage, reader },
+    async close() {
+      await reader.close();
+      await store.close();
+    },
+  };
 }

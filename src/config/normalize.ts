@@ -3,9 +3,15 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ParsedUserConfig } from "./schema.js";
+import { displayUrl, urlSecrets } from "./secrets.js";
 import type { Config, HostLimits, HttpSettings, SourceConfig } from "./types.js";
 
-export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
+/** `substituted(path)`: the values `${VAR}` put into the string at that path, for redaction. */
+export function normalizeConfig(
+  user: ParsedUserConfig,
+  file: string,
+  substituted: (path: readonly (string | number)[]) => string[] = () => [],
+): Config {
   const dir = path.dirname(file);
   const http: HttpSettings = {
     ...user.http,
@@ -20,8 +26,10 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     };
   }
 
-  const sources = user.sources.map((source): SourceConfig => {
+  const sources = user.sources.map((source, index): SourceConfig => {
     const { url, kind } = resolveSourceUrl(source.url, dir);
+    const secrets = urlSecrets(url, substituted(["sources", index, "url"]));
+    const shown = secrets.length === 0 ? url : displayUrl(url, secrets);
     const override = source.http ?? {};
     const hostLimits = kind === "http" ? hosts[new URL(url).hostname.toLowerCase()] : undefined;
     const effective: HttpSettings = {
@@ -43,7 +51,8 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
       plan: source.plan,
       role: source.role,
       ...(source.title === undefined ? {} : { title: source.title }),
-      url,
+      url: shown,
+      ...(shown === url ? {} : { fetchUrl: url, secrets }),
       kind,
       ...(source.select === undefined ? {} : { select: source.select }),
       ignore: [...source.ignore],
@@ -65,6 +74,7 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     lockLeaseMs: user.storage.lockLeaseSeconds * 1000,
     concurrency: user.concurrency,
     threads: user.threads ?? Math.min(4, availableParallelism()),
+    shutdownGraceMs: user.shutdownGraceSeconds * 1000,
     schedule: user.schedule,
     ...withTimezone(user.timezone),
     jitterSeconds: user.jitterSeconds,

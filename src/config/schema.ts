@@ -273,6 +273,14 @@ export const userConfigSchema = z
       .describe(
         "The most one source's check may take (fetch with retries, extraction, parsing, comparison); waiting for a per-host slot, the politeness delay or a parsing thread does not count",
       ),
+    shutdownGraceSeconds: z
+      .number()
+      .min(0)
+      .max(3600)
+      .default(8)
+      .describe(
+        "On SIGTERM, how long sources in flight may finish before they are cut short (recording nothing) and the worker exits; keep it under the container's stop timeout (Docker's default is 10 s)",
+      ),
     http: httpSchema.prefault({}),
     hosts: z
       .record(

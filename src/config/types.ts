@@ -47,8 +47,15 @@ export interface SourceConfig {
   plan: string;
   role: SourceRole;
   title?: string;
-  /** Absolute URL: `http(s)://…` or `file:///…` (relative file paths resolved against the config directory). */
+  /**
+   * Absolute URL: `http(s)://…` or `file:///…` (relative file paths resolved against the config
+   * directory), as it may be shown and stored: credentials and `${VAR}` parts masked (`***`).
+   */
   url: string;
+  /** The URL to fetch, when it differs from `url` (it holds secrets); never show or store it. */
+  fetchUrl?: string;
+  /** Strings of `fetchUrl` to mask wherever text about this source is shown (see redactSecrets). */
+  secrets?: string[];
   /** How the source is read, from the URL scheme. */
   kind: "http" | "file";
   select?: string;
@@ -82,6 +89,8 @@ export interface Config {
   concurrency: number;
   /** Parsing threads; 0 parses on the main thread. */
   threads: number;
+  /** On SIGTERM, how long sources in flight may finish before they are cut short and the process exits. */
+  shutdownGraceMs: number;
   schedule: string;
   timezone?: string;
   jitterSeconds: number;

@@ -272,7 +272,12 @@ function createFsStore(
         await ensureDir(join(path, ".."));
         return ensureDir(path);
       }
-      if (code !== "EEXIST") throw error;
+      if (code !== "EEXIST") {
+        throw new StoreError(`${P}: could not create directory ${path} (${code ?? String(error)})`, {
+          cause: error,
+          source: path,
+        });
+      }
     }
     knownDirs.add(path);
   }

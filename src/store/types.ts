@@ -58,6 +58,8 @@ export interface SourceState {
   recentTexts?: string[];
   /** Changes recorded for this source so far; numbers the next change's idempotency key. */
   changeCount?: number;
+  /** The server asked (a long Retry-After) not to be checked before this time (ISO). */
+  notBefore?: string;
   /** Set while the source alternates between two texts: the pair and when that started. */
   flapping?: { hashes: string[]; since: string };
 }

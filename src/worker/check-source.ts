@@ -1,10 +1,16 @@
-import { collect, type FetchedOutcome } from "../collect/index.js";
-import type { PlanConfig, SourceConfig } from "../config/index.js";
+import {
+  abortable,
+  collect,
+  createDeadline,
+  type Deadline,
+  DeadlineExceeded,
+  type FetchedOutcome,
+} from "../collect/index.js";
+import { type PlanConfig, redactSecrets, type SourceConfig } from "../config/index.js";
 import { recordCoverage } from "../coverage/index.js";
 import type { DiffEntry } from "../diff/index.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
-import { readClauseSet } from "../document.js";
-import { ClausewatchError, ExtractError, excerpt } from "../errors.js";
+import { ClausewatchError, ExtractError, excerpt, FetchError } from "../errors.js";
 import { EXTRACTOR_VERSION } from "../extract/index.js";
 import type { Lineage } from "../lineage/index.js";
 import { sourceLogger } from "../log.js";
@@ -12,6 +18,7 @@ import { clauseNoun, digestHeadline } from "../report/headline.js";
 import { clauseSetHash, type SourceState, type StoredSnapshot } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
 import { classifyVersion, textIdentity, type VersionHistory } from "./history.js";
+import { inProcessReader } from "./parse-pool.js";
 import type {
   ChangeFields,
   ChangeKind,
@@ -25,14 +32,24 @@ function initialState(sourceId: string): SourceState {
   return { sourceId, consecutiveFailures: 0, health: "ok", recentClauseSetHashes: [], changeCount: 0 };
 }
 
-function errorInfo(error: unknown, url: string): { code: string; message: string } {
-  if (error instanceof ExtractError) return { code: error.code, message: `${error.message} (${url})` };
-  if (error instanceof ClausewatchError) return { code: error.code, message: error.message };
-  return { code: "E_INTERNAL", message: error instanceof Error ? error.message : String(error) };
+/** What went wrong, as it may be logged, stored and alerted: the source's secrets masked. */
+function errorInfo(error: unknown, source: SourceConfig): { code: string; message: string } {
+  const shown = (message: string) => ({ message: redactSecrets(message, source.secrets) });
+  if (error instanceof ExtractError)
+    return { code: error.code, ...shown(`${error.message} (${source.url})`) };
+  if (error instanceof ClausewatchError) return { code: error.code, ...shown(error.message) };
+  return { code: "E_INTERNAL", ...shown(error instanceof Error ? error.message : String(error)) };
 }
+
+/** Applied when a hand-made SourceConfig names no deadline. */
+export const DEFAULT_DEADLINE_MS = 120_000;
 
 interface Step {
   ctx: WorkerContext;
+  /** The check's deadline (absent for an import, which reads a local file once). */
+  deadline?: Deadline;
+  /** What the check is doing, for the message when the deadline strikes. */
+  stage?: "fetching" | "parsing";
   source: SourceConfig;
   plan: PlanConfig | undefined;
   runId: string;
@@ -137,12 +154,15 @@ async function markHealthy(step: Step): Promise<void> {
 }
 
 async function markFailed(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
-  const info = errorInfo(error, step.source.url);
+  const info = errorInfo(error, step.source);
   const failures = step.state.consecutiveFailures + 1;
   // A page that used to have clauses and suddenly has none (selector gone, error page, bot wall) is broken now.
   const lostItsClauses = error instanceof ExtractError && step.state.lastSnapshotId !== undefined;
   const threshold = step.ctx.config.health.failureThreshold;
   step.state = { ...step.state, consecutiveFailures: failures, lastError: { ...info, at: step.at } };
+  if (error instanceof FetchError && error.deferSeconds !== undefined) {
+    step.state.notBefore = new Date(Date.parse(step.at) + error.deferSeconds * 1000).toISOString();
+  }
   if (step.state.health === "ok" && (failures >= threshold || lostItsClauses)) {
     await recordChange(
       step,
@@ -156,11 +176,12 @@ async function markFailed(step: Step, error: unknown, started: number): Promise<
     );
     step.state = { ...step.state, health: "broken" };
   }
+  const outcome = await finish(step, "failed", started, { error: info });
   sourceLogger(step.ctx.logger, step.source.id, step.runId).warn(
     { err: info, failures },
     "source check failed",
   );
-  return finish(step, "failed", started, { error: info });
+  return outcome;
 }
 
 /** A draft copy as the plan sees it: a new version (alerted once), a witness (quiet) or a divergent copy. */
@@ -430,14 +451,24 @@ async function storeFetched(
   validators: { etag?: string; lastModified?: string },
   started: number,
 ): Promise<SourceOutcome> {
-  const clauseSet = readClauseSet(outcome.text, {
-    source: step.source.id,
-    format: step.source.format,
-    ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
-    ...(step.source.select ? { select: step.source.select } : {}),
-    ignore: step.source.ignore,
-    prose: step.source.role === "coverage" ? "always" : false,
-  });
+  step.stage = "parsing";
+  const reader = step.ctx.reader ?? inProcessReader();
+  const clauseSet = await reader.read(
+    outcome.text,
+    {
+      source: step.source.id,
+      format: step.source.format,
+      ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
+      ...(step.source.select ? { select: step.source.select } : {}),
+      ignore: step.source.ignore,
+      prose: step.source.role === "coverage" ? "always" : false,
+    },
+    step.deadline ? { signal: step.deadline.signal, waiting: step.deadline.paused } : {},
+  );
+  // Storing and comparing are local and brief; a deadline striking among them would only leave
+  // half a record of a check that has all it needs.
+  step.deadline?.dispose();
+  delete step.stage;
   const hash = clauseSetHash(clauseSet);
   const previous = step.state.lastSnapshotId
     ? await step.ctx.store.getSnapshot(step.state.lastSnapshotId)
@@ -453,7 +484,7 @@ async function storeFetched(
   const snapshot = await step.ctx.store.putSnapshot({
     sourceId: step.source.id,
     url: step.source.url,
-    finalUrl: outcome.finalUrl,
+    finalUrl: redactSecrets(outcome.finalUrl, step.source.secrets),
     status: outcome.status,
     fetchedAt: outcome.fetchedAt,
     bodyHash: outcome.bodyHash,
@@ -483,15 +514,24 @@ export async function checkSource(
   ctx: WorkerContext,
   source: SourceConfig,
   runId: string,
+  stopping?: AbortSignal,
 ): Promise<SourceOutcome> {
   const started = performance.now();
   const step = await startStep(ctx, source, runId, (ctx.now?.() ?? new Date()).toISOString());
+  const notBefore = step.state.notBefore;
+  if (notBefore !== undefined && Date.parse(notBefore) > Date.parse(step.at)) {
+    return { sourceId: source.id, status: "deferred", durationMs: 0, changes: [] };
+  }
+  delete step.state.notBefore;
   step.state.lastCheckAt = step.at;
+  const deadline = createDeadline(source.deadlineMs ?? DEFAULT_DEADLINE_MS, stopping);
+  step.deadline = deadline;
+  step.stage = "fetching";
   try {
-    const outcome = await collect(
+    const fetching = collect(
       {
         sourceId: source.id,
-        url: source.url,
+        url: source.fetchUrl ?? source.url,
         headers: source.http.headers,
         ...(step.state.etag ? { etag: step.state.etag } : {}),
         ...(step.state.lastModified ? { lastModified: step.state.lastModified } : {}),
@@ -508,7 +548,9 @@ export async function checkSource(
         retries: source.http.retries,
       },
       ctx.limiter,
+      { signal: deadline.signal, waiting: deadline.paused },
     );
+    const outcome = await abortable(fetching, deadline.signal);
     const validators = {
       ...(outcome.etag ? { etag: outcome.etag } : {}),
       ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}),
@@ -520,8 +562,62 @@ export async function checkSource(
     }
     return await storeFetched(step, outcome, validators, started);
   } catch (error) {
-    return markFailed(step, error, started);
+    if (stopping?.aborted && error === stopping.reason) {
+      // Cut short by a shutdown: nothing happened to this source, so nothing is recorded.
+      return { sourceId: source.id, status: "failed", durationMs: 0, changes: [], error: SHUTDOWN };
+    }
+    return await recordFailure(step, explain(step, error), started);
+  } finally {
+    deadline.dispose();
   }
+}
+
+/**
+ * The failure recorded on the source; when even that cannot be written (a full disk), the
+ * outcome still says what went wrong, and the cycle goes on with the other sources.
+ */
+async function recordFailure(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
+  try {
+    return await markFailed(step, error, started);
+  } catch (writeError) {
+    const info = errorInfo(error, step.source);
+    const unwritten = errorInfo(writeError, step.source);
+    const same = info.message === unwritten.message;
+    const message = same
+      ? info.message
+      : `${info.message}; the failure was not recorded: ${unwritten.message}`;
+    sourceLogger(step.ctx.logger, step.source.id, step.runId).error(
+      { err: { code: info.code, message } },
+      "source check failed and could not be recorded",
+    );
+    return {
+      sourceId: step.source.id,
+      status: "failed",
+      durationMs: Math.round(performance.now() - started),
+      changes: step.changes,
+      error: { code: info.code, message },
+    };
+  }
+}
+
+const SHUTDOWN = { code: "E_SHUTDOWN", message: "not finished: the worker is shutting down" };
+
+/** A deadline that struck becomes an error that says what the check was doing. */
+function explain(step: Step, error: unknown): unknown {
+  if (!(error instanceof DeadlineExceeded)) return error;
+  const seconds = Math.round(error.budgetMs / 100) / 10;
+  const limit = `within its deadline of ${seconds} s (deadlineSeconds)`;
+  if (step.stage === "parsing") {
+    return new ExtractError(
+      `${step.source.id}: extracting and parsing the document did not finish ${limit}; its markup may be pathological (elements nested thousands deep, say), so the thread was stopped`,
+      { source: step.source.id, cause: error },
+    );
+  }
+  return new FetchError(`${step.source.url}: the check did not finish ${limit} while fetching`, {
+    kind: "transient",
+    source: step.source.id,
+    cause: error,
+  });
 }
 
 /**
