@@ -524,6 +524,9 @@ export async function checkSource(
   }
   delete step.state.notBefore;
   step.state.lastCheckAt = step.at;
+  // What a failure records on: nothing this check learnt (a body hash, validators, a snapshot)
+  // may be written unless everything it implies was written too.
+  const before = { ...step.state };
   const deadline = createDeadline(source.deadlineMs ?? DEFAULT_DEADLINE_MS, stopping);
   step.deadline = deadline;
   step.stage = "fetching";
@@ -566,6 +569,7 @@ export async function checkSource(
       // Cut short by a shutdown: nothing happened to this source, so nothing is recorded.
       return { sourceId: source.id, status: "failed", durationMs: 0, changes: [], error: SHUTDOWN };
     }
+    step.state = { ...before };
     return await recordFailure(step, explain(step, error), started);
   } finally {
     deadline.dispose();
