@@ -123,8 +123,9 @@ describe("parsing in worker threads", () => {
         {
           waiting: async (wait) => {
             waited.push("queued");
-            await wait();
+            const result = await wait();
             waited.push("got a thread");
+            return result;
           },
         },
       );
