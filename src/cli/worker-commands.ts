@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startAlerts } from "../alert/index.js";
@@ -103,10 +104,13 @@ export async function runWorkerCommand(options: { config?: string }): Promise<nu
 
 export async function runSourcesCommand(options: { config?: string; json: boolean }): Promise<number> {
   const config = await requireConfig(options.config, { readOnly: true });
-  const store = await openFsStore(config.storageDir, { lock: false });
+  // A store no check has written yet: every source is simply new.
+  const store = existsSync(config.storageDir)
+    ? await openFsStore(config.storageDir, { lock: false })
+    : undefined;
   try {
     const rows = await Promise.all(
-      config.sources.map(async (source) => ({ source, state: await store.getSourceState(source.id) })),
+      config.sources.map(async (source) => ({ source, state: await store?.getSourceState(source.id) })),
     );
     if (options.json) {
       const out = rows.map(({ source, state }) => ({
@@ -138,7 +142,7 @@ export async function runSourcesCommand(options: { config?: string; json: boolea
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
   } finally {
-    await store.close();
+    await store?.close();
   }
 }
 
