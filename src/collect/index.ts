@@ -180,8 +180,21 @@ async function finish(req: CollectRequest, received: Received): Promise<CollectO
     }
     const media = parseContentType(received.contentType);
     const declared = req.charset ? { essence: media?.essence ?? "text/plain", charset: req.charset } : media;
-    const { charset, charsetSource, text } = decodeText(body, declared);
-    return { kind: "fetched", ...provenance, charset, charsetSource, body, bodyHash, text };
+    // A charset forced by the config is not second-guessed.
+    const { charset, charsetSource, text, conflict } = decodeText(
+      body,
+      req.charset ? { essence: "text/plain", charset: req.charset } : declared,
+    );
+    return {
+      kind: "fetched",
+      ...provenance,
+      charset,
+      charsetSource,
+      body,
+      bodyHash,
+      text,
+      ...(conflict ? { charsetConflict: conflict } : {}),
+    };
   } catch (error) {
     if (!(error instanceof DecodeProblem)) throw error;
     const message =

@@ -116,6 +116,8 @@ export interface FetchedOutcome extends Provenance {
   bodyHash: string;
   /** `body` decoded with `charset`, byte order mark removed. */
   text: string;
+  /** The Content-Type header and the document declared different charsets (logged by the worker). */
+  charsetConflict?: { header: string; document: string; used: "header" | "document"; why: string };
 }
 
 export type CollectOutcome = NotModifiedOutcome | UnchangedOutcome | FetchedOutcome;

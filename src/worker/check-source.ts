@@ -558,6 +558,13 @@ export async function checkSource(
       ...(outcome.etag ? { etag: outcome.etag } : {}),
       ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}),
     };
+    if (outcome.kind === "fetched" && outcome.charsetConflict) {
+      const { header, document, used, why } = outcome.charsetConflict;
+      sourceLogger(ctx.logger, source.id, runId).warn(
+        { header, document, used: used === "header" ? header : document, why },
+        "the Content-Type charset and the document's own declaration disagree",
+      );
+    }
     if (outcome.kind !== "fetched") {
       step.state = { ...step.state, ...validators };
       await markHealthy(step);
