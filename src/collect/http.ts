@@ -52,7 +52,7 @@ export async function httpGet(
       const release =
         limiter === undefined
           ? undefined
-          : await clock.paused(() => (control.waiting ?? now)(() => limiter.slot(hop, clock.signal)));
+          : await clock.paused(() => (control.waiting ?? immediately)(() => limiter.slot(hop, clock.signal)));
       let response: HopResult;
       try {
         response = await requestHop(req, hop, headers, options, clock.signal, checkMediaType);
@@ -87,7 +87,7 @@ export async function httpGet(
   }
 }
 
-function now<T>(wait: () => Promise<T>): Promise<T> {
+function immediately<T>(wait: () => Promise<T>): Promise<T> {
   return wait();
 }
 

@@ -59,7 +59,7 @@ export function parseTaskFile(): string {
 
 export interface ParsePoolOptions {
   threads: number;
-  /** @default parseTaskFile() */
+  /** A module whose named export `parse` takes a ParseTask. @default parseTaskFile() */
   filename?: string;
 }
 
@@ -68,6 +68,8 @@ export function createParsePool(options: ParsePoolOptions): ClauseSetReader {
   const threads = Math.max(1, Math.floor(options.threads));
   const pool = new Piscina<ParseTask, ParseResult>({
     filename: options.filename ?? parseTaskFile(),
+    // The task file's named export `parse` (see parse-task.ts).
+    name: "parse",
     minThreads: 0,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,

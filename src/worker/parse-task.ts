@@ -15,7 +15,7 @@ export type ParseResult =
   | { ok: true; clauseSet: ClauseSet }
   | { ok: false; error: { code: string | undefined; message: string } };
 
-export default function parse(task: ParseTask): ParseResult {
+export function parse(task: ParseTask): ParseResult {
   try {
     return { ok: true, clauseSet: readClauseSet(task.body, task.options) };
   } catch (error) {
