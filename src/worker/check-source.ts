@@ -2,35 +2,23 @@ import {
   abortable,
   collect,
   createDeadline,
-  type Deadline,
   DeadlineExceeded,
   type FetchedOutcome,
 } from "../collect/index.js";
-import { type PlanConfig, redactSecrets, type SourceConfig } from "../config/index.js";
-import { recordCoverage } from "../coverage/index.js";
-import type { DiffEntry } from "../diff/index.js";
+import { redactSecrets, type SourceConfig } from "../config/index.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
-import { ClausewatchError, ExtractError, excerpt, FetchError } from "../errors.js";
+import { ClausewatchError, ExtractError, FetchError } from "../errors.js";
 import { EXTRACTOR_VERSION } from "../extract/index.js";
 import type { Lineage } from "../lineage/index.js";
 import { sourceLogger } from "../log.js";
 import { clauseNoun, digestHeadline } from "../report/headline.js";
-import { clauseSetHash, type SourceState, type StoredSnapshot } from "../store/index.js";
+import { clauseSetHash, type StoredSnapshot } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
+import { recordCoverageFindings } from "./coverage-findings.js";
 import { classifyVersion, textIdentity, type VersionHistory } from "./history.js";
 import { inProcessReader } from "./parse-pool.js";
-import type {
-  ChangeFields,
-  ChangeKind,
-  SourceChange,
-  SourceOutcome,
-  SourceStatus,
-  WorkerContext,
-} from "./types.js";
-
-function initialState(sourceId: string): SourceState {
-  return { sourceId, consecutiveFailures: 0, health: "ok", recentClauseSetHashes: [], changeCount: 0 };
-}
+import { headlinePrefix, recordChange, type Step, startStep } from "./step.js";
+import type { ChangeKind, SourceOutcome, SourceStatus, WorkerContext } from "./types.js";
 
 /** What went wrong, as it may be logged, stored and alerted: the source's secrets masked. */
 function errorInfo(error: unknown, source: SourceConfig): { code: string; message: string } {
@@ -43,72 +31,6 @@ function errorInfo(error: unknown, source: SourceConfig): { code: string; messag
 
 /** Applied when a hand-made SourceConfig names no deadline. */
 export const DEFAULT_DEADLINE_MS = 120_000;
-
-interface Step {
-  ctx: WorkerContext;
-  /** The check's deadline (absent for an import, which reads a local file once). */
-  deadline?: Deadline;
-  /** What the check is doing, for the message when the deadline strikes. */
-  stage?: "fetching" | "parsing";
-  source: SourceConfig;
-  plan: PlanConfig | undefined;
-  runId: string;
-  at: string;
-  state: SourceState;
-  changes: SourceChange[];
-  /** A copy recorded by `recordFetchedCopy` (an import): not a check, so health is left alone. */
-  imported?: boolean;
-}
-
-async function startStep(
-  ctx: WorkerContext,
-  source: SourceConfig,
-  runId: string,
-  at: string,
-  imported = false,
-): Promise<Step> {
-  const stored = await ctx.store.getSourceState(source.id);
-  return {
-    ctx,
-    source,
-    plan: ctx.config.plans.find((plan) => plan.id === source.plan),
-    runId,
-    at,
-    state: { ...(stored ?? initialState(source.id)) },
-    changes: [],
-    ...(imported ? { imported } : {}),
-  };
-}
-
-/**
- * Records a change before the state that points past it: after a crash the same change is
- * computed again with the same key and the store keeps one copy. The key names the text (its
- * clause-set hash), not the snapshot, whose id changes with the fetch time of the retry.
- */
-async function recordChange(
-  step: Step,
-  kind: ChangeKind,
-  fields: ChangeFields,
-  target: string,
-): Promise<void> {
-  const number = (step.state.changeCount ?? 0) + 1;
-  const change: SourceChange = {
-    key: `${step.source.id}:${number}:${kind}:${target}`,
-    at: step.at,
-    sourceId: step.source.id,
-    planId: step.source.plan,
-    kind,
-    url: step.source.url,
-    ...fields,
-  };
-  await step.ctx.store.appendChange(change);
-  step.state = { ...step.state, changeCount: number };
-  step.changes.push(change);
-}
-
-function headlinePrefix(step: Step): string {
-  return step.plan?.title ?? step.source.title ?? step.source.id;
-}
 
 async function finish(
   step: Step,
@@ -290,81 +212,6 @@ async function recordPlanCopy(
     hash,
   );
   return kind === "baseline" ? "first-seen" : "changed";
-}
-
-function quoteText(text: string, max: number): string {
-  return `“${excerpt(text, max)}”`;
-}
-
-/**
- * A coverage copy: passages linked to the plan's clauses, and alerts for what coverage says that
- * the tracked text does not — a reported earlier wording, a figure stated differently.
- */
-async function recordCoverageFindings(
-  step: Step,
-  passages: ClauseSet,
-  snapshotId: string,
-  hash: string,
-): Promise<void> {
-  const store = step.ctx.store;
-  const findings = await recordCoverage(
-    step.ctx.config.storageDir,
-    { planId: step.source.plan, sourceId: step.source.id, snapshotId, at: step.at, passages },
-    async (id) => (await store.getSnapshot(id)).clauseSet,
-  );
-  const prefix = headlinePrefix(step);
-  for (const variant of findings.variants) {
-    const earlier = variant.earlier
-      ? `earlier wording ${quoteText(variant.earlier, 90)}`
-      : "an earlier wording";
-    const later = variant.later ? `; now ${quoteText(variant.later, 70)}` : "";
-    const entry: DiffEntry = {
-      kind: "modified",
-      old: [variant.clauseKey],
-      new: [variant.clauseKey],
-      severity: "substantive",
-      flags: [],
-      redline: [
-        ...(variant.earlier ? [{ op: "delete" as const, text: variant.earlier }] : []),
-        ...(variant.later ? [{ op: "insert" as const, text: variant.later }] : []),
-      ],
-    };
-    await recordChange(
-      step,
-      "coverage-variant",
-      {
-        severity: "substantive",
-        toSnapshot: snapshotId,
-        headline: `${prefix}: coverage reports point ${variant.clauseKey} changed: ${earlier}${later} (${step.source.id})`,
-        entries: [entry],
-      },
-      `${variant.clauseKey}:${hash}`,
-    );
-  }
-  for (const mismatch of findings.mismatches) {
-    const entry: DiffEntry = {
-      kind: "modified",
-      old: [mismatch.clauseKey],
-      new: [mismatch.clauseKey],
-      severity: "substantive",
-      flags: [{ type: "number", old: mismatch.tracked, new: mismatch.reported }],
-      redline: [
-        { op: "delete", text: mismatch.tracked },
-        { op: "insert", text: mismatch.reported },
-      ],
-    };
-    await recordChange(
-      step,
-      "figure-mismatch",
-      {
-        severity: "substantive",
-        toSnapshot: snapshotId,
-        headline: `${prefix}: ${step.source.id} gives point ${mismatch.clauseKey} as ${mismatch.reported}; ${mismatch.version} says ${mismatch.tracked}`,
-        entries: [entry],
-      },
-      `${mismatch.clauseKey}:${mismatch.reported}:${hash}`,
-    );
-  }
 }
 
 async function recordNewVersion(
