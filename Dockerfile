@@ -3,18 +3,22 @@
 # clausewatch worker image.
 #
 #   docker build -t clausewatch .
-#   docker run -d --init --name clausewatch clausewatch          # no config: the demo, watching
+#   docker run --rm --init clausewatch                           # no config: the demo, watching
 #   docker run -d --init -v "$PWD/my-config:/app/config" -v clausewatch-data:/app/snapshots \
 #     -e WIRE_TOKEN clausewatch                                   # your config/clausewatch.yaml
 #   docker run --rm clausewatch demo                              # any other command
 #   docker exec clausewatch clausewatch sources                   # inspect a running worker
 #
 # Layout. The package (package.json, node_modules, dist/, its own config/ with the demo pages and
-# schemas) lives in /app/share, owned by root and read-only for the worker. The two volumes hold
-# only the operator's things: /app/config (clausewatch.yaml, found by the default lookup because
+# schemas) lives in /app/share, owned by root and read-only for the worker. The two mount points
+# hold only the operator's things: /app/config (clausewatch.yaml, found by the default lookup because
 # the working directory is /app) and /app/snapshots (the store). Keeping the package out of
 # /app/config means mounting a config directory never hides the demo pages, and a named volume
 # never freezes a copy of them that would go stale on upgrade.
+#
+# Restarts: the store lock is a lease, so a worker killed with its container (OOM, `docker kill`,
+# a stop past its grace) does not lock out the next one, which has the same pid: the restarted
+# worker waits for the dead one's lease (storage.lockLeaseSeconds, 30 s) and takes over.
 #
 # Paths the code resolves, and why they meet:
 # - the demo stores under <package root>/snapshots/demo = /app/share/snapshots/demo, and
@@ -28,6 +32,9 @@
 #
 # Signals: `run` (and the demo in watch mode) traps SIGTERM and SIGINT, stops the scheduler,
 # writes a "stopped" heartbeat and exits 0, so node as PID 1 shuts down cleanly on `docker stop`.
+# Checks still in flight after shutdownGraceSeconds (8 s) are cut short, and whatever still hangs
+# then (a read on a dead network mount) cannot keep the process past the grace plus 2 s: the
+# worker always ends within Docker's default 10 s stop timeout.
 # One-shot commands (`check`, `demo`, `diff`) install no handler, and the kernel ignores an
 # unhandled signal sent to PID 1: without `--init` (or `init: true` in compose) Ctrl-C does
 # nothing and `docker stop` waits for its timeout. tini via `--init` forwards signals and reaps;
@@ -35,15 +42,12 @@
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# `npm install --no-save` rather than `npm ci`: package-lock.json lists only the Linux glibc
-# builds of @biomejs/cli-* (the registry it was made against serves no others), and npm 11.19's
-# `npm ci` refuses such a lockfile as out of sync. With the lockfile present and nothing saved,
-# `npm install` still installs exactly the locked versions. Return to `npm ci` once the lockfile
-# lists every platform's optional packages; .ci/production-start says when `npm ci` accepts it.
+# `npm ci`: exactly the locked versions, or a failed build when package.json and
+# package-lock.json disagree.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-save --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
@@ -67,7 +71,7 @@ ENV NODE_ENV=production \
 
 WORKDIR /app/share
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-save --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 COPY config ./config
 # The symlink is relative so the same tree works wherever it is unpacked (.ci/production-start
@@ -80,7 +84,9 @@ RUN chmod 0755 dist/src/cli.js \
 
 WORKDIR /app
 USER node
-VOLUME ["/app/config", "/app/snapshots"]
+# No VOLUME instruction: it would give every plain `docker run` an anonymous volume that outlives
+# the container. Mount the store yourself (-v clausewatch-data:/app/snapshots, as compose does);
+# without a mount it lives in the container and goes with it (`docker run --rm`: nothing left).
 
 # The worker beats every 60 s while idle; health fails after 180 s without a beat or once the
 # worker wrote "stopped". It reads the same config as `run` (working directory and environment

@@ -30,6 +30,7 @@ import { parseConfig } from "../src/config/index.js";
 import { createLogger } from "../src/log.js";
 import { openFsStore } from "../src/store/index.js";
 import { runCycle } from "../src/worker/cycle.js";
+import { createParsePool } from "../src/worker/parse-pool.js";
 import type { SourceStatus } from "../src/worker/types.js";
 
 const DEFAULT_SIZES = [100, 1_000];
@@ -479,11 +480,15 @@ async function measureOne(
       file: path.join(tmp, "clausewatch.yaml"),
     });
     const store = await openFsStore(config.storageDir, { fsync });
+    // CLAUSEWATCH_BENCH_THREADS=N parses in N worker threads, as the CLI does; unset: main thread.
+    const threads = Number(process.env.CLAUSEWATCH_BENCH_THREADS ?? 0);
+    const reader = threads > 0 ? createParsePool({ threads }) : undefined;
     const ctx = {
       config,
       store,
       logger: createLogger({ level: "silent" }),
       limiter: createHostLimiter({ perHost: config.http.perHost, delayMs: config.http.politenessMs }),
+      ...(reader ? { reader } : {}),
     };
     const startRssMb = rssMb();
     const scenarios: ScenarioFigures[] = [];
@@ -528,6 +533,7 @@ async function measureOne(
         });
       }
     } finally {
+      await reader?.close();
       await store.close();
     }
     const pageKb = Buffer.byteLength(renderPage(1, 0)) / 1024;

@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { runCycleBench } from "./cycle.js";
 import { runDiffBench } from "./diff.js";
 import { runExtractBench } from "./extract.js";
+import { runUnattendedBench } from "./unattended.js";
 
 interface Bench {
   title: string;
@@ -16,6 +17,7 @@ const BENCHES: Bench[] = [
   { title: "clause engine: parse + diff", run: runDiffBench },
   { title: "extraction quality and speed", run: runExtractBench },
   { title: "worker cycle: collect → extract → diff → store", run: runCycleBench },
+  { title: "unattended: same-host politeness, hostile markup", run: runUnattendedBench },
 ];
 
 function header(title: string, index: number): string {

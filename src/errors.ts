@@ -43,15 +43,23 @@ export class FetchError extends ClausewatchError {
   readonly status: number | undefined;
   /** Seconds the server asked us to wait (Retry-After), when it said so. */
   readonly retryAfter: number | undefined;
+  /** Not retried now: the source should not be asked again for this many seconds. */
+  readonly deferSeconds: number | undefined;
 
   constructor(
     message: string,
-    options: ErrorOptions & { kind: FetchFailureKind; status?: number; retryAfter?: number },
+    options: ErrorOptions & {
+      kind: FetchFailureKind;
+      status?: number;
+      retryAfter?: number;
+      deferSeconds?: number;
+    },
   ) {
     super("E_FETCH", message, options);
     this.kind = options.kind;
     this.status = options.status;
     this.retryAfter = options.retryAfter;
+    this.deferSeconds = options.deferSeconds;
   }
 }
 

@@ -9,7 +9,8 @@
  * - A `permanent` error, or a failure once `giveUpAfterMinutes` have passed since detection (or the
  *   last re-queue), makes the alert dead for that notifier until `requeue`.
  * - After a transient failure the notifier stops for this pass: its receiver is down, and trying
- *   each remaining alert would hold the pass for `timeoutMs` per alert.
+ *   each remaining alert would hold the pass for `timeoutMs` per alert. Later alerts never
+ *   overtake one that is backing off, so they arrive in detection order after an outage.
  * - Digest notifiers (`digestMinutes`) send every due pending alert as one message, at most once
  *   per window. The batch is recorded ("batched") before its first send and retried as exactly
  *   that batch, so a delivery id always names the same alerts — a receiver deduplicating by it
@@ -210,13 +211,18 @@ function due(states: DeliveryStates, entry: OutboxEntry, notifierId: string, now
   return next === undefined || Date.parse(next) <= now.getTime();
 }
 
+/**
+ * Sends the notifier's pending alerts oldest first and never overtakes: while the oldest one is
+ * backing off, the ones detected after it wait too, so a receiver that comes back after an
+ * outage gets them in detection order. Only a dead alert (given up) leaves the line.
+ */
 async function deliverOneByOne(run: NotifierRun): Promise<void> {
   const { notifier, policy, pending, states, options } = run;
   const clock = options.now ?? (() => new Date());
   for (const [index, entry] of pending.entries()) {
     if (!due(states, entry, notifier.id, clock())) {
-      run.summary.waiting += 1;
-      continue;
+      run.summary.waiting += pending.length - index;
+      return;
     }
     const deliveryId = `${entry.alert.id}:${notifier.id}`;
     const attempt = (states.get(entry.alert.id, notifier.id)?.attempts ?? 0) + 1;
@@ -289,11 +295,14 @@ export async function deliverPending(options: DeliverOptions): Promise<DeliveryS
       const entry = options.config.notify.find((candidate) => candidate.id === notifier.id);
       if (!entry) return summary;
       const policy = notifierPolicy(entry);
-      const pending = snapshot.entries.filter(
-        (outboxEntry) =>
-          outboxEntry.targets.includes(notifier.id) &&
-          states.get(outboxEntry.alert.id, notifier.id)?.status === "pending",
-      );
+      const pending = snapshot.entries
+        .filter(
+          (outboxEntry) =>
+            outboxEntry.targets.includes(notifier.id) &&
+            states.get(outboxEntry.alert.id, notifier.id)?.status === "pending",
+        )
+        // Detection order (stable: the outbox's own order for equal times).
+        .sort((x, y) => Date.parse(x.alert.detectedAt) - Date.parse(y.alert.detectedAt));
       if (!policy.enabled) {
         summary.waiting += pending.length;
         return summary;

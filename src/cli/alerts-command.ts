@@ -50,7 +50,7 @@ function table(rows: AlertRow[]): string {
 
 export async function runAlertsCommand(options: AlertsCommandOptions): Promise<number> {
   if (options.pending && options.dead) throw new InputError("--pending and --dead exclude each other");
-  const config = await requireConfig(options.config);
+  const config = await requireConfig(options.config, { readOnly: true });
   const status = options.dead ? "dead" : options.pending ? "pending" : undefined;
   const rows = await listAlerts(config.storageDir, status ? { status } : {});
   process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : `${table(rows)}\n`);
@@ -62,7 +62,7 @@ export async function runAlertsRetryCommand(
   alertId: string,
   options: { config?: string; notifier?: string },
 ): Promise<number> {
-  const config = await requireConfig(options.config);
+  const config = await requireConfig(options.config, { readOnly: true });
   const requeued = await requeue(config.storageDir, alertId, options.notifier);
   if (requeued.length === 0) {
     process.stderr.write(

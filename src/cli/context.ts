@@ -7,6 +7,7 @@ import { InputError } from "../errors.js";
 import { createLineage } from "../lineage/index.js";
 import { createLogger } from "../log.js";
 import { openFsStore } from "../store/index.js";
+import { createParsePool, inProcessReader } from "../worker/parse-pool.js";
 import type { WorkerContext } from "../worker/types.js";
 
 const DEFAULT_CONFIG_FILES = [
@@ -23,14 +24,21 @@ export function findConfigFile(explicit: string | undefined): string | undefined
   return DEFAULT_CONFIG_FILES.map((file) => resolve(file)).find((file) => existsSync(file));
 }
 
-export async function requireConfig(explicit: string | undefined): Promise<Config> {
+/**
+ * The config, or an InputError saying how to give one. `readOnly` for commands that only read
+ * the store: they load without the notifiers and without the worker's secrets.
+ */
+export async function requireConfig(
+  explicit: string | undefined,
+  options: { readOnly?: boolean } = {},
+): Promise<Config> {
   const file = findConfigFile(explicit);
   if (!file) {
     throw new InputError(
       `no config file: pass --config FILE, set CLAUSEWATCH_CONFIG, or create ${DEFAULT_CONFIG_FILES[0]} (see config/example.yaml); "clausewatch demo" runs without one`,
     );
   }
-  return loadConfig(file);
+  return loadConfig(file, process.env, options);
 }
 
 export interface OpenedContext {
@@ -38,18 +46,35 @@ export interface OpenedContext {
   close(): Promise<void>;
 }
 
+export interface OpenContextOptions {
+  logTo?: "stdout" | "stderr";
+  /** The command, named in the store lock so that others' refusals say who holds the store. */
+  command: string;
+  /**
+   * Wait for the lease of a lock holder that may be gone (a killed container) to run out rather
+   * than refuse: what the worker does when it starts under a restart policy. @default false
+   */
+  waitForLock?: boolean;
+}
+
 /** Logger, store (locked for writers) and host limits for commands that run the pipeline. */
-export async function openContext(
-  config: Config,
-  options: { logTo?: "stdout" | "stderr" } = {},
-): Promise<OpenedContext> {
+export async function openContext(config: Config, options: OpenContextOptions): Promise<OpenedContext> {
   const logger: Logger = createLogger({
     level: config.log.level,
     format: config.log.format,
     redact: [...secretPaths],
     ...(options.logTo === "stderr" ? { destination: process.stderr } : {}),
   });
-  const store = await openFsStore(config.storageDir);
+  const store = await openFsStore(config.storageDir, {
+    lockLeaseMs: config.lockLeaseMs,
+    lockCommand: options.command,
+    ...(options.waitForLock ? { lockWaitMs: 2 * config.lockLeaseMs } : {}),
+    onLockWait: (holder, expiresInMs) =>
+      logger.warn(
+        { holder: { pid: holder.pid, hostname: holder.hostname, since: holder.startedAt }, expiresInMs },
+        "the store lock is held by a process that stopped renewing it; waiting for its lease to run out",
+      ),
+  });
   const limiter = createHostLimiter({
     perHost: config.http.perHost,
     delayMs: config.http.politenessMs,
@@ -65,5 +90,12 @@ export async function openContext(
     config.lineage,
     async (id) => (await store.getSnapshot(id)).clauseSet,
   );
-  return { ctx: { config, store, logger, limiter, lineage }, close: () => store.close() };
+  const reader = config.threads > 0 ? createParsePool({ threads: config.threads }) : inProcessReader();
+  return {
+    ctx: { config, store, logger, limiter, lineage, reader },
+    async close() {
+      await reader.close();
+      await store.close();
+    },
+  };
 }

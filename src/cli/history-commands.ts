@@ -43,7 +43,7 @@ export async function runExportCommand(planId: string, options: ExportCommandOpt
       `--table ${options.table} applies to --format csv only (json and jsonl hold every table)`,
     );
   }
-  const config = await requireConfig(options.config);
+  const config = await requireConfig(options.config, { readOnly: true });
   const plan = requirePlan(config, planId);
   const store = await openFsStore(config.storageDir, { lock: false });
   try {
@@ -95,7 +95,7 @@ export async function runImportCommand(
   }));
   const config = await requireConfig(options.config);
   requirePlan(config, planId);
-  const opened = await openContext(config, { logTo: "stderr" });
+  const opened = await openContext(config, { logTo: "stderr", command: "import" });
   try {
     const { lineage } = opened.ctx;
     if (!lineage) throw new InputError("import needs the plan lineage, which this context lacks");
@@ -120,7 +120,7 @@ export interface ReportCommandOptions {
 
 /** `clausewatch report PLAN --out DIR`: read-only, so it runs beside a live worker. */
 export async function runReportCommand(planId: string, options: ReportCommandOptions): Promise<number> {
-  const config = await requireConfig(options.config);
+  const config = await requireConfig(options.config, { readOnly: true });
   requirePlan(config, planId);
   const history = await openHistory({ config });
   try {

@@ -18,7 +18,7 @@ export async function runVersionsCommand(
   planId: string,
   options: { config?: string; json: boolean },
 ): Promise<number> {
-  const config = await requireConfig(options.config);
+  const config = await requireConfig(options.config, { readOnly: true });
   const plan = requirePlan(config, planId);
   const records = await readLineage(config.storageDir, plan.id);
   const versions = records.filter((record): record is VersionRecord => record.type === "version");
@@ -80,7 +80,7 @@ export async function runCoverageCommand(
   planId: string,
   options: { config?: string; clause?: string; json: boolean },
 ): Promise<number> {
-  const config = await requireConfig(options.config);
+  const config = await requireConfig(options.config, { readOnly: true });
   const plan = requirePlan(config, planId);
   const records = (await readCoverage(config.storageDir, plan.id)).filter(
     (record) => options.clause === undefined || record.clauseKey === options.clause,

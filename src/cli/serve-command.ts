@@ -25,7 +25,7 @@ function parsePort(value: string | number | undefined): number {
 
 /** `clausewatch serve`: the read-only history view until SIGTERM/SIGINT. */
 export async function runServeCommand(options: ServeCommandOptions): Promise<number> {
-  const config = await requireConfig(options.config);
+  const config = await requireConfig(options.config, { readOnly: true });
   const logger = createLogger({
     level: config.log.level,
     format: config.log.format,

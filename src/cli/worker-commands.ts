@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startAlerts } from "../alert/index.js";
@@ -6,7 +7,8 @@ import { createLogger } from "../log.js";
 import { packageRoot } from "../paths.js";
 import { openFsStore } from "../store/index.js";
 import { runCycle } from "../worker/cycle.js";
-import { HEARTBEAT_FILE, type Heartbeat, startScheduler } from "../worker/scheduler.js";
+import { assessHeartbeat, HEARTBEAT_FILE, type Heartbeat, startScheduler } from "../worker/scheduler.js";
+import type { CycleReport } from "../worker/types.js";
 import { findConfigFile, openContext, requireConfig } from "./context.js";
 import { runDemoCommand } from "./demo-command.js";
 import { formatCycle, pad } from "./format.js";
@@ -22,7 +24,7 @@ export async function runCheckCommand(options: {
     throw new InputError(
       `unknown source ${unknown.map((id) => `"${id}"`).join(", ")} (not in ${config.file})`,
     );
-  const { ctx, close } = await openContext(config, { logTo: "stderr" });
+  const { ctx, close } = await openContext(config, { logTo: "stderr", command: "check" });
   try {
     // With --json, stdout carries the report, so the log notifier's lines go to stderr.
     const alerts = startAlerts({
@@ -37,18 +39,37 @@ export async function runCheckCommand(options: {
       ctx,
       options.source && options.source.length > 0 ? { sourceIds: options.source } : {},
     );
+    const undelivered: string[] = [];
     try {
       await alerts.enqueue(report.outcomes.flatMap((outcome) => outcome.changes));
-      await alerts.deliver();
+      const summary = await alerts.deliver();
+      if (summary === undefined) undelivered.push("the delivery pass failed (see the log)");
+      else if (summary.failed + summary.dead > 0) {
+        undelivered.push(
+          `${summary.failed} alert delivery attempt(s) failed and will be retried, ${summary.dead} alert(s) given up (clausewatch alerts --pending / --dead)`,
+        );
+      }
+    } catch (error) {
+      undelivered.push(`alerts were not queued: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       await alerts.stop();
     }
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCycle(report)}\n`);
-    return report.outcomes.some((outcome) => outcome.status === "failed") ? 1 : 0;
+    for (const line of undelivered) process.stderr.write(`clausewatch: ${line}\n`);
+    return checkStatus(report, undelivered.length > 0);
   } finally {
     await close();
   }
 }
+
+/** `check`'s exit status: 0 all fine, bit 1 a source failed, bit 4 alerts not delivered (2 is trouble). */
+export function checkStatus(report: CycleReport, undelivered: boolean): number {
+  const failed = report.outcomes.some((outcome) => outcome.status === "failed");
+  return (failed ? CHECK_SOURCE_FAILED : 0) | (undelivered ? CHECK_UNDELIVERED : 0);
+}
+
+export const CHECK_SOURCE_FAILED = 1;
+export const CHECK_UNDELIVERED = 4;
 
 export async function runWorkerCommand(options: { config?: string }): Promise<number> {
   if (!findConfigFile(options.config)) {
@@ -58,11 +79,19 @@ export async function runWorkerCommand(options: { config?: string }): Promise<nu
     return runDemoCommand({ watch: true });
   }
   const config = await requireConfig(options.config);
-  const { ctx, close } = await openContext(config);
+  const { ctx, close } = await openContext(config, { command: "run", waitForLock: true });
   const worker = startScheduler(ctx);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
-      ctx.logger.info({ signal }, "shutting down");
+      ctx.logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
+      // Whatever hangs (a read on a dead network mount, a receiver that never answers), the
+      // process ends within the grace period and a little more; a second signal ends it now.
+      const forced = setTimeout(() => {
+        ctx.logger.error({ graceMs: config.shutdownGraceMs }, "shutdown did not finish in time; exiting");
+        process.exit(1);
+      }, config.shutdownGraceMs + 2000);
+      forced.unref();
+      for (const again of ["SIGTERM", "SIGINT"] as const) process.once(again, () => process.exit(1));
       resolve();
     };
     process.once("SIGTERM", stop);
@@ -74,11 +103,14 @@ export async function runWorkerCommand(options: { config?: string }): Promise<nu
 }
 
 export async function runSourcesCommand(options: { config?: string; json: boolean }): Promise<number> {
-  const config = await requireConfig(options.config);
-  const store = await openFsStore(config.storageDir, { lock: false });
+  const config = await requireConfig(options.config, { readOnly: true });
+  // A store no check has written yet: every source is simply new.
+  const store = existsSync(config.storageDir)
+    ? await openFsStore(config.storageDir, { lock: false })
+    : undefined;
   try {
     const rows = await Promise.all(
-      config.sources.map(async (source) => ({ source, state: await store.getSourceState(source.id) })),
+      config.sources.map(async (source) => ({ source, state: await store?.getSourceState(source.id) })),
     );
     if (options.json) {
       const out = rows.map(({ source, state }) => ({
@@ -110,13 +142,17 @@ export async function runSourcesCommand(options: { config?: string; json: boolea
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
   } finally {
-    await store.close();
+    await store?.close();
   }
 }
 
-/** Docker HEALTHCHECK: the worker's heartbeat is recent and it is not stopped. */
+/**
+ * Docker HEALTHCHECK: the worker's heartbeat is recent, it is not stopped, and its cycle is not
+ * stuck. A config that exists but does not load is reported (exit 2), never replaced by the demo.
+ */
 export async function runHealthCommand(options: { config?: string; maxAge: number }): Promise<number> {
-  const config = await requireConfig(options.config).catch(() => undefined);
+  const file = findConfigFile(options.config);
+  const config = file ? await requireConfig(options.config, { readOnly: true }) : undefined;
   // Without a config the worker runs the demo, whose store lives in the package's snapshots/demo.
   const dir = config?.storageDir ?? join(packageRoot(), "snapshots", "demo");
   const text = await readFile(join(dir, HEARTBEAT_FILE), "utf8").catch(() => undefined);
@@ -126,13 +162,13 @@ export async function runHealthCommand(options: { config?: string; maxAge: numbe
     return 1;
   }
   const beat = JSON.parse(text) as Heartbeat;
-  const age = (Date.now() - Date.parse(beat.at)) / 1000;
-  if (beat.state !== "running" || age > options.maxAge) {
-    logger.error({ age: Math.round(age), state: beat.state }, "worker not healthy");
+  const verdict = assessHeartbeat(beat, new Date(), options.maxAge);
+  if (!verdict.ok) {
+    logger.error({ age: verdict.age, state: beat.state, reason: verdict.reason }, "worker not healthy");
     return 1;
   }
   process.stdout.write(
-    `ok: heartbeat ${Math.round(age)} s ago${beat.lastCycle ? `, last cycle ${beat.lastCycle.finishedAt}` : ""}\n`,
+    `ok: heartbeat ${verdict.age} s ago${beat.lastCycle ? `, last cycle ${beat.lastCycle.finishedAt}` : ""}\n`,
   );
   return 0;
 }

@@ -137,12 +137,54 @@ export interface DecodedText {
   charset: string;
   charsetSource: CharsetSource;
   text: string;
+  /** The header and the document declared different charsets; which one was used and why. */
+  conflict?: CharsetConflict;
+}
+
+export interface CharsetConflict {
+  header: string;
+  document: string;
+  used: "header" | "document";
+  why: string;
+}
+
+/**
+ * When the Content-Type header and the document's own `<meta>` disagree, the header wins (as in
+ * browsers) unless the header's charset yields invalid or implausible text where the document's
+ * decodes cleanly: a server configured for windows-1252 in front of UTF-8 pages, or UTF-8 claimed
+ * for an old windows-1251 page.
+ */
+function settleConflict(body: Buffer, header: string, document: string): CharsetConflict {
+  const asAscii = !body.some((byte) => byte >= 0x80);
+  if (asAscii) return { header, document, used: "header", why: "the body is ASCII, so both read the same" };
+  if (header === "utf-8") {
+    const { invalid } = scanUtf8(body);
+    return invalid > 0
+      ? {
+          header,
+          document,
+          used: "document",
+          why: `${invalid} invalid UTF-8 sequences under the header's charset`,
+        }
+      : { header, document, used: "header", why: "the body is valid UTF-8" };
+  }
+  if (document === "utf-8") {
+    return isUtf8(body)
+      ? { header, document, used: "document", why: `the body is valid UTF-8, which ${header} would garble` }
+      : { header, document, used: "header", why: "the body is not valid UTF-8" };
+  }
+  if (document === "windows-1251" && looksCyrillic(body)) {
+    return { header, document, used: "document", why: "the body's letters are Cyrillic in windows-1251" };
+  }
+  return { header, document, used: "header", why: "neither reads more plausibly" };
 }
 
 /**
  * Decodes with the first charset that is known, in browser order: a BOM (unambiguous bytes beat
  * any label), the Content-Type header, a `<meta>` or XML declaration in the first 4 KB, then
- * sniffing (valid UTF-8, else Cyrillic windows-1251, else windows-1252).
+ * sniffing (valid UTF-8, else Cyrillic windows-1251, else windows-1252). A header that disagrees
+ * with the document's declaration loses when its text is invalid or implausible and the
+ * document's is not (see settleConflict); the outcome says so in `conflict`.
  */
 export function decodeText(body: Buffer, media: MediaType | undefined): DecodedText {
   const bom = bomCharset(body);
@@ -160,17 +202,24 @@ export function decodeText(body: Buffer, media: MediaType | undefined): DecodedT
 
   let charset: string;
   let charsetSource: CharsetSource;
+  let conflict: CharsetConflict | undefined;
+  const inDocumentOf = () =>
+    media === undefined || /html|xml/.test(media.essence) ? prescanCharset(body) : undefined;
+  const inDocument = declared !== undefined ? inDocumentOf() : undefined;
   if (bom !== undefined) {
     charset = bom;
     charsetSource = "bom";
+  } else if (declared !== undefined && inDocument !== undefined && inDocument !== declared) {
+    conflict = settleConflict(body, declared, inDocument);
+    charset = conflict.used === "header" ? declared : inDocument;
+    charsetSource = conflict.used === "header" ? "header" : "meta";
   } else if (declared !== undefined) {
     charset = declared;
     charsetSource = "header";
   } else {
-    const inDocument =
-      media === undefined || /html|xml/.test(media.essence) ? prescanCharset(body) : undefined;
-    if (inDocument !== undefined) {
-      charset = inDocument;
+    const fromDocument = inDocumentOf();
+    if (fromDocument !== undefined) {
+      charset = fromDocument;
       charsetSource = "meta";
     } else {
       charset = sniffCharset(body);
@@ -182,7 +231,7 @@ export function decodeText(body: Buffer, media: MediaType | undefined): DecodedT
   // The decoder drops a BOM matching its own encoding, which is exactly the BOM case above.
   const decoded = new TextDecoder(charset).decode(body);
   const text = charset === "windows-1252" ? repairWindows1252(decoded) : decoded;
-  return { charset, charsetSource, text };
+  return { charset, charsetSource, text, ...(conflict ? { conflict } : {}) };
 }
 
 /** windows-1252 characters for bytes 0x80–0x9F; the five bytes it leaves undefined stay C1 controls. */

@@ -1,3 +1,4 @@
+import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { FetchError } from "../errors.js";
@@ -26,11 +27,17 @@ export async function readFileUrl(req: CollectRequest, maxBytes: number): Promis
     });
   }
   try {
-    const handle = await open(path, "r");
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever (and hold
+    // a libuv thread); it has no effect on regular files, and anything else is refused below.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const stats = await handle.stat();
       if (!stats.isFile()) {
-        throw new FetchError(`${path} is not a regular file`, { kind: "permanent", source: req.sourceId });
+        const what = stats.isFIFO() ? " (a named pipe)" : stats.isDirectory() ? " (a directory)" : "";
+        throw new FetchError(`${path} is not a regular file${what}`, {
+          kind: "permanent",
+          source: req.sourceId,
+        });
       }
       if (stats.size > maxBytes) {
         throw new FetchError(

@@ -52,7 +52,7 @@ export function createHostLimiter(options: HostLimiterOptions): HostLimiter {
     }
   }
 
-  function acquire(host: string, hostname: string): Promise<() => void> {
+  function acquire(host: string, hostname: string, signal?: AbortSignal): Promise<() => void> {
     let state = hosts.get(host);
     if (state === undefined) {
       const limits = options.hosts?.[hostname] ?? options;
@@ -67,8 +67,13 @@ export function createHostLimiter(options: HostLimiterOptions): HostLimiter {
       hosts.set(host, state);
     }
     const current = state;
-    return new Promise((resolve) => {
-      current.waiting.push(() => {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const start = () => {
+        signal?.removeEventListener("abort", onAbort);
         let released = false;
         resolve(() => {
           if (released) return;
@@ -76,12 +81,24 @@ export function createHostLimiter(options: HostLimiterOptions): HostLimiter {
           current.inFlight -= 1;
           if (current.timer === undefined) pump(host, current);
         });
-      });
+      };
+      // A waiter whose check was abandoned (deadline, shutdown) leaves the queue at once.
+      const onAbort = () => {
+        const at = current.waiting.indexOf(start);
+        if (at >= 0) current.waiting.splice(at, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      current.waiting.push(start);
       if (current.timer === undefined) pump(host, current);
     });
   }
 
   return {
+    slot(url: string, signal?: AbortSignal): Promise<() => void> {
+      const { host, hostname } = hostOf(url);
+      return acquire(host, hostname, signal);
+    },
     async run<T>(url: string, task: () => Promise<T>): Promise<T> {
       const { host, hostname } = hostOf(url);
       const release = await acquire(host, hostname);

@@ -2,8 +2,9 @@ import type { IncomingHttpHeaders } from "node:http";
 import { type Dispatcher, request } from "undici";
 import { excerpt, FetchError } from "../errors.js";
 import { networkErrorKind, parseRetryAfter, statusKind } from "./classify.js";
+import { createDeadline, DeadlineExceeded } from "./deadline.js";
 import { formatBytes } from "./decode.js";
-import type { CollectOptions, CollectRequest, HostLimiter } from "./types.js";
+import type { CollectControl, CollectOptions, CollectRequest, HostLimiter } from "./types.js";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5";
@@ -22,11 +23,6 @@ export interface HttpResponse {
   raw: Buffer;
 }
 
-/** Raised inside a try when the deadline fires, so the abort is reported as a timeout. */
-class DeadlineReached extends Error {
-  override name = "DeadlineReached";
-}
-
 /** Checks a body's declared type before reading it; throws to refuse the body. */
 export type MediaTypeCheck = (contentType: string | undefined, url: string) => void;
 
@@ -39,17 +35,30 @@ export async function httpGet(
   options: CollectOptions,
   limiter: HostLimiter | undefined,
   checkMediaType: MediaTypeCheck,
+  control: CollectControl = {},
 ): Promise<HttpResponse> {
-  const controller = new AbortController();
-  const deadline = setTimeout(() => controller.abort(new DeadlineReached()), options.timeoutMs);
-  const headers = requestHeaders(req, options);
+  // The try's own clock stops while it queues for the host, like the caller's deadline.
+  const clock = createDeadline(options.timeoutMs, control.signal);
   const redirects: string[] = [];
-  let current = req.url;
+  const { url: start, authorization } = splitCredentials(req.url);
+  const origin = originOf(start);
+  let current = start;
   try {
     for (;;) {
       const hop = current;
-      const run = () => requestHop(req, hop, headers, options, controller.signal, checkMediaType);
-      const response = limiter === undefined ? await run() : await limiter.run(hop, run);
+      // Configured headers (credentials among them) go to the configured origin only, as a
+      // browser drops Authorization on a cross-origin redirect.
+      const headers = requestHeaders(req, options, originOf(hop) === origin, authorization);
+      const release =
+        limiter === undefined
+          ? undefined
+          : await clock.paused(() => (control.waiting ?? immediately)(() => limiter.slot(hop, clock.signal)));
+      let response: HopResult;
+      try {
+        response = await requestHop(req, hop, headers, options, clock.signal, checkMediaType);
+      } finally {
+        release?.();
+      }
       if (response.location === undefined) {
         return { ...response.result, finalUrl: current, redirects };
       }
@@ -59,7 +68,8 @@ export async function httpGet(
     }
   } catch (error) {
     if (error instanceof FetchError) throw error;
-    if (controller.signal.reason instanceof DeadlineReached) {
+    if (control.signal?.aborted) throw control.signal.reason;
+    if (clock.signal.reason instanceof DeadlineExceeded) {
       throw new FetchError(`GET ${current} timed out after ${options.timeoutMs} ms (timeoutMs)`, {
         kind: "transient",
         source: req.sourceId,
@@ -73,19 +83,57 @@ export async function httpGet(
       cause: error,
     });
   } finally {
-    clearTimeout(deadline);
+    clock.dispose();
   }
 }
 
-function requestHeaders(req: CollectRequest, options: CollectOptions): Record<string, string> {
+function immediately<T>(wait: () => Promise<T>): Promise<T> {
+  return wait();
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * `https://user:pass@host/…` as a request: undici ignores userinfo, so it becomes a Basic
+ * Authorization header (for the configured origin only) and leaves the URL.
+ */
+function splitCredentials(url: string): { url: string; authorization: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, authorization: undefined };
+  }
+  if (parsed.username === "" && parsed.password === "") return { url, authorization: undefined };
+  const pair = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = "";
+  parsed.password = "";
+  return { url: parsed.href, authorization: `Basic ${Buffer.from(pair).toString("base64")}` };
+}
+
+function requestHeaders(
+  req: CollectRequest,
+  options: CollectOptions,
+  sameOrigin: boolean,
+  authorization: string | undefined,
+): Record<string, string> {
   const headers: Record<string, string> = {
     "user-agent": options.userAgent,
     accept: ACCEPT,
     "accept-encoding": "gzip, deflate, br",
   };
-  for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
-  if (req.etag !== undefined) headers["if-none-match"] = req.etag;
-  if (req.lastModified !== undefined) headers["if-modified-since"] = req.lastModified;
+  if (sameOrigin) {
+    if (authorization !== undefined) headers.authorization = authorization;
+    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
+    if (req.etag !== undefined) headers["if-none-match"] = req.etag;
+    if (req.lastModified !== undefined) headers["if-modified-since"] = req.lastModified;
+  }
   return headers;
 }
 

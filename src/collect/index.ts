@@ -2,10 +2,12 @@ import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FetchError } from "../errors.js";
 import { retryDelayMs } from "./classify.js";
+import { abortable } from "./deadline.js";
 import { DecodeProblem, decodeContent, decodeText, isBinaryMediaType, parseContentType } from "./decode.js";
 import { readFileUrl } from "./file.js";
 import { httpGet } from "./http.js";
 import type {
+  CollectControl,
   CollectOptions,
   CollectOptionsInput,
   CollectOutcome,
@@ -13,9 +15,11 @@ import type {
   HostLimiter,
 } from "./types.js";
 
+export { abortable, createDeadline, type Deadline, DeadlineExceeded } from "./deadline.js";
 export { createHostLimiter } from "./host-limiter.js";
 export type {
   CharsetSource,
+  CollectControl,
   CollectOptions,
   CollectOptionsInput,
   CollectOutcome,
@@ -48,6 +52,7 @@ export async function collect(
   req: CollectRequest,
   options: CollectOptionsInput = {},
   limiter?: HostLimiter,
+  control: CollectControl = {},
 ): Promise<CollectOutcome> {
   const resolved: CollectOptions = {
     ...DEFAULT_COLLECT_OPTIONS,
@@ -57,11 +62,21 @@ export async function collect(
   const maxAttempts = Math.max(1, Math.floor(resolved.retries.attempts));
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await attemptOnce(req, resolved, limiter, attempt);
+      return await attemptOnce(req, resolved, limiter, attempt, control);
     } catch (error) {
+      if (control.signal?.aborted) throw control.signal.reason;
       const failure = asFetchError(req, error);
+      // A server that asks for more patience than a retry may wait is asked again in a later
+      // cycle, not hammered within this one.
+      const patience = failure.retryAfter === undefined ? 0 : failure.retryAfter * 1000;
+      if (failure.kind === "transient" && patience > resolved.retries.maxDelayMs)
+        throw deferred(failure, attempt);
       if (failure.kind === "permanent" || attempt >= maxAttempts) throw withAttempts(failure, attempt);
-      await sleep(retryDelayMs(attempt + 1, resolved.retries, failure.retryAfter));
+      await sleep(retryDelayMs(attempt + 1, resolved.retries, failure.retryAfter), undefined, {
+        ...(control.signal ? { signal: control.signal } : {}),
+      }).catch(() => {
+        throw control.signal?.reason;
+      });
     }
   }
 }
@@ -71,10 +86,13 @@ async function attemptOnce(
   options: CollectOptions,
   limiter: HostLimiter | undefined,
   attempts: number,
+  control: CollectControl,
 ): Promise<CollectOutcome> {
   const protocol = protocolOf(req);
   if (protocol === "file:") {
-    const file = await readFileUrl(req, options.maxBytes);
+    // A read that blocks (a dead network mount) cannot be interrupted; the check stops waiting for it.
+    const reading = readFileUrl(req, options.maxBytes);
+    const file = await (control.signal ? abortable(reading, control.signal) : reading);
     return finish(req, {
       attempts,
       status: 200,
@@ -94,15 +112,21 @@ async function attemptOnce(
       source: req.sourceId,
     });
   }
-  const response = await httpGet(req, options, limiter, (contentType, url) => {
-    const media = parseContentType(contentType);
-    if (media !== undefined && isBinaryMediaType(media.essence)) {
-      throw new FetchError(`${url} is not a text document (content-type ${media.essence})`, {
-        kind: "permanent",
-        source: req.sourceId,
-      });
-    }
-  });
+  const response = await httpGet(
+    req,
+    options,
+    limiter,
+    (contentType, url) => {
+      const media = parseContentType(contentType);
+      if (media !== undefined && isBinaryMediaType(media.essence)) {
+        throw new FetchError(`${url} is not a text document (content-type ${media.essence})`, {
+          kind: "permanent",
+          source: req.sourceId,
+        });
+      }
+    },
+    control,
+  );
   const fetchedAt = new Date().toISOString();
   if (response.status === 304) {
     return {
@@ -156,8 +180,21 @@ async function finish(req: CollectRequest, received: Received): Promise<CollectO
     }
     const media = parseContentType(received.contentType);
     const declared = req.charset ? { essence: media?.essence ?? "text/plain", charset: req.charset } : media;
-    const { charset, charsetSource, text } = decodeText(body, declared);
-    return { kind: "fetched", ...provenance, charset, charsetSource, body, bodyHash, text };
+    // A charset forced by the config is not second-guessed.
+    const { charset, charsetSource, text, conflict } = decodeText(
+      body,
+      req.charset ? { essence: "text/plain", charset: req.charset } : declared,
+    );
+    return {
+      kind: "fetched",
+      ...provenance,
+      charset,
+      charsetSource,
+      body,
+      bodyHash,
+      text,
+      ...(conflict ? { charsetConflict: conflict } : {}),
+    };
   } catch (error) {
     if (!(error instanceof DecodeProblem)) throw error;
     const message =
@@ -196,6 +233,19 @@ function withAttempts(error: FetchError, attempts: number): FetchError {
     kind: error.kind,
     source: error.source,
     cause: error.cause,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+  });
+}
+
+/** A transient failure whose Retry-After exceeds what one retry may wait: try in a later cycle. */
+function deferred(error: FetchError, attempts: number): FetchError {
+  const tries = `${attempts} ${attempts === 1 ? "attempt" : "attempts"}`;
+  return new FetchError(`${error.message} [deferred to a later cycle after ${tries}]`, {
+    kind: "transient",
+    source: error.source,
+    cause: error.cause,
+    deferSeconds: error.retryAfter ?? 0,
     ...(error.status === undefined ? {} : { status: error.status }),
     ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
   });

@@ -38,7 +38,8 @@ export interface RetryOptions {
 export interface CollectOptions {
   /**
    * Deadline of one try, from the request start to the last body byte, redirects included;
-   * a server that trickles bytes still ends here.
+   * a server that trickles bytes still ends here. Waiting for a per-host slot or the politeness
+   * delay does not count.
    * @default 30000
    */
   timeoutMs: number;
@@ -115,6 +116,8 @@ export interface FetchedOutcome extends Provenance {
   bodyHash: string;
   /** `body` decoded with `charset`, byte order mark removed. */
   text: string;
+  /** The Content-Type header and the document declared different charsets (logged by the worker). */
+  charsetConflict?: { header: string; document: string; used: "header" | "document"; why: string };
 }
 
 export type CollectOutcome = NotModifiedOutcome | UnchangedOutcome | FetchedOutcome;
@@ -126,6 +129,22 @@ export interface HostLimiter {
    * since the previous start to that host has passed.
    */
   run<T>(url: string, task: () => Promise<T>): Promise<T>;
+  /**
+   * Resolves with a release function once the URL's host has a free slot and the politeness
+   * delay has passed; rejects with the signal's reason (leaving the queue) if it aborts first.
+   */
+  slot(url: string, signal?: AbortSignal): Promise<() => void>;
+}
+
+/** How a caller steers one collect: abort it, and keep its waits off its own clock. */
+export interface CollectControl {
+  /** Aborts the collect (the source's deadline, a shutdown) with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Wraps every wait for a per-host slot and politeness delay, so the caller's deadline can stop
+   * counting while the source only queues. The per-try `timeoutMs` never counts these waits.
+   */
+  waiting?: <T>(wait: () => Promise<T>) => Promise<T>;
 }
 
 export interface HostLimiterOptions {

@@ -16,7 +16,7 @@ import type { Config, Problem } from "./types.js";
 
 export type { ConfigFormat } from "./read.js";
 export type { UserConfig } from "./schema.js";
-export { secretPaths } from "./secrets.js";
+export { displayUrl, MASK, redactSecrets, secretPaths, urlSecrets } from "./secrets.js";
 export type * from "./types.js";
 
 export interface ParseConfigOptions {
@@ -26,10 +26,20 @@ export interface ParseConfigOptions {
   format?: ConfigFormat;
   /** Variables for `${VAR}` interpolation. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * For commands that only read the store (serve, export, versions, sources, health, alerts …):
+   * notifiers are left out unchecked, and unset variables are tolerated outside `storage`, so
+   * reading history never needs the worker's secrets. @default false
+   */
+  readOnly?: boolean;
 }
 
 /** Reads and validates a YAML or JSON config file. Throws `ConfigError` listing every problem. */
-export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+export async function loadConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readOnly?: boolean } = {},
+): Promise<Config> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -44,7 +54,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       },
     );
   }
-  return parseConfig(text, { file, env });
+  return parseConfig(text, { file, env, ...options });
 }
 
 /** Validates config text. Throws `ConfigError` listing every problem. */
@@ -56,7 +66,14 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
     throw refuse(file, ["(root): the file is empty; expected settings such as plans and sources"]);
   }
 
-  const interpolated = interpolateEnv(read.value, options.env ?? process.env);
+  const readOnly = options.readOnly ?? false;
+  const value =
+    readOnly && read.value !== null && typeof read.value === "object" && !Array.isArray(read.value)
+      ? { ...(read.value as Record<string, unknown>), notify: [] }
+      : read.value;
+  const interpolated = interpolateEnv(value, options.env ?? process.env, {
+    optional: (at) => readOnly && at[0] !== "storage",
+  });
   // A missing variable already explains why its value is empty or wrong; say it once.
   const envPaths = interpolated.problems.map((problem) => problem.path);
   const fresh = (problem: Problem) => !envPaths.some((envPath) => isWithin(problem.path, envPath));
@@ -74,7 +91,11 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
     problems.push(...shape, ...references);
     throw refuse(file, problems.map(formatProblem));
   }
-  const config = normalizeConfig(parsed.data, path.resolve(file));
+  const substituted = (at: readonly (string | number)[]) =>
+    interpolated.substitutions
+      .filter((entry) => entry.path.length === at.length && isWithin(entry.path, at))
+      .map((entry) => entry.value);
+  const config = normalizeConfig(parsed.data, path.resolve(file), substituted);
   problems.push(...checkRules(config).filter(fresh));
   if (problems.length > 0) throw refuse(file, problems.map(formatProblem));
   return config;

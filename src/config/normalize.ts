@@ -1,10 +1,17 @@
 /** Validated user config → runtime config: defaults merged down, paths and URLs made absolute. */
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ParsedUserConfig } from "./schema.js";
+import { displayUrl, urlSecrets } from "./secrets.js";
 import type { Config, HostLimits, HttpSettings, SourceConfig } from "./types.js";
 
-export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
+/** `substituted(path)`: the values `${VAR}` put into the string at that path, for redaction. */
+export function normalizeConfig(
+  user: ParsedUserConfig,
+  file: string,
+  substituted: (path: readonly (string | number)[]) => string[] = () => [],
+): Config {
   const dir = path.dirname(file);
   const http: HttpSettings = {
     ...user.http,
@@ -19,8 +26,10 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     };
   }
 
-  const sources = user.sources.map((source): SourceConfig => {
+  const sources = user.sources.map((source, index): SourceConfig => {
     const { url, kind } = resolveSourceUrl(source.url, dir);
+    const secrets = urlSecrets(url, substituted(["sources", index, "url"]));
+    const shown = secrets.length === 0 ? url : displayUrl(url, secrets);
     const override = source.http ?? {};
     const hostLimits = kind === "http" ? hosts[new URL(url).hostname.toLowerCase()] : undefined;
     const effective: HttpSettings = {
@@ -42,7 +51,8 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
       plan: source.plan,
       role: source.role,
       ...(source.title === undefined ? {} : { title: source.title }),
-      url,
+      url: shown,
+      ...(shown === url ? {} : { fetchUrl: url, secrets }),
       kind,
       ...(source.select === undefined ? {} : { select: source.select }),
       ignore: [...source.ignore],
@@ -52,6 +62,7 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
       format: source.format,
       ...(source.charset === undefined ? {} : { charset: source.charset }),
       enabled: source.enabled,
+      deadlineMs: Math.round((source.deadlineSeconds ?? user.deadlineSeconds) * 1000),
       http: effective,
     };
   });
@@ -60,6 +71,10 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     file,
     dir,
     storageDir: path.resolve(dir, user.storage.dir),
+    lockLeaseMs: user.storage.lockLeaseSeconds * 1000,
+    concurrency: user.concurrency,
+    threads: user.threads ?? Math.min(4, availableParallelism()),
+    shutdownGraceMs: user.shutdownGraceSeconds * 1000,
     schedule: user.schedule,
     ...withTimezone(user.timezone),
     jitterSeconds: user.jitterSeconds,

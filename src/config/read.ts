@@ -9,8 +9,40 @@ export function detectFormat(file: string): ConfigFormat {
   return /\.json$/i.test(file) ? "json" : "yaml";
 }
 
+/** Deeper than any real config; past it the value is refused before anything recurses into it. */
+export const MAX_CONFIG_DEPTH = 64;
+
 export function readConfigText(text: string, file: string, format: ConfigFormat): ReadResult {
-  return format === "json" ? readJson(text, file) : readYaml(text, file);
+  const read = format === "json" ? readJson(text, file) : readYaml(text, file);
+  if (!read.ok) return read;
+  const deepest = nestingDepth(read.value, MAX_CONFIG_DEPTH);
+  if (deepest === undefined) return read;
+  return {
+    ok: false,
+    problems: [
+      `${file}: ${format === "json" ? "JSON" : "YAML"} nested more than ${MAX_CONFIG_DEPTH} levels deep (at ${deepest}); a clausewatch config needs fewer than 10`,
+    ],
+  };
+}
+
+/** Where a value first nests deeper than `limit` (a path such as `plans[0][0]…`), without recursion. */
+function nestingDepth(value: unknown, limit: number): string | undefined {
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: "" }];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (next === undefined || next.value === null || typeof next.value !== "object") continue;
+    if (next.depth >= limit)
+      return `${next.path.slice(0, 60)}${next.path.length > 60 ? "…" : ""}` || "(root)";
+    const entries = Array.isArray(next.value)
+      ? next.value.map((item, index): [string, unknown] => [`[${index}]`, item])
+      : Object.entries(next.value).map(([key, item]): [string, unknown] => [
+          next.path === "" ? key : `.${key}`,
+          item,
+        ]);
+    for (const [step, item] of entries)
+      stack.push({ value: item, depth: next.depth + 1, path: `${next.path}${step}` });
+  }
+  return undefined;
 }
 
 function readYaml(text: string, file: string): ReadResult {

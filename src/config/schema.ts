@@ -40,6 +40,7 @@ function idSchema(what: string): z.ZodString {
 }
 
 const cronSchema = checked(z.string().min(1), checkCron);
+const deadlineSchema = z.number().min(0.1).max(3600);
 const timezoneSchema = checked(z.string().min(1), checkTimezone);
 const selectorSchema = checked(z.string().min(1), checkSelector);
 
@@ -200,6 +201,7 @@ export const sourceSchema = z
       .boolean()
       .default(true)
       .describe("false keeps the source and its history but stops checking it"),
+    deadlineSeconds: deadlineSchema.optional().describe("This source's deadline, overriding the global one"),
     http: httpOverrideSchema.optional(),
   })
   .describe("One place where a plan's text or coverage of it is published");
@@ -227,6 +229,14 @@ export const userConfigSchema = z
           .min(1)
           .default("./snapshots")
           .describe("Snapshot directory; a relative path is resolved against the config file's directory"),
+        lockLeaseSeconds: z
+          .int()
+          .min(2)
+          .max(3600)
+          .default(30)
+          .describe(
+            "The writer renews its store lock this often × 4; a lock not renewed for this long (its holder was killed) is taken over. A worker starting meanwhile waits for it",
+          ),
       })
       .prefault({})
       .describe("Where snapshots, logs and the outbox are kept"),
@@ -243,6 +253,33 @@ export const userConfigSchema = z
       .default(30)
       .describe(
         "Each source waits a random 0..jitterSeconds after a tick so requests do not all start at once",
+      ),
+    concurrency: z
+      .int()
+      .min(1)
+      .max(256)
+      .default(16)
+      .describe("Sources checked at once in a cycle (hosts are also limited by perHost and politenessMs)"),
+    threads: z
+      .int()
+      .min(0)
+      .max(64)
+      .optional()
+      .describe(
+        "Worker threads that extract and parse fetched documents (off the main thread, under each source's deadline); the machine's cores (at most 4) when absent, 0 parses on the main thread",
+      ),
+    deadlineSeconds: deadlineSchema
+      .default(120)
+      .describe(
+        "The most one source's check may take (fetch with retries, extraction, parsing, comparison); waiting for a per-host slot, the politeness delay or a parsing thread does not count",
+      ),
+    shutdownGraceSeconds: z
+      .number()
+      .min(0)
+      .max(3600)
+      .default(8)
+      .describe(
+        "On SIGTERM, how long sources in flight may finish before they are cut short (recording nothing) and the worker exits; keep it under the container's stop timeout (Docker's default is 10 s)",
       ),
     http: httpSchema.prefault({}),
     hosts: z

@@ -47,8 +47,15 @@ export interface SourceConfig {
   plan: string;
   role: SourceRole;
   title?: string;
-  /** Absolute URL: `http(s)://…` or `file:///…` (relative file paths resolved against the config directory). */
+  /**
+   * Absolute URL: `http(s)://…` or `file:///…` (relative file paths resolved against the config
+   * directory), as it may be shown and stored: credentials and `${VAR}` parts masked (`***`).
+   */
   url: string;
+  /** The URL to fetch, when it differs from `url` (it holds secrets); never show or store it. */
+  fetchUrl?: string;
+  /** Strings of `fetchUrl` to mask wherever text about this source is shown (see redactSecrets). */
+  secrets?: string[];
   /** How the source is read, from the URL scheme. */
   kind: "http" | "file";
   select?: string;
@@ -59,6 +66,11 @@ export interface SourceConfig {
   format: SourceFormat;
   charset?: string;
   enabled: boolean;
+  /**
+   * The most one check of this source may take, waits for a host slot or a thread excluded.
+   * @default 120000 (what the worker applies when a hand-made SourceConfig leaves it out)
+   */
+  deadlineMs?: number;
   http: HttpSettings;
 }
 
@@ -71,6 +83,14 @@ export interface Config {
   /** Directory relative paths were resolved against. */
   dir: string;
   storageDir: string;
+  /** Lease of the store lock (see src/store/lock.ts). */
+  lockLeaseMs: number;
+  /** Sources checked at once. */
+  concurrency: number;
+  /** Parsing threads; 0 parses on the main thread. */
+  threads: number;
+  /** On SIGTERM, how long sources in flight may finish before they are cut short and the process exits. */
+  shutdownGraceMs: number;
   schedule: string;
   timezone?: string;
   jitterSeconds: number;

@@ -124,7 +124,11 @@ function wordingScore(
   return { score: found / entry.weight, shared };
 }
 
-type UnitClass = "personnel" | "days" | "months" | "money" | "percent" | "other";
+/**
+ * What a figure counts: a named class (troops and people are one), money, a share, or the word
+ * that follows it ("observers", "km") as its own unit; "other" for a bare number.
+ */
+type UnitClass = "personnel" | "days" | "months" | "money" | "percent" | `per:${string}` | "other";
 
 const UNIT_CLASSES: Array<[RegExp, UnitClass]> = [
   [/^(troops?|soldiers?|personnel|servicemen|servicemembers|people|men|strong|fighters)$/i, "personnel"],
@@ -137,7 +141,30 @@ function unitClass(figure: { printed: string; context: string | undefined; canon
     return "money";
   if (figure.canonical.endsWith("%")) return "percent";
   for (const [pattern, unit] of UNIT_CLASSES) if (figure.context && pattern.test(figure.context)) return unit;
+  if (figure.context && /^[a-z]+$/i.test(figure.context)) return `per:${stem(figure.context.toLowerCase())}`;
   return "other";
+}
+
+/** A figure worth comparing with a clause's: it says what it counts. */
+function comparable(figure: { printed: string; context: string | undefined; canonical: string }): boolean {
+  const unit = unitClass(figure);
+  return unit === "money" || unit === "percent" || (unit !== "other" && figure.context !== undefined);
+}
+
+/**
+ * The passage with every earlier wording it reports blanked out ("an earlier draft had called for
+ * elections within 120 days"): figures there describe a previous text, not the tracked one.
+ */
+function withoutEarlierWordings(passage: string): string {
+  const cues = new RegExp(EARLIER_CUES.source, "gi");
+  let out = passage;
+  for (const match of passage.matchAll(cues)) {
+    const start = match.index ?? 0;
+    const rest = passage.slice(start);
+    const end = start + (/[.;!?](?:\s|$)/.exec(rest)?.index ?? rest.length);
+    out = `${out.slice(0, start)}${" ".repeat(end - start)}${out.slice(end)}`;
+  }
+  return out;
 }
 
 /** Bare small numbers and years are too common to tie a passage to a clause by themselves. */
@@ -265,22 +292,34 @@ export function analyzeCoverage(input: CoverageInput): CoverageAnalysis {
         via: link.via,
         score: Math.round(link.score * 100) / 100,
       });
-      const tracked = figures(link.entry.text).filter(
-        (figure) => unitClass(figure) !== "other" && figure.context,
+      const tracked = figures(link.entry.text).filter(comparable);
+      const shown = (figure: { printed: string; context: string | undefined }) =>
+        figure.context && !figure.printed.endsWith(figure.context)
+          ? `${figure.printed} ${figure.context}`
+          : figure.printed;
+      const reportedHere = figures(withoutEarlierWordings(passage)).filter(
+        (figure) => telling(figure) && comparable(figure),
       );
-      for (const reported of figures(passage).filter(telling)) {
+      for (const reported of reportedHere) {
         const unit = unitClass(reported);
-        if (unit === "other" || unit === "money" || !reported.context) continue;
         const same = tracked.filter((figure) => unitClass(figure) === unit);
-        if (same.length !== 1 || same.some((figure) => figure.canonical === reported.canonical)) continue;
+        // One value of that kind in the clause (however often it is repeated), and not this one.
+        const values = new Set(same.map((figure) => figure.canonical));
+        if (values.size !== 1 || values.has(reported.canonical)) continue;
         const own = same[0] as (typeof same)[number];
+        if (
+          result.mismatches.some(
+            (m) => m.clauseKey === link.entry.clause.key && m.reported === shown(reported),
+          )
+        )
+          continue;
         result.mismatches.push({
           type: "mismatch",
           ...base,
           version: link.entry.version,
           clauseKey: link.entry.clause.key,
-          reported: `${reported.printed} ${reported.context}`,
-          tracked: `${own.printed} ${own.context}`,
+          reported: shown(reported),
+          tracked: shown(own),
           passage: trimPassage(passage),
         });
       }

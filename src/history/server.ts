@@ -243,11 +243,38 @@ async function route(
 }
 
 /** A request handler over a history; `startHistoryServer` wraps it in a server. */
+/** A Host header naming this machine by a loopback name or address (with or without a port). */
+function loopbackHostHeader(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const host = value.startsWith("[") ? value.slice(0, value.indexOf("]") + 1) : value.replace(/:\d+$/, "");
+  return isLoopback(host);
+}
+
 export function createHistoryHandler(
   history: History,
-  options: { token?: string; logger?: Logger; storageDir: string },
+  options: {
+    token?: string;
+    logger?: Logger;
+    storageDir: string;
+    /**
+     * Answer only requests whose Host header is a loopback name: without a token, a page on
+     * another site whose name was re-pointed at 127.0.0.1 (DNS rebinding) must not read the view.
+     * @default false
+     */
+    loopbackHostsOnly?: boolean;
+  },
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
+    if (options.loopbackHostsOnly && !loopbackHostHeader(req.headers.host)) {
+      send(
+        req,
+        res,
+        421,
+        "text/plain; charset=utf-8",
+        "unknown Host: this view answers to localhost, 127.0.0.1 and [::1] only\n",
+      );
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://localhost");
     const segments = decodeSegments(url.pathname);
     const api = segments?.[0] === "api";
@@ -334,7 +361,8 @@ export function createHistoryHandler(
 
 /** Starts the web view. Refuses a non-loopback host without a token. */
 export async function startHistoryServer(options: HistoryServerOptions): Promise<HistoryServer> {
-  const host = options.host ?? DEFAULT_HOST;
+  // `[::1]` as people write it in URLs; listen() wants the bare address.
+  const host = (options.host ?? DEFAULT_HOST).replace(/^\[(.*)\]$/, "$1");
   const port = options.port ?? DEFAULT_PORT;
   const token = options.token === "" ? undefined : options.token;
   if (!isLoopback(host) && token === undefined) {
@@ -348,7 +376,7 @@ export async function startHistoryServer(options: HistoryServerOptions): Promise
   });
   const handler = createHistoryHandler(history, {
     storageDir: options.config.storageDir,
-    ...(token !== undefined ? { token } : {}),
+    ...(token !== undefined ? { token } : { loopbackHostsOnly: true }),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const server = createServer((req, res) => void handler(req, res));

@@ -57,6 +57,8 @@ export interface CopySighting {
   snapshotId: string;
   clauseSet: ClauseSet;
   at: string;
+  /** The snapshot the source's state pointed at before this copy (its last adopted text). */
+  previousSnapshotId?: string;
 }
 
 function lineagePath(storageDir: string, planId: string): string {
@@ -112,13 +114,15 @@ export function createLineage(
     const path = lineagePath(storageDir, planId);
 
     // A retry after a crash (the same text again, under a new snapshot id) gets the answer this
-    // source was given last time instead of a second judgement.
+    // source was given last time instead of a second judgement. It is a retry only while the
+    // source never adopted that sighting: once its state moved on to it, a same-text copy is one
+    // more witness (judged below), never the earlier change again.
     const mine = records.filter(
       (record): record is WitnessRecord => record.type === "witness" && record.sourceId === sighting.sourceId,
     );
     const earlier = mine[mine.length - 1];
-    const earlierVersion =
-      earlier?.fingerprint === fingerprint && versions.find((version) => version.id === earlier.version);
+    const retry = earlier?.fingerprint === fingerprint && earlier.snapshotId !== sighting.previousSnapshotId;
+    const earlierVersion = retry && versions.find((version) => version.id === earlier.version);
     if (earlier && earlierVersion) {
       const parent = versions.find((version) => version.id === earlierVersion.parent);
       const base = earlier.relation === "new-version" ? parent : earlierVersion;

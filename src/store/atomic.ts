@@ -6,6 +6,26 @@
 import { randomBytes } from "node:crypto";
 import { constants, promises as fsp } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { StoreError } from "../errors.js";
+
+const REASONS: Record<string, string> = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+  EIO: "input/output error",
+  EACCES: "permission denied",
+};
+
+/**
+ * A failed write as one readable error naming the file and the cause (`ENOSPC`), instead of a
+ * bare errno error without a path.
+ */
+function writeFailed(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string" || error instanceof StoreError) return error;
+  const reason = REASONS[code] ?? (error as Error).message;
+  return new StoreError(`could not write ${path}: ${reason} (${code})`, { cause: error, source: path });
+}
 
 export interface WriteFileAtomicOptions {
   /**
@@ -41,7 +61,11 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const durable = options.fsync ?? true;
   const tmp = tempPathFor(path, options.tmpDir);
-  const handle = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  const handle = await fsp
+    .open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
+    .catch((error: unknown) => {
+      throw writeFailed(path, error);
+    });
   try {
     try {
       await handle.writeFile(data);
@@ -52,9 +76,10 @@ export async function writeFileAtomic(
     await fsp.rename(tmp, path);
   } catch (error) {
     await fsp.rm(tmp, { force: true }).catch(() => {});
-    throw error;
+    throw writeFailed(path, error);
   }
-  if (durable) await fsyncDir(dirname(path));
+  if (durable)
+    await fsyncDir(dirname(path)).catch((error: unknown) => Promise.reject(writeFailed(path, error)));
 }
 
 /** Makes a directory's entries (a rename, a new file) durable. */
@@ -84,18 +109,23 @@ export interface AppendLineOptions {
 export async function appendLine(path: string, line: string, options: AppendLineOptions = {}): Promise<void> {
   if (line.includes("\n")) throw new Error(`appendLine: line for ${path} contains a newline`);
   const durable = options.fsync ?? true;
-  const handle = await fsp.open(path, "a+");
-  let created = false;
   try {
-    const { size } = await handle.stat();
-    created = size === 0;
-    if (size > 0) await truncateTornTail(handle, size);
-    await handle.writeFile(`${line}\n`);
-    if (durable) await handle.datasync();
-  } finally {
-    await handle.close();
+    const handle = await fsp.open(path, "a+");
+    let created = false;
+    try {
+      const { size } = await handle.stat();
+      created = size === 0;
+      if (size > 0) await truncateTornTail(handle, size);
+      await handle.writeFile(`${line}\n`);
+      if (durable) await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    if (durable && created) await fsyncDir(dirname(path));
+  } catch (error) {
+    // A short write (a full disk) leaves a torn last line: readers skip it, the next append cuts it.
+    throw writeFailed(path, error);
   }
-  if (durable && created) await fsyncDir(dirname(path));
 }
 
 /** Cuts everything after the last newline; returns the number of bytes removed. */

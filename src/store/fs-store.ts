@@ -73,6 +73,22 @@ export const FsStoreOptions = z.strictObject({
    */
   lock: z.boolean().default(true).describe("Take the single-writer lock; false opens the store read-only"),
   /**
+   * Lease of the lock: a holder that stops renewing it (killed) loses it after this long.
+   * @default 30000
+   */
+  lockLeaseMs: z.number().int().min(1000).max(3_600_000).optional().describe("Lock lease in milliseconds"),
+  /**
+   * How long to wait for the lease of a holder that may be gone to run out before refusing.
+   * @default 0
+   */
+  lockWaitMs: z.number().int().min(0).optional().describe("Wait this long for a lapsing lock lease"),
+  /** The command taking the lock, named in other processes' refusals (`run`, `check`). */
+  lockCommand: z.string().optional().describe("Command name recorded in the lock"),
+  /** Told when the open waits for a lease to run out. */
+  onLockWait: z
+    .custom<(holder: LockInfo, expiresInMs: number) => void>((value) => typeof value === "function")
+    .optional(),
+  /**
    * How new bodies are compressed (existing bodies are read in either format).
    * @default "brotli"
    */
@@ -125,7 +141,14 @@ export async function openFsStore(dir: string, options: FsStoreOptions = {}): Pr
       throw new StoreError(`${P}: could not create store directory ${root}`, { cause: error, source: root });
     });
   }
-  const lock = readOnly ? undefined : await acquireLock(root);
+  const lock = readOnly
+    ? undefined
+    : await acquireLock(root, {
+        ...(opts.lockLeaseMs !== undefined ? { leaseMs: opts.lockLeaseMs } : {}),
+        ...(opts.lockWaitMs !== undefined ? { waitMs: opts.lockWaitMs } : {}),
+        ...(opts.lockCommand !== undefined ? { command: opts.lockCommand } : {}),
+        ...(opts.onLockWait !== undefined ? { onWait: opts.onLockWait } : {}),
+      });
   try {
     await checkVersion(root, !readOnly, opts.fsync);
     const cleaned = readOnly ? 0 : await prepareDirectories(root);
@@ -226,6 +249,11 @@ function createFsStore(
         source: root,
       });
     }
+    if (lock?.lost) {
+      throw new StoreError(`${P}: cannot ${what}: this process no longer holds the store: ${lock.lost}`, {
+        source: root,
+      });
+    }
   }
 
   const atomic = (path: string, data: string | Uint8Array) =>
@@ -244,7 +272,12 @@ function createFsStore(
         await ensureDir(join(path, ".."));
         return ensureDir(path);
       }
-      if (code !== "EEXIST") throw error;
+      if (code !== "EEXIST") {
+        throw new StoreError(`${P}: could not create directory ${path} (${code ?? String(error)})`, {
+          cause: error,
+          source: path,
+        });
+      }
     }
     knownDirs.add(path);
   }

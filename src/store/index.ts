@@ -21,8 +21,8 @@ export {
   STORE_FORMAT_VERSION,
   verifyFsStore,
 } from "./fs-store.js";
-export type { LockHandle, LockInfo } from "./lock.js";
-export { acquireLock, LOCK_FILE } from "./lock.js";
+export type { LockHandle, LockInfo, LockOptions, ProcessIdentity } from "./lock.js";
+export { acquireLock, currentProcessIdentity, DEFAULT_LEASE_MS, LOCK_FILE } from "./lock.js";
 export { createMemoryStore, MEMORY_STORE_NAME, MemoryStoreOptions } from "./memory-store.js";
 export {
   canonicalJson,

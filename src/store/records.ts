@@ -45,6 +45,8 @@ export const sourceStateSchema = z.looseObject({
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
   health: z.enum(["ok", "broken"]),
   recentClauseSetHashes: z.array(z.string()),
+  recentTexts: z.array(z.string()).optional(),
+  notBefore: isoDate.optional(),
   changeCount: z.number().int().min(0).optional(),
   flapping: z.object({ hashes: z.array(z.string()), since: isoDate }).optional(),
 });

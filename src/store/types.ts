@@ -51,8 +51,15 @@ export interface SourceState {
   health: "ok" | "broken";
   /** Bounded window of recent clause-set hashes, newest last, for flapping/reversion detection. */
   recentClauseSetHashes: string[];
+  /**
+   * The same window as typography-folded text identities (clause keys and fingerprints), which
+   * is what reversions and flapping are judged on; absent in stores written before it existed.
+   */
+  recentTexts?: string[];
   /** Changes recorded for this source so far; numbers the next change's idempotency key. */
   changeCount?: number;
+  /** The server asked (a long Retry-After) not to be checked before this time (ISO). */
+  notBefore?: string;
   /** Set while the source alternates between two texts: the pair and when that started. */
   flapping?: { hashes: string[]; since: string };
 }

@@ -1,97 +1,36 @@
-import { collect, type FetchedOutcome } from "../collect/index.js";
-import type { PlanConfig, SourceConfig } from "../config/index.js";
-import { recordCoverage } from "../coverage/index.js";
-import type { DiffEntry } from "../diff/index.js";
+import {
+  abortable,
+  collect,
+  createDeadline,
+  DeadlineExceeded,
+  type FetchedOutcome,
+} from "../collect/index.js";
+import { redactSecrets, type SourceConfig } from "../config/index.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
-import { readClauseSet } from "../document.js";
-import { ClausewatchError, ExtractError, excerpt } from "../errors.js";
+import { ClausewatchError, ExtractError, FetchError } from "../errors.js";
 import { EXTRACTOR_VERSION } from "../extract/index.js";
 import type { Lineage } from "../lineage/index.js";
 import { sourceLogger } from "../log.js";
 import { clauseNoun, digestHeadline } from "../report/headline.js";
-import { clauseSetHash, type SourceState, type StoredSnapshot } from "../store/index.js";
+import { clauseSetHash, type StoredSnapshot } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
-import { classifyVersion, type VersionHistory } from "./history.js";
-import type {
-  ChangeFields,
-  ChangeKind,
-  SourceChange,
-  SourceOutcome,
-  SourceStatus,
-  WorkerContext,
-} from "./types.js";
+import { recordCoverageFindings } from "./coverage-findings.js";
+import { classifyVersion, textIdentity, type VersionHistory } from "./history.js";
+import { inProcessReader } from "./parse-pool.js";
+import { headlinePrefix, recordChange, type Step, startStep } from "./step.js";
+import type { ChangeKind, SourceOutcome, SourceStatus, WorkerContext } from "./types.js";
 
-function initialState(sourceId: string): SourceState {
-  return { sourceId, consecutiveFailures: 0, health: "ok", recentClauseSetHashes: [], changeCount: 0 };
+/** What went wrong, as it may be logged, stored and alerted: the source's secrets masked. */
+function errorInfo(error: unknown, source: SourceConfig): { code: string; message: string } {
+  const shown = (message: string) => ({ message: redactSecrets(message, source.secrets) });
+  if (error instanceof ExtractError)
+    return { code: error.code, ...shown(`${error.message} (${source.url})`) };
+  if (error instanceof ClausewatchError) return { code: error.code, ...shown(error.message) };
+  return { code: "E_INTERNAL", ...shown(error instanceof Error ? error.message : String(error)) };
 }
 
-function errorInfo(error: unknown, url: string): { code: string; message: string } {
-  if (error instanceof ExtractError) return { code: error.code, message: `${error.message} (${url})` };
-  if (error instanceof ClausewatchError) return { code: error.code, message: error.message };
-  return { code: "E_INTERNAL", message: error instanceof Error ? error.message : String(error) };
-}
-
-interface Step {
-  ctx: WorkerContext;
-  source: SourceConfig;
-  plan: PlanConfig | undefined;
-  runId: string;
-  at: string;
-  state: SourceState;
-  changes: SourceChange[];
-  /** A copy recorded by `recordFetchedCopy` (an import): not a check, so health is left alone. */
-  imported?: boolean;
-}
-
-async function startStep(
-  ctx: WorkerContext,
-  source: SourceConfig,
-  runId: string,
-  at: string,
-  imported = false,
-): Promise<Step> {
-  const stored = await ctx.store.getSourceState(source.id);
-  return {
-    ctx,
-    source,
-    plan: ctx.config.plans.find((plan) => plan.id === source.plan),
-    runId,
-    at,
-    state: { ...(stored ?? initialState(source.id)) },
-    changes: [],
-    ...(imported ? { imported } : {}),
-  };
-}
-
-/**
- * Records a change before the state that points past it: after a crash the same change is
- * computed again with the same key and the store keeps one copy. The key names the text (its
- * clause-set hash), not the snapshot, whose id changes with the fetch time of the retry.
- */
-async function recordChange(
-  step: Step,
-  kind: ChangeKind,
-  fields: ChangeFields,
-  target: string,
-): Promise<void> {
-  const number = (step.state.changeCount ?? 0) + 1;
-  const change: SourceChange = {
-    key: `${step.source.id}:${number}:${kind}:${target}`,
-    at: step.at,
-    sourceId: step.source.id,
-    planId: step.source.plan,
-    kind,
-    url: step.source.url,
-    ...fields,
-  };
-  await step.ctx.store.appendChange(change);
-  step.state = { ...step.state, changeCount: number };
-  step.changes.push(change);
-}
-
-function headlinePrefix(step: Step): string {
-  return step.plan?.title ?? step.source.title ?? step.source.id;
-}
+/** Applied when a hand-made SourceConfig names no deadline. */
+export const DEFAULT_DEADLINE_MS = 120_000;
 
 async function finish(
   step: Step,
@@ -137,12 +76,15 @@ async function markHealthy(step: Step): Promise<void> {
 }
 
 async function markFailed(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
-  const info = errorInfo(error, step.source.url);
+  const info = errorInfo(error, step.source);
   const failures = step.state.consecutiveFailures + 1;
   // A page that used to have clauses and suddenly has none (selector gone, error page, bot wall) is broken now.
   const lostItsClauses = error instanceof ExtractError && step.state.lastSnapshotId !== undefined;
   const threshold = step.ctx.config.health.failureThreshold;
   step.state = { ...step.state, consecutiveFailures: failures, lastError: { ...info, at: step.at } };
+  if (error instanceof FetchError && error.deferSeconds !== undefined) {
+    step.state.notBefore = new Date(Date.parse(step.at) + error.deferSeconds * 1000).toISOString();
+  }
   if (step.state.health === "ok" && (failures >= threshold || lostItsClauses)) {
     await recordChange(
       step,
@@ -156,18 +98,19 @@ async function markFailed(step: Step, error: unknown, started: number): Promise<
     );
     step.state = { ...step.state, health: "broken" };
   }
+  const outcome = await finish(step, "failed", started, { error: info });
   sourceLogger(step.ctx.logger, step.source.id, step.runId).warn(
     { err: info, failures },
     "source check failed",
   );
-  return finish(step, "failed", started, { error: info });
+  return outcome;
 }
 
 /** A draft copy as the plan sees it: a new version (alerted once), a witness (quiet) or a divergent copy. */
 async function recordPlanCopy(
   step: Step,
   lineage: Lineage,
-  firstSight: boolean,
+  previous: StoredSnapshot | undefined,
   history: VersionHistory,
   clauseSet: ClauseSet,
   snapshotId: string,
@@ -178,6 +121,7 @@ async function recordPlanCopy(
     snapshotId,
     clauseSet,
     at: step.at,
+    ...(previous ? { previousSnapshotId: previous.id } : {}),
   });
   const prefix = headlinePrefix(step);
   const noun = clauseNoun(clauseSet);
@@ -233,7 +177,26 @@ async function recordPlanCopy(
   // The first version, or one more copy of a known version: recorded, alerted only as a reversion.
   const first = seen.relation === "new-version";
   const kind: ChangeKind =
-    first || firstSight ? "baseline" : history === "reversion" ? "reversion" : "content";
+    first || !previous ? "baseline" : history === "reversion" ? "reversion" : "content";
+  if (kind === "reversion" && previous) {
+    // Going back is news: the change it undoes, read backwards, with that change's weight.
+    const diff = diffClauses(previous.clauseSet, clauseSet);
+    await recordChange(
+      step,
+      "reversion",
+      {
+        severity: diff.severity,
+        summary: diff.summary,
+        entries: diff.entries.filter((entry) => entry.severity !== "none"),
+        fromSnapshot: previous.id,
+        toSnapshot: snapshotId,
+        headline: `${prefix}: ${step.source.id} is back to ${seen.version.id} (an earlier version): ${digestHeadline(diff, { noun })}`,
+        lineage: annotation,
+      },
+      hash,
+    );
+    return "changed";
+  }
   await recordChange(
     step,
     kind,
@@ -242,90 +205,13 @@ async function recordPlanCopy(
       toSnapshot: snapshotId,
       headline: first
         ? `${prefix}: first version ${seen.version.id} (${clauseSet.clauses.length} clauses) from ${step.source.id}`
-        : `${prefix}: ${step.source.id} ${history === "reversion" ? "is back to" : "now carries"} ${seen.version.id}`,
+        : `${prefix}: ${step.source.id} now carries ${seen.version.id}`,
       lineage: annotation,
       ...(kind === "content" ? { suppressed: true } : {}),
     },
     hash,
   );
   return kind === "baseline" ? "first-seen" : "changed";
-}
-
-function quoteText(text: string, max: number): string {
-  return `“${excerpt(text, max)}”`;
-}
-
-/**
- * A coverage copy: passages linked to the plan's clauses, and alerts for what coverage says that
- * the tracked text does not — a reported earlier wording, a figure stated differently.
- */
-async function recordCoverageFindings(
-  step: Step,
-  passages: ClauseSet,
-  snapshotId: string,
-  hash: string,
-): Promise<void> {
-  const store = step.ctx.store;
-  const findings = await recordCoverage(
-    step.ctx.config.storageDir,
-    { planId: step.source.plan, sourceId: step.source.id, snapshotId, at: step.at, passages },
-    async (id) => (await store.getSnapshot(id)).clauseSet,
-  );
-  const prefix = headlinePrefix(step);
-  for (const variant of findings.variants) {
-    const earlier = variant.earlier
-      ? `earlier wording ${quoteText(variant.earlier, 90)}`
-      : "an earlier wording";
-    const later = variant.later ? `; now ${quoteText(variant.later, 70)}` : "";
-    const entry: DiffEntry = {
-      kind: "modified",
-      old: [variant.clauseKey],
-      new: [variant.clauseKey],
-      depth: 0,
-      severity: "substantive",
-      flags: [],
-      redline: [
-        ...(variant.earlier ? [{ op: "delete" as const, text: variant.earlier }] : []),
-        ...(variant.later ? [{ op: "insert" as const, text: variant.later }] : []),
-      ],
-    };
-    await recordChange(
-      step,
-      "coverage-variant",
-      {
-        severity: "substantive",
-        toSnapshot: snapshotId,
-        headline: `${prefix}: coverage reports point ${variant.clauseKey} changed: ${earlier}${later} (${step.source.id})`,
-        entries: [entry],
-      },
-      `${variant.clauseKey}:${hash}`,
-    );
-  }
-  for (const mismatch of findings.mismatches) {
-    const entry: DiffEntry = {
-      kind: "modified",
-      old: [mismatch.clauseKey],
-      new: [mismatch.clauseKey],
-      depth: 0,
-      severity: "substantive",
-      flags: [{ type: "number", old: mismatch.tracked, new: mismatch.reported }],
-      redline: [
-        { op: "delete", text: mismatch.tracked },
-        { op: "insert", text: mismatch.reported },
-      ],
-    };
-    await recordChange(
-      step,
-      "figure-mismatch",
-      {
-        severity: "substantive",
-        toSnapshot: snapshotId,
-        headline: `${prefix}: ${step.source.id} gives point ${mismatch.clauseKey} as ${mismatch.reported}; ${mismatch.version} says ${mismatch.tracked}`,
-        entries: [entry],
-      },
-      `${mismatch.clauseKey}:${mismatch.reported}:${hash}`,
-    );
-  }
 }
 
 async function recordNewVersion(
@@ -336,10 +222,11 @@ async function recordNewVersion(
   hash: string,
 ): Promise<SourceStatus> {
   const window = step.ctx.config.flapping.window;
-  const { history, recent } = classifyVersion(step.state, hash, window);
+  const { history, recent } = classifyVersion(step.state, textIdentity(clauseSet), window);
   step.state = {
     ...step.state,
-    recentClauseSetHashes: recent,
+    recentClauseSetHashes: [...step.state.recentClauseSetHashes, hash].slice(-recent.length),
+    recentTexts: recent,
     lastSnapshotId: snapshotId,
     lastChangeAt: step.at,
   };
@@ -351,15 +238,7 @@ async function recordNewVersion(
   ) {
     const { flapping: _settled, ...rest } = step.state;
     step.state = rest;
-    return recordPlanCopy(
-      step,
-      step.ctx.lineage,
-      previous === undefined,
-      history,
-      clauseSet,
-      snapshotId,
-      hash,
-    );
+    return recordPlanCopy(step, step.ctx.lineage, previous, history, clauseSet, snapshotId, hash);
   }
   if (!previous) {
     await recordChange(
@@ -419,14 +298,24 @@ async function storeFetched(
   validators: { etag?: string; lastModified?: string },
   started: number,
 ): Promise<SourceOutcome> {
-  const clauseSet = readClauseSet(outcome.text, {
-    source: step.source.id,
-    format: step.source.format,
-    ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
-    ...(step.source.select ? { select: step.source.select } : {}),
-    ignore: step.source.ignore,
-    prose: step.source.role === "coverage" ? "always" : false,
-  });
+  step.stage = "parsing";
+  const reader = step.ctx.reader ?? inProcessReader();
+  const clauseSet = await reader.read(
+    outcome.text,
+    {
+      source: step.source.id,
+      format: step.source.format,
+      ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
+      ...(step.source.select ? { select: step.source.select } : {}),
+      ignore: step.source.ignore,
+      prose: step.source.role === "coverage" ? "always" : false,
+    },
+    step.deadline ? { signal: step.deadline.signal, waiting: step.deadline.paused } : {},
+  );
+  // Storing and comparing are local and brief; a deadline striking among them would only leave
+  // half a record of a check that has all it needs.
+  step.deadline?.dispose();
+  delete step.stage;
   const hash = clauseSetHash(clauseSet);
   const previous = step.state.lastSnapshotId
     ? await step.ctx.store.getSnapshot(step.state.lastSnapshotId)
@@ -442,7 +331,7 @@ async function storeFetched(
   const snapshot = await step.ctx.store.putSnapshot({
     sourceId: step.source.id,
     url: step.source.url,
-    finalUrl: outcome.finalUrl,
+    finalUrl: redactSecrets(outcome.finalUrl, step.source.secrets),
     status: outcome.status,
     fetchedAt: outcome.fetchedAt,
     bodyHash: outcome.bodyHash,
@@ -453,6 +342,11 @@ async function storeFetched(
     clauseSet,
   });
   await markHealthy(step);
+  if (previous && textIdentity(previous.clauseSet) === textIdentity(clauseSet)) {
+    // The same clauses in other typography: a witness of the text already recorded, never news.
+    step.state = { ...step.state, lastSnapshotId: snapshot.id };
+    return finish(step, "noise", started, { snapshotId: snapshot.id });
+  }
   const status = await recordNewVersion(step, previous, clauseSet, snapshot.id, snapshot.clauseSetHash);
   if (step.source.role === "coverage")
     await recordCoverageFindings(step, clauseSet, snapshot.id, snapshot.clauseSetHash);
@@ -467,15 +361,27 @@ export async function checkSource(
   ctx: WorkerContext,
   source: SourceConfig,
   runId: string,
+  stopping?: AbortSignal,
 ): Promise<SourceOutcome> {
   const started = performance.now();
   const step = await startStep(ctx, source, runId, (ctx.now?.() ?? new Date()).toISOString());
+  const notBefore = step.state.notBefore;
+  if (notBefore !== undefined && Date.parse(notBefore) > Date.parse(step.at)) {
+    return { sourceId: source.id, status: "deferred", durationMs: 0, changes: [] };
+  }
+  delete step.state.notBefore;
   step.state.lastCheckAt = step.at;
+  // What a failure records on: nothing this check learnt (a body hash, validators, a snapshot)
+  // may be written unless everything it implies was written too.
+  const before = { ...step.state };
+  const deadline = createDeadline(source.deadlineMs ?? DEFAULT_DEADLINE_MS, stopping);
+  step.deadline = deadline;
+  step.stage = "fetching";
   try {
-    const outcome = await collect(
+    const fetching = collect(
       {
         sourceId: source.id,
-        url: source.url,
+        url: source.fetchUrl ?? source.url,
         headers: source.http.headers,
         ...(step.state.etag ? { etag: step.state.etag } : {}),
         ...(step.state.lastModified ? { lastModified: step.state.lastModified } : {}),
@@ -492,11 +398,20 @@ export async function checkSource(
         retries: source.http.retries,
       },
       ctx.limiter,
+      { signal: deadline.signal, waiting: deadline.paused },
     );
+    const outcome = await abortable(fetching, deadline.signal);
     const validators = {
       ...(outcome.etag ? { etag: outcome.etag } : {}),
       ...(outcome.lastModified ? { lastModified: outcome.lastModified } : {}),
     };
+    if (outcome.kind === "fetched" && outcome.charsetConflict) {
+      const { header, document, used, why } = outcome.charsetConflict;
+      sourceLogger(ctx.logger, source.id, runId).warn(
+        { header, document, used: used === "header" ? header : document, why },
+        "the Content-Type charset and the document's own declaration disagree",
+      );
+    }
     if (outcome.kind !== "fetched") {
       step.state = { ...step.state, ...validators };
       await markHealthy(step);
@@ -504,8 +419,63 @@ export async function checkSource(
     }
     return await storeFetched(step, outcome, validators, started);
   } catch (error) {
-    return markFailed(step, error, started);
+    if (stopping?.aborted && error === stopping.reason) {
+      // Cut short by a shutdown: nothing happened to this source, so nothing is recorded.
+      return { sourceId: source.id, status: "failed", durationMs: 0, changes: [], error: SHUTDOWN };
+    }
+    step.state = { ...before };
+    return await recordFailure(step, explain(step, error), started);
+  } finally {
+    deadline.dispose();
   }
+}
+
+/**
+ * The failure recorded on the source; when even that cannot be written (a full disk), the
+ * outcome still says what went wrong, and the cycle goes on with the other sources.
+ */
+async function recordFailure(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
+  try {
+    return await markFailed(step, error, started);
+  } catch (writeError) {
+    const info = errorInfo(error, step.source);
+    const unwritten = errorInfo(writeError, step.source);
+    const same = info.message === unwritten.message;
+    const message = same
+      ? info.message
+      : `${info.message}; the failure was not recorded: ${unwritten.message}`;
+    sourceLogger(step.ctx.logger, step.source.id, step.runId).error(
+      { err: { code: info.code, message } },
+      "source check failed and could not be recorded",
+    );
+    return {
+      sourceId: step.source.id,
+      status: "failed",
+      durationMs: Math.round(performance.now() - started),
+      changes: step.changes,
+      error: { code: info.code, message },
+    };
+  }
+}
+
+const SHUTDOWN = { code: "E_SHUTDOWN", message: "not finished: the worker is shutting down" };
+
+/** A deadline that struck becomes an error that says what the check was doing. */
+function explain(step: Step, error: unknown): unknown {
+  if (!(error instanceof DeadlineExceeded)) return error;
+  const seconds = Math.round(error.budgetMs / 100) / 10;
+  const limit = `within its deadline of ${seconds} s (deadlineSeconds)`;
+  if (step.stage === "parsing") {
+    return new ExtractError(
+      `${step.source.id}: extracting and parsing the document did not finish ${limit}; its markup may be pathological (elements nested thousands deep, say), so the thread was stopped`,
+      { source: step.source.id, cause: error },
+    );
+  }
+  return new FetchError(`${step.source.url}: the check did not finish ${limit} while fetching`, {
+    kind: "transient",
+    source: step.source.id,
+    cause: error,
+  });
 }
 
 /**

@@ -7,12 +7,16 @@ import type { CycleReport, SourceOutcome, WorkerContext } from "./types.js";
 export interface CycleOptions {
   /** Only these sources (ids); all enabled sources when absent. */
   sourceIds?: string[];
-  /** Sources checked at once (hosts are limited separately); 16 measured best in bench/cycle.ts. @default 16 */
+  /** Sources checked at once (hosts are limited separately). @default config.concurrency */
   concurrency?: number;
   /** Wait a random 0…jitterSeconds before each source, so sources on one schedule do not start together. @default false */
   jitter?: boolean;
   /** Stops starting new sources (a shutdown); sources in flight finish. */
   signal?: AbortSignal;
+  /** Cuts short the sources in flight (a shutdown past its grace); they record nothing. */
+  stopping?: AbortSignal;
+  /** Called as each source's check ends. */
+  onOutcome?: (outcome: SourceOutcome) => void;
 }
 
 async function runPool<T>(
@@ -47,7 +51,7 @@ export async function runCycle(ctx: WorkerContext, options: CycleOptions = {}): 
   const sources = selectSources(ctx.config.sources, options.sourceIds);
   const outcomes = new Map<string, SourceOutcome>();
   ctx.logger.info({ run: runId, sources: sources.length }, "cycle started");
-  await runPool(sources, options.concurrency ?? 16, async (source) => {
+  await runPool(sources, options.concurrency ?? ctx.config.concurrency ?? 16, async (source) => {
     if (options.signal?.aborted) return;
     if (options.jitter && source.jitterSeconds > 0) {
       await sleep(Math.random() * source.jitterSeconds * 1000, undefined, { signal: options.signal }).catch(
@@ -55,7 +59,9 @@ export async function runCycle(ctx: WorkerContext, options: CycleOptions = {}): 
       );
       if (options.signal?.aborted) return;
     }
-    outcomes.set(source.id, await checkSource(ctx, source, runId));
+    const outcome = await checkSource(ctx, source, runId, options.stopping);
+    outcomes.set(source.id, outcome);
+    options.onOutcome?.(outcome);
   });
   const ordered = sources.flatMap((source) => outcomes.get(source.id) ?? []);
   const finishedAt = (ctx.now?.() ?? new Date()).toISOString();

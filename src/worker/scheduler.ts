@@ -12,6 +12,36 @@ export interface Heartbeat {
   at: string;
   state: "running" | "stopped";
   lastCycle?: { runId: string; finishedAt: string; checked: number; failed: number };
+  /** The cycle in flight: when it started and when a source last finished in it. */
+  cycle?: { startedAt: string; progressAt: string; checked: number; sources: number };
+  /**
+   * A cycle in which no source has finished for this long is stuck: every source has a deadline
+   * (the longest one plus slack).
+   */
+  stuckAfterSeconds?: number;
+}
+
+/** Whether a heartbeat shows a live worker whose cycles make progress; the reason when not. */
+export function assessHeartbeat(
+  beat: Heartbeat,
+  now: Date,
+  maxAgeSeconds: number,
+): { ok: true; age: number } | { ok: false; age: number; reason: string } {
+  const age = Math.round((now.getTime() - Date.parse(beat.at)) / 1000);
+  if (beat.state !== "running") return { ok: false, age, reason: `the worker has ${beat.state}` };
+  if (age > maxAgeSeconds) return { ok: false, age, reason: `no heartbeat for ${age} s` };
+  if (beat.cycle) {
+    const stalled = Math.round((now.getTime() - Date.parse(beat.cycle.progressAt)) / 1000);
+    const limit = Math.max(maxAgeSeconds, beat.stuckAfterSeconds ?? 0);
+    if (stalled > limit) {
+      return {
+        ok: false,
+        age,
+        reason: `cycle stuck: no source has finished for ${stalled} s (${beat.cycle.checked} of ${beat.cycle.sources} checked since ${beat.cycle.startedAt})`,
+      };
+    }
+  }
+  return { ok: true, age };
 }
 
 export interface SchedulerOptions {
@@ -25,6 +55,11 @@ export interface SchedulerOptions {
   deliveryIntervalMs?: number;
   /** Where the log notifier writes. @default process.stdout */
   alertOutput?: NodeJS.WritableStream;
+  /**
+   * How long `stop` lets sources in flight finish before cutting them short (they record
+   * nothing then). @default config.shutdownGraceMs
+   */
+  graceMs?: number;
 }
 
 export interface RunningWorker {
@@ -42,9 +77,14 @@ export interface RunningWorker {
 export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {}): RunningWorker {
   const due = new Set<string>();
   const abort = new AbortController();
+  const stopping = new AbortController();
   const heartbeatPath = join(ctx.config.storageDir, HEARTBEAT_FILE);
   let draining: Promise<void> | undefined;
   let lastCycle: Heartbeat["lastCycle"];
+  let cycle: Heartbeat["cycle"];
+  const longestDeadline = Math.max(0, ...ctx.config.sources.map((source) => source.deadlineMs ?? 120_000));
+  const heartbeatSeconds = options.heartbeatSeconds ?? 60;
+  const stuckAfterSeconds = Math.ceil(longestDeadline / 1000 + heartbeatSeconds + 60);
   const alerts = startAlerts({
     config: ctx.config,
     storageDir: ctx.config.storageDir,
@@ -58,14 +98,34 @@ export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {
   const beat = (state: Heartbeat["state"]) =>
     writeFileAtomic(
       heartbeatPath,
-      `${JSON.stringify({ pid: process.pid, at: new Date().toISOString(), state, ...(lastCycle ? { lastCycle } : {}) })}\n`,
+      `${JSON.stringify({
+        pid: process.pid,
+        at: new Date().toISOString(),
+        state,
+        ...(lastCycle ? { lastCycle } : {}),
+        ...(cycle && state === "running" ? { cycle } : {}),
+        stuckAfterSeconds,
+      } satisfies Heartbeat)}\n`,
     ).catch((err: unknown) => ctx.logger.warn({ err }, "heartbeat not written"));
 
   const drain = async () => {
     while (due.size > 0 && !abort.signal.aborted) {
       const sourceIds = [...due];
       due.clear();
-      const report = await runCycle(ctx, { sourceIds, jitter: true, signal: abort.signal });
+      const startedAt = new Date().toISOString();
+      cycle = { startedAt, progressAt: startedAt, checked: 0, sources: sourceIds.length };
+      const report = await runCycle(ctx, {
+        sourceIds,
+        jitter: true,
+        signal: abort.signal,
+        stopping: stopping.signal,
+        onOutcome: () => {
+          if (!cycle) return;
+          cycle.checked += 1;
+          cycle.progressAt = new Date().toISOString();
+        },
+      });
+      cycle = undefined;
       // Durable in the outbox before the next cycle; delivery runs beside the cycles.
       await alerts.enqueue(report.outcomes.flatMap((outcome) => outcome.changes));
       void alerts.deliver();
@@ -103,7 +163,7 @@ export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {
       ...(group.timezone ? { timezone: group.timezone } : {}),
     }),
   );
-  const heartbeat = setInterval(() => void beat("running"), (options.heartbeatSeconds ?? 60) * 1000);
+  const heartbeat = setInterval(() => void beat("running"), heartbeatSeconds * 1000);
   heartbeat.unref();
   void beat("running");
   ctx.logger.info({ schedules: [...groups.values()].map((group) => group.schedule) }, "worker started");
@@ -116,7 +176,12 @@ export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {
       for (const task of tasks) await task.stop();
       clearInterval(heartbeat);
       abort.abort();
-      await draining;
+      const graceMs = options.graceMs ?? ctx.config.shutdownGraceMs ?? 8000;
+      if (draining && (await settlesWithin(draining, graceMs)) === "pending") {
+        ctx.logger.warn({ graceMs }, "sources still in flight after the grace period; cutting them short");
+        stopping.abort(new Error("shutting down"));
+        await draining;
+      }
       await alerts.stop();
       await beat("stopped");
       ctx.logger.info("worker stopped");
@@ -125,4 +190,20 @@ export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {
       while (draining !== undefined) await draining;
     },
   };
+}
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<"settled" | "pending"> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"pending">((resolve) => {
+    timer = setTimeout(() => resolve("pending"), ms);
+  });
+  const result = await Promise.race([
+    work.then(
+      () => "settled" as const,
+      () => "settled" as const,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  return result;
 }

@@ -4,6 +4,7 @@ import type { Config } from "../config/index.js";
 import type { DiffEntry, DiffSummary, Severity } from "../diff/index.js";
 import type { Lineage, Relation } from "../lineage/index.js";
 import type { ChangeRecord, SnapshotStore } from "../store/index.js";
+import type { ClauseSetReader } from "./parse-pool.js";
 
 /** What a change record says happened to a source. */
 export type ChangeKind =
@@ -41,7 +42,18 @@ export interface SourceChange extends ChangeRecord, ChangeFields {
   url: string;
 }
 
-export type SourceStatus = "first-seen" | "changed" | "unchanged" | "not-modified" | "noise" | "failed";
+/**
+ * `deferred`: not checked in this cycle, because the server asked (Retry-After) not to be asked
+ * again before a later one.
+ */
+export type SourceStatus =
+  | "first-seen"
+  | "changed"
+  | "unchanged"
+  | "not-modified"
+  | "noise"
+  | "failed"
+  | "deferred";
 
 /** How one source's check ended; the per-source boundary never throws. */
 export interface SourceOutcome {
@@ -67,6 +79,8 @@ export interface WorkerContext {
   limiter: HostLimiter;
   /** Plan lineage for draft sources; without it each source's changes stand alone. */
   lineage?: Lineage;
+  /** Where fetched documents are extracted and parsed. @default on the main thread */
+  reader?: ClauseSetReader;
   /** Clock, replaceable in tests. @default () => new Date() */
   now?: () => Date;
 }

@@ -405,3 +405,39 @@ describe("the worker's alert runner", () => {
     expect(desk.sends.map((send) => send.alertIds)).toEqual([[sampleChange(1).key]]);
   });
 });
+
+describe("delivery after an outage", () => {
+  it("delivers a notifier's alerts in detection order, never overtaking one that backs off", async () => {
+    const entry = notifierEntry("hook", {
+      retry: { baseDelayMs: 1000, maxDelayMs: 60_000, giveUpAfterMinutes: 60 },
+    });
+    const config = await setUp([entry], [sampleChange(1), sampleChange(2), sampleChange(3)]);
+    const hook = recordingNotifier("hook");
+    const clock = manualClock();
+    const run = () =>
+      deliverPending({
+        config,
+        storageDir: dir,
+        logger: silentLogger,
+        notifiers: [hook],
+        now: clock.now,
+        random: () => 0.999,
+      });
+
+    hook.failNext(1, "transient");
+    const down = await run();
+    clock.advance(500);
+    const stillBackingOff = await run();
+    clock.advance(1000);
+    const back = await run();
+
+    expect(down).toMatchObject({ delivered: 0, failed: 1, waiting: 2 });
+    expect(stillBackingOff).toMatchObject({ delivered: 0, failed: 0, waiting: 3 });
+    expect(back).toMatchObject({ delivered: 3, failed: 0, waiting: 0 });
+    expect(hook.sends.map((send) => send.alertIds[0])).toEqual([
+      sampleChange(1).key,
+      sampleChange(2).key,
+      sampleChange(3).key,
+    ]);
+  });
+});

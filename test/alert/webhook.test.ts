@@ -1,5 +1,6 @@
 // The README's receiver snippet, verbatim: the node:crypto import below and verifyClausewatchRequest.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -36,10 +37,14 @@ function verifyClausewatchRequest(
   toleranceSeconds = 300,
 ): boolean {
   const timestamp = String(headers["x-clausewatch-timestamp"] ?? "");
+  const deliveryId = String(headers["x-clausewatch-delivery"] ?? "");
   const signature = String(headers["x-clausewatch-signature"] ?? "");
-  if (!/^\d+$/.test(timestamp)) return false;
+  if (!/^\d+$/.test(timestamp) || deliveryId === "") return false;
   if (Math.abs(Date.now() / 1000 - Number(timestamp)) > toleranceSeconds) return false;
-  const hmac = createHmac("sha256", secret).update(`${timestamp}.`).update(rawBody).digest("hex");
+  const hmac = createHmac("sha256", secret)
+    .update(`${timestamp}.${deliveryId}.`)
+    .update(rawBody)
+    .digest("hex");
   const expected = Buffer.from(`sha256=${hmac}`);
   const received = Buffer.from(signature);
   return received.length === expected.length && timingSafeEqual(received, expected);
@@ -298,34 +303,80 @@ describe("webhook notifier", () => {
   });
 });
 
+describe("the README's receiver snippet", () => {
+  it("is, character for character, the verifyClausewatchRequest these tests verify real deliveries with", async () => {
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+    const own = await readFile(new URL(import.meta.url), "utf8");
+    const block = /```ts\n(import \{ createHmac, timingSafeEqual \} from "node:crypto";\n[\s\S]*?)```/.exec(
+      readme,
+    )?.[1];
+    const start = own.indexOf("/** True when a request really comes from clausewatch");
+    const fn = own.slice(start, own.indexOf("\n}\n", start) + 3);
+
+    expect(block).toBe(`import { createHmac, timingSafeEqual } from "node:crypto";\n\n${fn}`);
+  });
+});
+
 describe("verifyWebhookSignature", () => {
   const body = JSON.stringify({ schema: "clausewatch.alert/1", headline: "Peace plan: Point 26 rewritten" });
   const now = new Date("2025-11-21T09:30:00Z");
   const timestamp = String(now.getTime() / 1000);
-  const signature = signWebhookBody(SECRET, timestamp, body);
+  const deliveryId = "wire:2:content:ab12:webhook";
+  const signature = signWebhookBody(SECRET, timestamp, deliveryId, body);
 
   it("accepts a fresh signature over the exact body", () => {
-    expect(verifyWebhookSignature({ secret: SECRET, timestamp, body, signature, now })).toBe(true);
-    expect(
-      verifyWebhookSignature({ secret: SECRET, timestamp, body: Buffer.from(body), signature, now }),
-    ).toBe(true);
-  });
-
-  it("rejects a changed body, another secret, a missing or malformed signature", () => {
-    expect(verifyWebhookSignature({ secret: SECRET, timestamp, body: `${body} `, signature, now })).toBe(
-      false,
-    );
-    expect(verifyWebhookSignature({ secret: "other", timestamp, body, signature, now })).toBe(false);
-    expect(verifyWebhookSignature({ secret: SECRET, timestamp, body, signature: undefined, now })).toBe(
-      false,
-    );
-    expect(verifyWebhookSignature({ secret: SECRET, timestamp, body, signature: "sha256=abc", now })).toBe(
-      false,
+    expect(verifyWebhookSignature({ secret: SECRET, timestamp, deliveryId, body, signature, now })).toBe(
+      true,
     );
     expect(
       verifyWebhookSignature({
         secret: SECRET,
+        timestamp,
+        deliveryId,
+        body: Buffer.from(body),
+        signature,
+        now,
+      }),
+    ).toBe(true);
+  });
+
+  it("covers the delivery id, so a receiver's deduplication key cannot be swapped", () => {
+    expect(
+      verifyWebhookSignature({
+        secret: SECRET,
+        timestamp,
+        deliveryId: "wire:3:content:cd34:webhook",
+        body,
+        signature,
+        now,
+      }),
+    ).toBe(false);
+    expect(
+      verifyWebhookSignature({ secret: SECRET, timestamp, deliveryId: undefined, body, signature, now }),
+    ).toBe(false);
+    expect(signature).toBe(
+      `sha256=${createHmac("sha256", SECRET).update(`${timestamp}.${deliveryId}.${body}`).digest("hex")}`,
+    );
+  });
+
+  it("rejects a changed body, another secret, a missing or malformed signature", () => {
+    expect(
+      verifyWebhookSignature({ secret: SECRET, timestamp, deliveryId, body: `${body} `, signature, now }),
+    ).toBe(false);
+    expect(verifyWebhookSignature({ secret: "other", timestamp, deliveryId, body, signature, now })).toBe(
+      false,
+    );
+    expect(
+      verifyWebhookSignature({ secret: SECRET, timestamp, deliveryId, body, signature: undefined, now }),
+    ).toBe(false);
+    expect(
+      verifyWebhookSignature({ secret: SECRET, timestamp, deliveryId, body, signature: "sha256=abc", now }),
+    ).toBe(false);
+    expect(
+      verifyWebhookSignature({
+        secret: SECRET,
         timestamp: String(Number(timestamp) + 1),
+        deliveryId,
         body,
         signature,
         now,
@@ -337,12 +388,17 @@ describe("verifyWebhookSignature", () => {
     const later = new Date(now.getTime() + 301_000);
     const earlier = new Date(now.getTime() - 301_000);
 
-    expect(verifyWebhookSignature({ secret: SECRET, timestamp, body, signature, now: later })).toBe(false);
-    expect(verifyWebhookSignature({ secret: SECRET, timestamp, body, signature, now: earlier })).toBe(false);
+    expect(
+      verifyWebhookSignature({ secret: SECRET, timestamp, deliveryId, body, signature, now: later }),
+    ).toBe(false);
+    expect(
+      verifyWebhookSignature({ secret: SECRET, timestamp, deliveryId, body, signature, now: earlier }),
+    ).toBe(false);
     expect(
       verifyWebhookSignature({
         secret: SECRET,
         timestamp,
+        deliveryId,
         body,
         signature,
         now: later,

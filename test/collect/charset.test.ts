@@ -195,3 +195,56 @@ describe("collect charset decoding", () => {
     expect(error.message).toContain("the first at byte offset 9");
   });
 });
+
+describe("a Content-Type charset that contradicts the document", () => {
+  const page = (meta: string) =>
+    `<!doctype html><html><head>${meta}<title>План</title></head><body><p>${CYRILLIC}</p></body></html>`;
+
+  it("reads a UTF-8 page served as windows-1252 by its <meta>, and says why", async () => {
+    const server = await serveBytes(
+      Buffer.from(page('<meta charset="utf-8">')),
+      "text/html; charset=windows-1252",
+    );
+
+    const outcome = await collect({ sourceId: "ru", url: server.url }, QUICK);
+
+    expect(outcome).toMatchObject({
+      kind: "fetched",
+      charset: "utf-8",
+      charsetSource: "meta",
+      charsetConflict: {
+        header: "windows-1252",
+        document: "utf-8",
+        used: "document",
+        why: "the body is valid UTF-8, which windows-1252 would garble",
+      },
+    });
+    expect(outcome.kind === "fetched" && outcome.text).toContain(CYRILLIC);
+  });
+
+  it("reads an old windows-1251 page served as UTF-8 by its <meta> instead of refusing it", async () => {
+    const body = encodeWindows1251(page('<meta charset="windows-1251">'));
+    const server = await serveBytes(body, "text/html; charset=utf-8");
+
+    const outcome = await collect({ sourceId: "ru", url: server.url }, QUICK);
+
+    expect(outcome).toMatchObject({ kind: "fetched", charset: "windows-1251", charsetSource: "meta" });
+    expect(outcome.kind === "fetched" && outcome.charsetConflict?.used).toBe("document");
+    expect(outcome.kind === "fetched" && outcome.text).toContain(CYRILLIC);
+  });
+
+  it("keeps the header when the document's declaration would not read better", async () => {
+    const body = encodeWindows1251(page('<meta charset="iso-8859-2">'));
+    const server = await serveBytes(body, "text/html; charset=windows-1251");
+
+    const outcome = await collect({ sourceId: "ru", url: server.url }, QUICK);
+
+    expect(outcome).toMatchObject({
+      kind: "fetched",
+      charset: "windows-1251",
+      charsetSource: "header",
+      charsetConflict: { header: "windows-1251", document: "iso-8859-2", used: "header" },
+    });
+    expect(outcome.kind === "fetched" && outcome.text).toContain(CYRILLIC);
+  });
+});

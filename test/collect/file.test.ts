@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -87,5 +88,17 @@ describe("collect from file: URLs", () => {
 
     expect(error.kind).toBe("permanent");
     expect(error.message).toContain("is not a regular file");
+  });
+});
+
+describe("a file: source that would block", () => {
+  it("refuses a named pipe at once instead of waiting for a writer forever", async () => {
+    const fifo = join(dir, "pipe");
+    execFileSync("mkfifo", [fifo]);
+
+    const error = await fetchErrorOf(collect({ sourceId: "local", url: pathToFileURL(fifo).href }));
+
+    expect(error.kind).toBe("permanent");
+    expect(error.message).toBe(`${fifo} is not a regular file (a named pipe) [permanent, 1 attempt]`);
   });
 });

@@ -126,3 +126,34 @@ describe("host limiter", () => {
     expect(() => createHostLimiter({ perHost: 0, delayMs: 10 })).toThrow(/perHost must be an integer ≥ 1/);
   });
 });
+
+describe("waiting for a host", () => {
+  it("never counts the wait for a slot or the politeness delay as fetch time", async () => {
+    const server = await serve((_req, res) => res.end("ok"));
+    // Ten requests one at a time, 250 ms apart: the last waits over 2 s, far past its 800 ms timeout.
+    const limiter = createHostLimiter({ perHost: 1, delayMs: 250 });
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        collect({ sourceId: `s${i}`, url: `${server.url}/${i}` }, { ...QUICK, timeoutMs: 800 }, limiter),
+      ),
+    );
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(Array(10).fill("fetched"));
+  });
+
+  it("leaves the queue when the caller gives up, without taking a slot", async () => {
+    const server = await serve((_req, res) => setTimeout(() => res.end("ok"), 300));
+    const limiter = createHostLimiter({ perHost: 1, delayMs: 0 });
+    const first = collect({ sourceId: "first", url: server.url }, QUICK, limiter);
+    const abandon = new AbortController();
+    const queued = collect({ sourceId: "queued", url: server.url }, QUICK, limiter, {
+      signal: abandon.signal,
+    });
+
+    abandon.abort(new Error("shutting down"));
+
+    await expect(queued).rejects.toThrow("shutting down");
+    expect((await first).kind).toBe("fetched");
+  });
+});

@@ -293,3 +293,51 @@ describe("collect over http", () => {
     expect(error.message).toContain("unsupported scheme ftp:");
   });
 });
+
+describe("credentials and redirects", () => {
+  it("sends configured headers to the configured origin only, never across a redirect to another", async () => {
+    const seen: Record<string, Record<string, string | string[] | undefined>> = {};
+    const other = await serve((req, res) => {
+      seen.other = req.headers;
+      res.end("the document");
+    });
+    const own = await serve((req, res) => {
+      seen[req.url ?? ""] = req.headers;
+      if (req.url === "/start") res.writeHead(302, { location: "/moved" }).end();
+      else res.writeHead(302, { location: `${other.url}/elsewhere` }).end();
+    });
+    const headers = { Authorization: "Bearer s3cret", Cookie: "session=abc", "X-Api-Key": "k-123" };
+
+    const outcome = await collect({ sourceId: "wire", url: `${own.url}/start`, headers }, QUICK);
+
+    expect(outcome.kind).toBe("fetched");
+    for (const path of ["/start", "/moved"]) {
+      expect(seen[path]).toMatchObject({
+        authorization: "Bearer s3cret",
+        cookie: "session=abc",
+        "x-api-key": "k-123",
+      });
+    }
+    expect(Object.keys(seen.other ?? {}).filter((name) => /authorization|cookie|api-key/.test(name))).toEqual(
+      [],
+    );
+  });
+
+  it("sends a URL's user and password as Basic authorization to its own origin only", async () => {
+    const seen: Array<string | undefined> = [];
+    const other = await serve((req, res) => {
+      seen.push(req.headers.authorization);
+      res.end("the document");
+    });
+    const own = await serve((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(302, { location: other.url }).end();
+    });
+    const url = own.url.replace("http://", "http://desk:p%40ss@");
+
+    const outcome = await collect({ sourceId: "wire", url }, QUICK);
+
+    expect(outcome.kind === "fetched" && outcome.finalUrl).toBe(`${other.url}/`);
+    expect(seen).toEqual([`Basic ${Buffer.from("desk:p@ss").toString("base64")}`, undefined]);
+  });
+});

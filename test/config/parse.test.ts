@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
 import { CONFIG_FILE, MINIMAL_YAML, problemsOf } from "./helpers.js";
@@ -9,6 +10,9 @@ describe("parseConfig", () => {
     expect(config.schedule).toBe("*/10 * * * *");
     expect(config.timezone).toBeUndefined();
     expect(config.jitterSeconds).toBe(30);
+    expect(config.concurrency).toBe(16);
+    expect(config.lockLeaseMs).toBe(30_000);
+    expect(config.threads).toBe(Math.min(4, availableParallelism()));
     expect(config.http).toEqual({
       timeoutMs: 30_000,
       maxBytes: 5_242_880,
@@ -43,6 +47,7 @@ describe("parseConfig", () => {
       jitterSeconds: 30,
       format: "auto",
       enabled: true,
+      deadlineMs: 120_000,
       http: config.http,
     });
   });

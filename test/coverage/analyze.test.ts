@@ -89,3 +89,71 @@ describe("analyzeCoverage", () => {
     expect(await analyze("counter-coverage.txt", [])).toEqual({ mentions: [], variants: [], mismatches: [] });
   });
 });
+
+describe("figures in coverage", () => {
+  const inline = (passages: string[], versions: VersionText[]) =>
+    analyzeCoverage({
+      planId: "peace-plan",
+      sourceId: "desk",
+      snapshotId: "0123456789abcdef",
+      at: "2025-11-23T12:00:00.000Z",
+      passages,
+      versions,
+    });
+  const monitoring = () =>
+    readClauseSet(
+      [
+        "1. A demilitarised strip 30 km wide will separate the two armies.",
+        "2. The ceasefire will be watched by 200 observers from neutral states.",
+        "3. Reconstruction will be financed with $100 billion from a joint fund.",
+      ].join("\n"),
+      { source: "monitoring.txt" },
+    );
+
+  it("takes a figure an article gives as an earlier draft's wording for a reported variant, not a mismatch", async () => {
+    const found = inline(
+      [
+        "Point 25 keeps the vote within 100 days of the signing; an earlier draft had called for elections within 120 days.",
+      ],
+      [{ id: "v1", clauseSet: await plan("v2-amnesty.txt") }],
+    );
+
+    expect(found.mismatches).toEqual([]);
+    expect(found.variants).toEqual([
+      expect.objectContaining({
+        clauseKey: "25",
+        earlier: expect.stringMatching(/elections within 120 days$/),
+      }),
+    ]);
+  });
+
+  it("compares sums of money, observers and kilometres too", () => {
+    const found = inline(
+      [
+        "Under point 1 the strip between the armies would be 50 km wide.",
+        "Point 2 has the ceasefire watched by 500 observers from neutral states.",
+        "Point 3 finances reconstruction with $300 billion from a joint fund.",
+      ],
+      [{ id: "v1", clauseSet: monitoring() }],
+    );
+
+    expect(
+      found.mismatches.map((mismatch) => [mismatch.clauseKey, mismatch.reported, mismatch.tracked]),
+    ).toEqual([
+      ["1", "50 km", "30 km"],
+      ["2", "500 observers", "200 observers"],
+      ["3", "$300 billion", "$100 billion"],
+    ]);
+  });
+
+  it("leaves figures alone that agree with the tracked version", () => {
+    const found = inline(
+      [
+        "Point 2 has the ceasefire watched by 200 observers, and point 3 puts $100 billion into a joint fund.",
+      ],
+      [{ id: "v1", clauseSet: monitoring() }],
+    );
+
+    expect(found.mismatches).toEqual([]);
+  });
+});

@@ -144,3 +144,94 @@ describe.skipIf(!hasBuild)("fs store lock under contention", () => {
     }
   });
 });
+
+/** Root with util-linux `unshare`: a child can run as pid 1 of its own pid namespace, like a container. */
+const canUnshare =
+  process.getuid?.() === 0 &&
+  spawnSync("unshare", ["--pid", "--fork", "--kill-child", "true"], { stdio: "ignore" }).status === 0;
+
+interface Namespaced {
+  /** Resolves with the writer's "open …" line. */
+  opened: Promise<string>;
+  keys: string[];
+  /** SIGKILLs `unshare`; --kill-child takes the writer (pid 1 inside) with it. */
+  kill(): Promise<void>;
+}
+
+/** The crash writer as pid 1 of a fresh pid namespace: what a restarted container's worker is. */
+function writerAsPidOne(dir: string, run: string, leaseMs: number): Namespaced {
+  const child = spawn(
+    "unshare",
+    ["--pid", "--fork", "--kill-child", process.execPath, writerScript, dir, run, String(leaseMs)],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const keys: string[] = [];
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const opened = new Promise<string>((resolve, reject) => {
+    let buffered = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.startsWith("open ")) resolve(line);
+        else if (line.startsWith("change ")) keys.push(line.slice("change ".length));
+      }
+    });
+    void exited.then(() => reject(new Error(`writer ${run} exited before opening the store: ${stderr}`)));
+  });
+  opened.catch(() => undefined);
+  return {
+    opened,
+    keys,
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe.skipIf(!hasBuild || !canUnshare)("fs store lock after a kill in a pid namespace", () => {
+  it("is taken over by a restarted writer with the same pid once the dead one's lease runs out", async () => {
+    const dir = await makeTempDir("clausewatch-samepid-");
+    const leaseMs = 1500;
+    try {
+      const first = writerAsPidOne(dir, "a", leaseMs);
+      expect(await first.opened).toBe("open fresh 1");
+      await until(() => first.keys.length >= 3, "the first writer's changes");
+      await first.kill();
+      const left = JSON.parse(await fsp.readFile(join(dir, ".lock"), "utf8"));
+
+      const second = writerAsPidOne(dir, "b", leaseMs);
+      const reopened = await second.opened;
+      await until(() => second.keys.length >= 1, "the second writer's changes");
+      await second.kill();
+
+      expect(left.pid).toBe(1);
+      expect(reopened).toBe("open recovered 1");
+      const store = await openFsStore(dir, { lockLeaseMs: leaseMs, lockWaitMs: 3 * leaseMs });
+      try {
+        expect(store.staleLock?.pid).toBe(1);
+        expect(await store.verify()).toEqual([]);
+        const present = new Set((await store.listChanges()).map((change) => change.key));
+        expect([...first.keys, ...second.keys].filter((key) => !present.has(key))).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await removeDir(dir);
+    }
+  }, 30_000);
+});

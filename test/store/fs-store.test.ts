@@ -199,7 +199,9 @@ describe("fs store lock", () => {
 
     const attempt = openFsStore(dir);
 
-    await expect(attempt).rejects.toThrow(/locked by pid \d+ on host .*-other/);
+    await expect(attempt).rejects.toThrow(
+      /in use by .*\(pid \d+ on host .*-other, .*lease was renewed \d+ s ago/,
+    );
   });
 
   it("finishes writes already in flight before close releases the lock", async () => {

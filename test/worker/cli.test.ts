@@ -246,7 +246,7 @@ describe.skipIf(!existsSync(CLI))("clausewatch run", () => {
 
       expect(running).toMatchObject({ pid: worker.pid, state: "running" });
       expect(check.status).toBe(2);
-      expect(check.stderr).toMatch(/locked/);
+      expect(check.stderr).toMatch(/is in use by a running clausewatch worker/);
       expect(check.stderr).toContain(`pid ${worker.pid}`);
       expect(second.status).toBe(2);
       expect(second.stderr).toContain(`pid ${worker.pid}`);

@@ -1,6 +1,8 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DiffEntry } from "../../src/diff/index.js";
 import { openFsStore, type SnapshotStore } from "../../src/store/index.js";
@@ -152,9 +154,9 @@ describe("a crash between appending a change and writing the source state", () =
     const first = await ws.context(config);
     await runCycle(first);
     site.set("/s0.txt", await fixturePage("v2-amnesty.txt", { etag: true }));
-    await expect(runCycle({ ...first, store: dyingAfterChange(first.store) })).rejects.toThrow(
-      /simulated crash/,
-    );
+    // The write failure ends that source's check (a real crash would end the process there).
+    const crashed = await runCycle({ ...first, store: dyingAfterChange(first.store) });
+    expect(crashed.outcomes[0]?.error?.message).toMatch(/simulated crash/);
     await first.store.close();
 
     const restarted = await ws.context(config);
@@ -168,9 +170,9 @@ describe("a crash between appending a change and writing the source state", () =
     site.set("/s0.txt", await fixturePage("v1-draft.txt"));
     const config = ws.config({ sources: [{ id: "s0", url: `${site.url}/s0.txt` }] });
     const first = await ws.context(config);
-    await expect(runCycle({ ...first, store: dyingAfterChange(first.store) })).rejects.toThrow(
-      /simulated crash/,
-    );
+    // The write failure ends that source's check (a real crash would end the process there).
+    const crashed = await runCycle({ ...first, store: dyingAfterChange(first.store) });
+    expect(crashed.outcomes[0]?.error?.message).toMatch(/simulated crash/);
     await first.store.close();
 
     const restarted = await ws.context(config);
@@ -266,4 +268,97 @@ describe.skipIf(!existsSync(CLI))("check --once killed at random points", () => 
       await store.close();
     }
   });
+});
+
+/** Root with util-linux `unshare`: the worker can run as pid 1 of its own pid namespace, as in a container. */
+const canUnshare =
+  process.getuid?.() === 0 &&
+  spawnSync("unshare", ["--pid", "--fork", "--kill-child", "true"], { stdio: "ignore" }).status === 0;
+
+interface ContainerWorker {
+  exited: Promise<number | null>;
+  stderr(): string;
+  /** SIGKILL, as `docker kill` or the OOM killer; --kill-child takes the worker (pid 1) with it. */
+  kill(): Promise<void>;
+}
+
+/** `clausewatch run` as pid 1 of a fresh pid namespace: what a (re)started container runs. */
+function runAsPidOne(configFile: string): ContainerWorker {
+  const child = spawn(
+    "unshare",
+    ["--pid", "--fork", "--kill-child", process.execPath, CLI, "run", "--config", configFile],
+    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } },
+  );
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    exited,
+    stderr: () => stderr,
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+interface Beat {
+  pid: number;
+  at: string;
+  state: string;
+  lastCycle?: { runId: string };
+}
+
+/** Waits for a heartbeat after `since` that reports a finished cycle. */
+async function cycleFinished(worker: ContainerWorker, since: number): Promise<Beat> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const text = await readFile(join(ws.storeDir, "heartbeat.json"), "utf8").catch(() => "");
+    const beat = text ? (JSON.parse(text) as Beat) : undefined;
+    if (beat?.lastCycle && Date.parse(beat.at) >= since) return beat;
+    const code = await Promise.race([worker.exited, sleep(50).then(() => "running" as const)]);
+    if (code !== "running") throw new Error(`the worker exited (${code}) before a cycle: ${worker.stderr()}`);
+    if (Date.now() > deadline) throw new Error(`no cycle within 20 s: ${worker.stderr()}`);
+  }
+}
+
+describe.skipIf(!existsSync(CLI) || !canUnshare)("a worker killed and restarted as the same pid", () => {
+  it("takes the store over once the dead worker's lease runs out; check meanwhile names the worker as the holder", async () => {
+    await writeFile(
+      ws.configFile,
+      configYaml({
+        lockLeaseSeconds: 2,
+        sources: SOURCES.map((id) => ({ id, url: `${site.url}/${id}.txt` })),
+      }),
+    );
+    await serveAll("v1-draft.txt");
+    const first = runAsPidOne(ws.configFile);
+    const firstBeat = await cycleFinished(first, 0);
+    const refused = await runCli(["check", "--once", "--config", ws.configFile]);
+    await first.kill();
+    await serveAll("v2-amnesty.txt");
+
+    const restartedAt = Date.now();
+    const second = runAsPidOne(ws.configFile);
+    const secondBeat = await cycleFinished(second, restartedAt);
+    await second.kill();
+
+    expect(firstBeat.pid).toBe(1);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(
+      /is in use by a running clausewatch worker \(pid 1 on host .+, since .+\); a second writer is refused/,
+    );
+    expect(refused.stderr).not.toMatch(/remove|delete/i);
+    expect(secondBeat.pid).toBe(1);
+    expect(secondBeat.lastCycle?.runId).not.toBe(firstBeat.lastCycle?.runId);
+    const store = await openFsStore(ws.storeDir, { lock: false });
+    try {
+      expect(await store.verify()).toEqual([]);
+      await expectPlanDetectedOnce(store, [...SOURCES]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

@@ -7,7 +7,8 @@ function stateWith(recent: string[], flapping?: string[]): SourceState {
     sourceId: "wire",
     consecutiveFailures: 0,
     health: "ok",
-    recentClauseSetHashes: recent,
+    recentClauseSetHashes: [],
+    recentTexts: recent,
     ...(flapping ? { flapping: { hashes: flapping, since: "2025-11-20T10:00:00.000Z" } } : {}),
   };
 }
@@ -21,7 +22,7 @@ function replay(texts: string[], window = 6): string[] {
     histories.push(history);
     state = {
       ...state,
-      recentClauseSetHashes: recent,
+      recentTexts: recent,
       ...(history === "flapping" ? { flapping: { hashes: [...new Set(recent.slice(-2))], since: "x" } } : {}),
     };
     if (history === "new" || history === "reversion") delete state.flapping;

@@ -136,12 +136,20 @@ export interface ConfigSpec {
   schedule?: string;
   /** @default "silent" */
   logLevel?: string;
+  /** storage.lockLeaseSeconds. @default the config's default (30) */
+  lockLeaseSeconds?: number;
+  /** Top-level settings merged in as written (concurrency, threads, deadlineSeconds …). */
+  extra?: Record<string, unknown>;
 }
 
 /** A config file as a user would write it (YAML, store relative to the file). */
 export function configYaml(spec: ConfigSpec): string {
   return stringify({
-    storage: { dir: "./store" },
+    storage: {
+      dir: "./store",
+      ...(spec.lockLeaseSeconds === undefined ? {} : { lockLeaseSeconds: spec.lockLeaseSeconds }),
+    },
+    ...spec.extra,
     schedule: spec.schedule ?? "0 0 1 1 *",
     jitterSeconds: 0,
     http: {

@@ -57,9 +57,18 @@ export function webhookPayload(alerts: Alert[]): Alert | AlertDigest {
   return rest.length === 0 ? first : { schema: ALERT_DIGEST_SCHEMA, alerts };
 }
 
-/** `sha256=<hex>` over `"<timestamp>.<body>"`: the timestamp is signed so a captured request cannot be replayed later. */
-export function signWebhookBody(secret: string, timestamp: string, body: string | Buffer): string {
-  const hmac = createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest("hex");
+/**
+ * `sha256=<hex>` over `"<timestamp>.<deliveryId>.<body>"`: the timestamp is signed so a captured
+ * request cannot be replayed later, and the delivery id so a receiver's deduplication key cannot
+ * be swapped to smuggle a replay past it.
+ */
+export function signWebhookBody(
+  secret: string,
+  timestamp: string,
+  deliveryId: string,
+  body: string | Buffer,
+): string {
+  const hmac = createHmac("sha256", secret).update(`${timestamp}.${deliveryId}.`).update(body).digest("hex");
   return `sha256=${hmac}`;
 }
 
@@ -67,6 +76,8 @@ export interface VerifyWebhookSignatureInput {
   secret: string;
   /** X-Clausewatch-Timestamp as received (unix seconds). */
   timestamp: string | number | undefined;
+  /** X-Clausewatch-Delivery as received. */
+  deliveryId: string | undefined;
   /** The request body exactly as received, before any JSON parsing. */
   body: string | Buffer;
   /** X-Clausewatch-Signature as received. */
@@ -81,9 +92,10 @@ export interface VerifyWebhookSignatureInput {
 export function verifyWebhookSignature(input: VerifyWebhookSignatureInput): boolean {
   const timestamp = String(input.timestamp ?? "");
   if (!/^\d{1,12}$/.test(timestamp) || input.signature === undefined) return false;
+  if (input.deliveryId === undefined || input.deliveryId === "") return false;
   const nowSeconds = (input.now ?? new Date()).getTime() / 1000;
   if (Math.abs(nowSeconds - Number(timestamp)) > (input.toleranceSeconds ?? 300)) return false;
-  const expected = Buffer.from(signWebhookBody(input.secret, timestamp, input.body));
+  const expected = Buffer.from(signWebhookBody(input.secret, timestamp, input.deliveryId, input.body));
   const received = Buffer.from(input.signature);
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
@@ -235,7 +247,12 @@ export function createWebhookNotifier(
         "x-clausewatch-timestamp": timestamp,
       };
       if (config.secret !== undefined) {
-        headers["x-clausewatch-signature"] = signWebhookBody(config.secret, timestamp, body);
+        headers["x-clausewatch-signature"] = signWebhookBody(
+          config.secret,
+          timestamp,
+          delivery.deliveryId,
+          body,
+        );
       }
       const answer = await postToReceiver({
         label,

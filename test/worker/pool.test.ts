@@ -1,0 +1,140 @@
+/**
+ * Extraction and parsing in worker threads under each source's deadline: hostile markup costs
+ * its own source a failure with a clear error, never the cycle; a stuck thread is replaced.
+ */
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readClauseSet } from "../../src/document.js";
+import { runCycle } from "../../src/worker/cycle.js";
+import { createParsePool } from "../../src/worker/parse-pool.js";
+import type { SourceOutcome } from "../../src/worker/types.js";
+import { fixturePage, makeWorkspace, PLAN_DIR, type Site, startSite, type Workspace } from "./support.js";
+
+const SPIN_TASK = fileURLToPath(new URL("./fixtures/spin-task.mjs", import.meta.url));
+
+let site: Site;
+let ws: Workspace;
+
+beforeEach(async () => {
+  site = await startSite();
+  ws = await makeWorkspace();
+});
+
+afterEach(async () => {
+  await site.close();
+  await ws.cleanup();
+});
+
+/** 100,000 elements nested inside each other around a short list: quadratic for the HTML parser. */
+function nestedDivs(depth: number): string {
+  return `<html><body>${"<div>".repeat(depth)}<ol><li>One.</li><li>Two.</li></ol>${"</div>".repeat(depth)}</body></html>`;
+}
+
+describe("parsing in worker threads", () => {
+  it("fails a page of 100,000 nested elements at its deadline while the other sources are checked", async () => {
+    site.set("/hostile.html", { body: nestedDivs(100_000), type: "text/html" });
+    site.set("/wire.txt", await fixturePage("v1-draft.txt"));
+    site.set("/outlet.html", await fixturePage("article.html"));
+    const config = ws.config({
+      sources: [
+        { id: "hostile", url: `${site.url}/hostile.html`, deadlineSeconds: 2 },
+        { id: "wire", url: `${site.url}/wire.txt` },
+        { id: "outlet", url: `${site.url}/outlet.html` },
+      ],
+    });
+    const reader = createParsePool({ threads: 2 });
+    const finished: string[] = [];
+    let report: Awaited<ReturnType<typeof runCycle>>;
+    try {
+      const ctx = { ...(await ws.context(config)), reader };
+      report = await runCycle(ctx, { onOutcome: (outcome) => finished.push(outcome.sourceId) });
+    } finally {
+      await reader.close();
+    }
+
+    const byId = new Map(
+      report.outcomes.map((outcome): [string, SourceOutcome] => [outcome.sourceId, outcome]),
+    );
+    expect(byId.get("hostile")?.status).toBe("failed");
+    expect(byId.get("hostile")?.error).toEqual({
+      code: "E_EXTRACT",
+      message: `hostile: extracting and parsing the document did not finish within its deadline of 2 s (deadlineSeconds); its markup may be pathological (elements nested thousands deep, say), so the thread was stopped (${site.url}/hostile.html)`,
+    });
+    expect(byId.get("wire")?.status).toBe("first-seen");
+    expect(byId.get("outlet")?.status).toBe("first-seen");
+    expect(finished.at(-1)).toBe("hostile");
+  });
+
+  it("gives the same clause set as parsing on the main thread", async () => {
+    const reader = createParsePool({ threads: 1 });
+    try {
+      for (const name of ["v2-amnesty.txt", "article.html", "counter.txt"]) {
+        const body = await readFile(`${PLAN_DIR}/${name}`, "utf8");
+        const options = { source: name, ...(name.endsWith(".html") ? { contentType: "text/html" } : {}) };
+
+        const threaded = await reader.read(body, options);
+
+        expect(threaded).toEqual(readClauseSet(body, options));
+      }
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it("reports a page without clauses as the same ExtractError as on the main thread", async () => {
+    const reader = createParsePool({ threads: 1 });
+    try {
+      const attempt = reader.read("<html><body><p>Nothing numbered here.</p></body></html>", {
+        source: "empty",
+        contentType: "text/html",
+      });
+
+      await expect(attempt).rejects.toMatchObject({ name: "ExtractError", code: "E_EXTRACT" });
+      await expect(attempt).rejects.toThrow(/empty: no numbered or bulleted list found/);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it("stops a stuck thread when the deadline aborts, and parses the next document on a fresh one", async () => {
+    const reader = createParsePool({ threads: 1, filename: SPIN_TASK });
+    try {
+      const deadline = AbortSignal.timeout(300);
+
+      const stuck = reader.read("spin", { source: "hostile" }, { signal: deadline });
+      await expect(stuck).rejects.toMatchObject({ name: "TimeoutError" });
+      const next = await reader.read("fine", { source: "wire" });
+
+      expect(next).toEqual({ source: "wire", style: "none", clauses: [] });
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it("keeps a document waiting for a busy thread off its own deadline", async () => {
+    const reader = createParsePool({ threads: 1, filename: SPIN_TASK });
+    const waited: string[] = [];
+    try {
+      const stuck = reader.read("spin", { source: "hostile" }, { signal: AbortSignal.timeout(400) });
+      const queued = reader.read(
+        "fine",
+        { source: "wire" },
+        {
+          waiting: async (wait) => {
+            waited.push("queued");
+            const result = await wait();
+            waited.push("got a thread");
+            return result;
+          },
+        },
+      );
+
+      await expect(stuck).rejects.toMatchObject({ name: "TimeoutError" });
+      expect(await queued).toMatchObject({ source: "wire" });
+      expect(waited).toEqual(["queued", "got a thread"]);
+    } finally {
+      await reader.close();
+    }
+  });
+});
