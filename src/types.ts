@@ -14,6 +14,10 @@ export interface TextBlock {
   list?: number;
   /** The marker a browser would render for an item of an ordered list (`"3."`) or `"•"` for unordered lists. */
   marker?: string;
+  /** Page (from 1) the block starts on, for paged documents (PDF). */
+  page?: number;
+  /** Printed as a footnote: placed after its page's text, never part of a clause's running text. */
+  footnote?: boolean;
 }
 
 /** A sub-item of a clause (`a)`, `—`, `•` …), kept with its parent. */
@@ -38,6 +42,8 @@ export interface Clause {
   norm: string;
   /** Hash of `norm`: equal fingerprints mean typographically equivalent clauses. */
   fingerprint: string;
+  /** Page (from 1) the clause starts on, for paged documents (PDF). */
+  page?: number;
 }
 
 export interface ClauseSet {

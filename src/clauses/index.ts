@@ -330,13 +330,22 @@ function findTitle(lines: Line[], firstClauseLine: number): string | undefined {
   return undefined;
 }
 
-function finishClause(draft: Draft, index: number, key: string): Clause {
+function finishClause(draft: Draft, index: number, key: string, page: number | undefined): Clause {
   const text = draft.parts.filter((part) => part !== "").join(" ");
   const items = draft.items.map((item) => ({ ...item, norm: normalizeForCompare(item.text) }));
   const norm = [normalizeForCompare(text), ...items.map((item) => item.norm)]
     .filter((part) => part !== "")
     .join(" | ");
-  return { key, printed: draft.lead.label.printed, index, text, items, norm, fingerprint: fingerprint(norm) };
+  return {
+    key,
+    printed: draft.lead.label.printed,
+    index,
+    text,
+    items,
+    norm,
+    fingerprint: fingerprint(norm),
+    ...(page === undefined ? {} : { page }),
+  };
 }
 
 function uniqueKeys(keys: string[]): string[] {
@@ -380,7 +389,9 @@ export function parseClauses(input: ClauseInput): ClauseSet {
   const keys = uniqueKeys(
     kept.map((draft, index) => (style === "position" ? positionalKey(index) : labelKey(draft.lead.label))),
   );
-  const clauses = kept.map((draft, index) => finishClause(draft, index, keys[index] as string));
+  const clauses = kept.map((draft, index) =>
+    finishClause(draft, index, keys[index] as string, lines[draft.lead.line]?.page),
+  );
   const title =
     input.format === "html" && input.title ? input.title : findTitle(lines, (chain[0] as ChainLink).line);
   return { source: input.source, ...(title ? { title } : {}), style, clauses };

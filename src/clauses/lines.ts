@@ -94,20 +94,24 @@ function headingLabels(text: string): Line["labels"] {
 
 /** Lines from extracted HTML blocks: list items carry the marker a browser would render. */
 export function linesFromBlocks(blocks: TextBlock[]): Line[] {
-  return blocks.map((block) => {
-    const level = block.level ?? 1;
-    const own = block.kind === "heading" ? headingLabels(block.text) : parseLabels(block.text);
-    return {
-      text: block.text,
-      kind: block.kind,
-      indent: block.kind === "item" ? (level - 1) * 2 : 0,
-      blankBefore: true,
-      structured: true,
-      ...(block.level === undefined ? {} : { level: block.level }),
-      ...(block.list === undefined ? {} : { list: block.list }),
-      labels: block.kind === "item" ? itemLabels(block, own) : own,
-    };
-  });
+  // Footnotes are printed apart from the running text; read into a clause they would move with page breaks.
+  return blocks
+    .filter((block) => !block.footnote)
+    .map((block) => {
+      const level = block.level ?? 1;
+      const own = block.kind === "heading" ? headingLabels(block.text) : parseLabels(block.text);
+      return {
+        text: block.text,
+        kind: block.kind,
+        indent: block.kind === "item" ? (level - 1) * 2 : 0,
+        blankBefore: true,
+        structured: true,
+        ...(block.level === undefined ? {} : { level: block.level }),
+        ...(block.list === undefined ? {} : { list: block.list }),
+        ...(block.page === undefined ? {} : { page: block.page }),
+        labels: block.kind === "item" ? itemLabels(block, own) : own,
+      };
+    });
 }
 
 /**

@@ -44,5 +44,7 @@ export interface Line {
   structured: boolean;
   level?: number;
   list?: number;
+  /** Page of a paged document (PDF) the line is printed on. */
+  page?: number;
   labels: LabelMatch[];
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FetchError } from "../errors.js";
+import { declaresBinaryDocument, sniffBinaryDocument } from "../read/detect.js";
 import { retryDelayMs } from "./classify.js";
 import { DecodeProblem, decodeContent, decodeText, isBinaryMediaType, parseContentType } from "./decode.js";
 import { readFileUrl } from "./file.js";
@@ -96,7 +97,7 @@ async function attemptOnce(
   }
   const response = await httpGet(req, options, limiter, (contentType, url) => {
     const media = parseContentType(contentType);
-    if (media !== undefined && isBinaryMediaType(media.essence)) {
+    if (media !== undefined && isBinaryMediaType(media.essence) && !mayBeDocument(media.essence, url)) {
       throw new FetchError(`${url} is not a text document (content-type ${media.essence})`, {
         kind: "permanent",
         source: req.sourceId,
@@ -155,6 +156,20 @@ async function finish(req: CollectRequest, received: Received): Promise<CollectO
       return { kind: "unchanged", ...provenance, bodyHash };
     }
     const media = parseContentType(received.contentType);
+    // PDF and Word files are read from their bytes by the document reader, not decoded as text.
+    const binary = sniffBinaryDocument(body);
+    if (binary !== undefined) {
+      return {
+        kind: "fetched",
+        ...provenance,
+        charset: "binary",
+        charsetSource: "sniff",
+        body,
+        bodyHash,
+        text: "",
+        binary,
+      };
+    }
     const declared = req.charset ? { essence: media?.essence ?? "text/plain", charset: req.charset } : media;
     const { charset, charsetSource, text } = decodeText(body, declared);
     return { kind: "fetched", ...provenance, charset, charsetSource, body, bodyHash, text };
@@ -164,6 +179,14 @@ async function finish(req: CollectRequest, received: Received): Promise<CollectO
       error.reason === "binary" ? `${subject} ${error.message}` : `${subject}: ${error.message}`;
     throw new FetchError(message, { kind: "permanent", source: req.sourceId, cause: error });
   }
+}
+
+/** Types a PDF or Word file may come as; the bytes decide after the download (`finish`). */
+function mayBeDocument(essence: string, url: string): boolean {
+  return (
+    essence === "application/octet-stream" ||
+    declaresBinaryDocument({ mediaType: essence, name: url }) !== undefined
+  );
 }
 
 function protocolOf(req: CollectRequest): string {

@@ -1,4 +1,5 @@
 /** Contracts of the collect stage: the only network edge of the worker. */
+import type { BinaryDocumentKind } from "../read/detect.js";
 
 export interface CollectRequest {
   /** Source id from the config; errors carry it as `source`. */
@@ -113,8 +114,10 @@ export interface FetchedOutcome extends Provenance {
   body: Buffer;
   /** sha256 hex of `body`. */
   bodyHash: string;
-  /** `body` decoded with `charset`, byte order mark removed. */
+  /** `body` decoded with `charset`, byte order mark removed; empty for a binary document. */
   text: string;
+  /** A PDF or Word file, read from `body` by the document reader; `text` is empty and `charset` is `"binary"`. */
+  binary?: BinaryDocumentKind;
 }
 
 export type CollectOutcome = NotModifiedOutcome | UnchangedOutcome | FetchedOutcome;
