@@ -48,7 +48,7 @@ export function buildProgram(): Command {
     )
     .addOption(
       new Option("--input-format <format>", "how to read the inputs")
-        .choices(["auto", "text", "markdown", "html"])
+        .choices(["auto", "text", "markdown", "html", "pdf", "docx"])
         .default("auto"),
     )
     .option("--all", "also list unchanged and renumbered clauses", false)

@@ -53,6 +53,12 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
       ...(source.charset === undefined ? {} : { charset: source.charset }),
       enabled: source.enabled,
       http: effective,
+      ...(source.render === "browser"
+        ? { render: { ...user.browser, args: [...user.browser.args], ...withWaitFor(source.waitFor) } }
+        : {}),
+      ...(source.discover === undefined
+        ? {}
+        : { discover: { ...source.discover, keywords: [...source.discover.keywords] } }),
     };
   });
 
@@ -64,6 +70,8 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     ...withTimezone(user.timezone),
     jitterSeconds: user.jitterSeconds,
     http,
+    documents: { ...user.documents },
+    browser: { ...user.browser, args: [...user.browser.args] },
     hosts,
     health: { ...user.health },
     flapping: { ...user.flapping },
@@ -74,6 +82,10 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     notify: user.notify.map((notifier) => ({ ...notifier, id: notifier.id ?? notifier.type })),
     ...(user.publicBaseUrl === undefined ? {} : { publicBaseUrl: user.publicBaseUrl }),
   };
+}
+
+function withWaitFor(waitFor: string | undefined): { waitFor?: string } {
+  return waitFor === undefined ? {} : { waitFor };
 }
 
 function withTimezone(timezone: string | undefined): { timezone?: string } {

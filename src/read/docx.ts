@@ -17,7 +17,7 @@ const NOTE_ITEM = 'li[id^="footnote-"], li[id^="endnote-"]';
 function settleNotes(html: string): string {
   const $ = load(html);
   $(NOTE_REFERENCE).remove();
-  $(`${NOTE_ITEM} a[href^="#footnote-ref-"], ${NOTE_ITEM} a[href^="#endnote-ref-"]`).remove();
+  $('a[href^="#footnote-ref-"], a[href^="#endnote-ref-"]').remove();
   $("ol")
     .filter((_, list) => $(list).children(NOTE_ITEM).length > 0)
     .each((_, list) => {
@@ -60,7 +60,10 @@ export async function readDocx(
     if (!(error instanceof ThreadFailed)) throw error;
     throw new ExtractError(failureMessage(source, error.failure, limits), { source, cause: error });
   }
-  const { blocks, title } = extractDocument(`<!doctype html><html><body>${settleNotes(html)}</body></html>`);
+  // A Word file has no navigation or ads: all of it is content, so main-content detection is skipped.
+  const { blocks, title } = extractDocument(`<!doctype html><html><body>${settleNotes(html)}</body></html>`, {
+    select: "body",
+  });
   if (blocks.length === 0) throw new ExtractError(`${source}: the Word document has no text`, { source });
   return { blocks, ...(title === undefined ? {} : { title }) };
 }

@@ -3,7 +3,7 @@ import type { PlanConfig, SourceConfig } from "../config/index.js";
 import { recordCoverage } from "../coverage/index.js";
 import type { DiffEntry } from "../diff/index.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
-import { readClauseSet } from "../document.js";
+import { readFetched } from "../document.js";
 import { ClausewatchError, ExtractError, excerpt } from "../errors.js";
 import { EXTRACTOR_VERSION } from "../extract/index.js";
 import type { Lineage } from "../lineage/index.js";
@@ -417,14 +417,7 @@ async function storeFetched(
   validators: { etag?: string; lastModified?: string },
   started: number,
 ): Promise<SourceOutcome> {
-  const clauseSet = readClauseSet(outcome.text, {
-    source: step.source.id,
-    format: step.source.format,
-    ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
-    ...(step.source.select ? { select: step.source.select } : {}),
-    ignore: step.source.ignore,
-    prose: step.source.role === "coverage" ? "always" : false,
-  });
+  const clauseSet = await readFetched(outcome, step.source, step.ctx.config.documents);
   const hash = clauseSetHash(clauseSet);
   const previous = step.state.lastSnapshotId
     ? await step.ctx.store.getSnapshot(step.state.lastSnapshotId)
