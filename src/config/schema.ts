@@ -285,7 +285,9 @@ export const sourceSchema = z
       ),
     waitFor: selectorSchema
       .optional()
-      .describe("With render: browser, wait for this CSS selector before reading; without it, for network idle"),
+      .describe(
+        "With render: browser, wait for this CSS selector before reading; without it, for network idle",
+      ),
     discover: discoverSchema.optional(),
     charset: checked(z.string().min(1), checkCharset)
       .optional()

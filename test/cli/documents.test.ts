@@ -7,12 +7,23 @@ const plan = fileURLToPath(new URL("../fixtures/plan/", import.meta.url));
 
 describe("clausewatch diff on PDF and Word files", () => {
   it("compares a PDF with a Word version and reports point 26 rewritten (exit 1)", async () => {
-    const result = await runCli(["diff", `${documents}plan-v1.pdf`, `${documents}plan-v2.docx`, "--format", "json"]);
-    const diff = JSON.parse(result.stdout) as { summary: Record<string, number>; entries: { kind: string; new: string[] }[] };
+    const result = await runCli([
+      "diff",
+      `${documents}plan-v1.pdf`,
+      `${documents}plan-v2.docx`,
+      "--format",
+      "json",
+    ]);
+    const diff = JSON.parse(result.stdout) as {
+      summary: Record<string, number>;
+      entries: { kind: string; new: string[] }[];
+    };
 
     expect(result.status).toBe(1);
     expect(diff.summary.unchanged).toBe(27);
-    expect(diff.entries.filter((entry) => entry.kind === "modified").map((entry) => entry.new)).toEqual([["26"]]);
+    expect(diff.entries.filter((entry) => entry.kind === "modified").map((entry) => entry.new)).toEqual([
+      ["26"],
+    ]);
   });
 
   it("finds nothing between a two-column PDF and the text it was printed from (exit 0)", async () => {

@@ -36,15 +36,25 @@ function zipWith(name: string, content: Buffer): Buffer {
 
 describe("a plan written as a Word document with automatic numbering", () => {
   it("reads the same 28 clauses, em-dash sub-items included, as the text it was written from", async () => {
-    const [word, text] = [await readDocument(bytes("plan-v1.docx"), { source: "plan-v1.docx" }), textPlan("v1-draft.txt")];
+    const [word, text] = [
+      await readDocument(bytes("plan-v1.docx"), { source: "plan-v1.docx" }),
+      textPlan("v1-draft.txt"),
+    ];
 
     expect(word.clauses).toHaveLength(28);
-    expect(word.clauses.map((clause) => clause.fingerprint)).toEqual(text.clauses.map((clause) => clause.fingerprint));
+    expect(word.clauses.map((clause) => clause.fingerprint)).toEqual(
+      text.clauses.map((clause) => clause.fingerprint),
+    );
     expect(word.title).toBe("Draft peace framework — 28 points");
   });
 
   it("keeps Word's headings, numbered and bulleted paragraphs as blocks, without footnote markers", async () => {
-    const { blocks } = await readBinaryDocument("docx", bytes("plan-v2.docx"), "plan-v2.docx", DEFAULT_DOCUMENT_LIMITS);
+    const { blocks } = await readBinaryDocument(
+      "docx",
+      bytes("plan-v2.docx"),
+      "plan-v2.docx",
+      DEFAULT_DOCUMENT_LIMITS,
+    );
 
     expect(blocks[0]).toEqual({ kind: "heading", text: "Draft peace framework — 28 points", level: 1 });
     expect(blocks[6]).toEqual({
@@ -69,14 +79,20 @@ describe("a plan written as a Word document with automatic numbering", () => {
     );
 
     expect(result.summary.unchanged).toBe(27);
-    expect(result.entries.filter((entry) => entry.kind !== "unchanged").map((entry) => entry.new)).toEqual([["26"]]);
+    expect(result.entries.filter((entry) => entry.kind !== "unchanged").map((entry) => entry.new)).toEqual([
+      ["26"],
+    ]);
   });
 
   it("is recognised by its bytes whatever its name or declared type", () => {
     const docx = bytes("plan-v1.docx");
 
-    expect(documentFormat(docx, { source: "download", contentType: "application/octet-stream" })).toBe("docx");
-    expect(documentFormat(bytes("plan-v1.pdf"), { source: "plan.docx", contentType: "text/html" })).toBe("pdf");
+    expect(documentFormat(docx, { source: "download", contentType: "application/octet-stream" })).toBe(
+      "docx",
+    );
+    expect(documentFormat(bytes("plan-v1.pdf"), { source: "plan.docx", contentType: "text/html" })).toBe(
+      "pdf",
+    );
     expect(documentFormat(Buffer.from("1. First.\n2. Second.\n"), { source: "plan.txt" })).toBe("text");
   });
 });
@@ -96,7 +112,10 @@ describe("Word files that cannot be read are refused with the file named", () =>
   });
 
   it("a legacy .doc file", async () => {
-    const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
+    const ole = Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(512),
+    ]);
 
     expect(await refusal(ole, "old.doc")).toBe(
       "old.doc: a legacy Word (.doc) or other OLE file; save it as .docx or PDF to have it read",

@@ -78,7 +78,9 @@ describe("a draft published as a PDF over HTTP", () => {
       message: `scan: the PDF has no text layer (2 pages of images, a scan?); run it through OCR first (${site.url}/scan.pdf)`,
     });
     expect(await ctx.store.listSnapshots("scan")).toEqual([]);
-    expect((await ctx.store.getSnapshot(report.outcomes[1]?.snapshotId ?? "")).clauseSet.clauses).toHaveLength(28);
+    expect(
+      (await ctx.store.getSnapshot(report.outcomes[1]?.snapshotId ?? "")).clauseSet.clauses,
+    ).toHaveLength(28);
   });
 });
 
@@ -95,7 +97,9 @@ describe("documents read from file: sources", () => {
 
     const report = await runCycle(ctx);
     const sets = await Promise.all(
-      report.outcomes.map(async (outcome) => (await ctx.store.getSnapshot(outcome.snapshotId ?? "")).clauseSet),
+      report.outcomes.map(
+        async (outcome) => (await ctx.store.getSnapshot(outcome.snapshotId ?? "")).clauseSet,
+      ),
     );
 
     expect(report.outcomes.map((outcome) => outcome.status)).toEqual(["first-seen", "first-seen"]);
