@@ -1,9 +1,17 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { RenderSettings } from "../config/types.js";
 import { FetchError } from "../errors.js";
 import { declaresBinaryDocument, sniffBinaryDocument } from "../read/detect.js";
 import { retryDelayMs } from "./classify.js";
-import { DecodeProblem, decodeContent, decodeText, isBinaryMediaType, parseContentType } from "./decode.js";
+import {
+  DecodeProblem,
+  decodeContent,
+  decodeText,
+  formatBytes,
+  isBinaryMediaType,
+  parseContentType,
+} from "./decode.js";
 import { readFileUrl } from "./file.js";
 import { httpGet } from "./http.js";
 import type {
@@ -95,6 +103,7 @@ async function attemptOnce(
       source: req.sourceId,
     });
   }
+  if (req.render) return rendered(req, req.render, options, limiter, attempts);
   const response = await httpGet(req, options, limiter, (contentType, url) => {
     const media = parseContentType(contentType);
     if (media !== undefined && isBinaryMediaType(media.essence) && !mayBeDocument(media.essence, url)) {
@@ -119,6 +128,46 @@ async function attemptOnce(
     };
   }
   return finish(req, { ...response, attempts, maxBytes: options.maxBytes });
+}
+
+/** A page built by scripts: its DOM after rendering, as UTF-8 HTML. No validators: a browser cannot ask conditionally. */
+async function rendered(
+  req: CollectRequest,
+  settings: RenderSettings,
+  options: CollectOptions,
+  limiter: HostLimiter | undefined,
+  attempts: number,
+): Promise<CollectOutcome> {
+  // playwright-core loads only for sources that render.
+  const { renderPage } = await import("../render/index.js");
+  const headers = Object.fromEntries(
+    Object.entries(req.headers ?? {}).filter(([name]) => name.toLowerCase() !== "user-agent"),
+  );
+  const run = () =>
+    renderPage({ sourceId: req.sourceId, url: req.url, settings, userAgent: options.userAgent, headers });
+  const page = limiter === undefined ? await run() : await limiter.run(req.url, run);
+  const raw = Buffer.from(page.html, "utf8");
+  if (raw.length > options.maxBytes) {
+    throw new FetchError(
+      `rendering ${req.url}: the page exceeds ${formatBytes(options.maxBytes)} limit (maxBytes)`,
+      {
+        kind: "permanent",
+        source: req.sourceId,
+      },
+    );
+  }
+  return finish(req, {
+    attempts,
+    status: page.status,
+    finalUrl: page.finalUrl,
+    redirects: [],
+    contentType: "text/html; charset=utf-8",
+    contentEncoding: undefined,
+    etag: undefined,
+    lastModified: undefined,
+    raw,
+    maxBytes: options.maxBytes,
+  });
 }
 
 interface Received {

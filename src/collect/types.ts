@@ -1,4 +1,5 @@
 /** Contracts of the collect stage: the only network edge of the worker. */
+import type { RenderSettings } from "../config/types.js";
 import type { BinaryDocumentKind } from "../read/detect.js";
 
 export interface CollectRequest {
@@ -16,6 +17,8 @@ export interface CollectRequest {
   previousBodyHash?: string;
   /** Encoding forced by the config for a site that mislabels its pages; beats header and meta. */
   charset?: string;
+  /** Render the page in headless Chromium (`render: browser`) instead of reading it as served. */
+  render?: RenderSettings;
 }
 
 export interface RetryOptions {

@@ -474,6 +474,7 @@ export async function checkSource(
           ? { previousBodyHash: step.state.lastBodyHash }
           : {}),
         ...(source.charset ? { charset: source.charset } : {}),
+        ...(source.render ? { render: source.render } : {}),
       },
       {
         timeoutMs: source.http.timeoutMs,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SourceConfig } from "../config/index.js";
+import { closeBrowser } from "../render/index.js";
 import { checkSource } from "./check-source.js";
 import type { CycleReport, SourceOutcome, WorkerContext } from "./types.js";
 
@@ -57,6 +58,8 @@ export async function runCycle(ctx: WorkerContext, options: CycleOptions = {}): 
     }
     outcomes.set(source.id, await checkSource(ctx, source, runId));
   });
+  // The browser of `render: browser` sources lives for one cycle (checks never throw, so this runs).
+  await closeBrowser();
   const ordered = sources.flatMap((source) => outcomes.get(source.id) ?? []);
   const finishedAt = (ctx.now?.() ?? new Date()).toISOString();
   const failed = ordered.filter((outcome) => outcome.status === "failed").length;
