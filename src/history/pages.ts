@@ -9,6 +9,7 @@ import { escapeHtml } from "../html.js";
 import { entryHeadline, summaryLine } from "../report/headline.js";
 import type { SourceEvent } from "../store/index.js";
 import type { Clause, ClauseSet } from "../types.js";
+import { discoveredSection } from "./discovered.js";
 import type {
   ClauseTimeline,
   Comparison,
@@ -402,6 +403,7 @@ ${pickerForm(plan.id, ids, links)}
 ${versions}
 ${reported ? `<h2 id="reported">Reported variants (from coverage)</h2><p class="small muted">Wording that news coverage says a point had or will have. These are reports, not copies the monitor fetched.</p><ul class="timeline">${reported}</ul>` : ""}
 ${mismatches}
+${discoveredSection(timeline.discovered ?? [], links)}
 <h2 id="changes">Recorded changes</h2>
 ${changes}
 <h2 id="plan-sources">Sources</h2>

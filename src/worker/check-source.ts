@@ -31,7 +31,8 @@ function errorInfo(error: unknown, url: string): { code: string; message: string
   return { code: "E_INTERNAL", message: error instanceof Error ? error.message : String(error) };
 }
 
-interface Step {
+/** One source check in progress; exported with the helpers below for other kinds of checks (src/discover). */
+export interface Step {
   ctx: WorkerContext;
   source: SourceConfig;
   plan: PlanConfig | undefined;
@@ -43,7 +44,7 @@ interface Step {
   imported?: boolean;
 }
 
-async function startStep(
+export async function startStep(
   ctx: WorkerContext,
   source: SourceConfig,
   runId: string,
@@ -93,7 +94,7 @@ function headlinePrefix(step: Step): string {
   return step.plan?.title ?? step.source.title ?? step.source.id;
 }
 
-async function finish(
+export async function finish(
   step: Step,
   status: SourceStatus,
   started: number,
@@ -119,7 +120,7 @@ async function finish(
   return { sourceId: step.source.id, status, durationMs, changes: step.changes, ...extra };
 }
 
-async function markHealthy(step: Step): Promise<void> {
+export async function markHealthy(step: Step): Promise<void> {
   if (step.imported) return;
   if (step.state.health === "broken") {
     await recordChange(
@@ -136,7 +137,7 @@ async function markHealthy(step: Step): Promise<void> {
   delete step.state.lastError;
 }
 
-async function markFailed(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
+export async function markFailed(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
   const info = errorInfo(error, step.source.url);
   const failures = step.state.consecutiveFailures + 1;
   // A page that used to have clauses and suddenly has none (selector gone, error page, bot wall) is broken now.

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SourceConfig } from "../config/index.js";
+import { checkDiscoverySource } from "../discover/check-feed.js";
 import { closeBrowser } from "../render/index.js";
 import { checkSource } from "./check-source.js";
 import type { CycleReport, SourceOutcome, WorkerContext } from "./types.js";
@@ -56,7 +57,12 @@ export async function runCycle(ctx: WorkerContext, options: CycleOptions = {}): 
       );
       if (options.signal?.aborted) return;
     }
-    outcomes.set(source.id, await checkSource(ctx, source, runId));
+    outcomes.set(
+      source.id,
+      source.discover
+        ? await checkDiscoverySource(ctx, { ...source, discover: source.discover }, runId)
+        : await checkSource(ctx, source, runId),
+    );
   });
   // The browser of `render: browser` sources lives for one cycle (checks never throw, so this runs).
   await closeBrowser();
