@@ -1,4 +1,5 @@
 /** Feeds and article pages for the discovery tests, written here in our own words. */
+import { escapeHtml } from "../../src/html.js";
 
 export interface FeedItem {
   title: string;
@@ -7,14 +8,12 @@ export interface FeedItem {
   summary?: string;
 }
 
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
 export function rss(base: string, items: FeedItem[]): string {
   const entries = items
     .map(
-      (item) => `<item><title>${escape(item.title)}</title><link>${base}${item.path}</link>
+      (item) => `<item><title>${escapeHtml(item.title)}</title><link>${base}${item.path}</link>
 <guid>${base}${item.path}</guid><pubDate>${new Date(item.published).toUTCString()}</pubDate>
-${item.summary ? `<description>${escape(item.summary)}</description>` : ""}</item>`,
+${item.summary ? `<description>${escapeHtml(item.summary)}</description>` : ""}</item>`,
     )
     .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>World desk</title>
@@ -24,7 +23,7 @@ ${item.summary ? `<description>${escape(item.summary)}</description>` : ""}</ite
 export function atom(base: string, items: FeedItem[]): string {
   const entries = items
     .map(
-      (item) => `<entry><title>${escape(item.title)}</title><id>${base}${item.path}</id>
+      (item) => `<entry><title>${escapeHtml(item.title)}</title><id>${base}${item.path}</id>
 <link rel="alternate" href="${base}${item.path}"/><updated>${item.published}</updated></entry>`,
     )
     .join("\n");
@@ -37,7 +36,7 @@ export function newsSitemap(base: string, items: FeedItem[]): string {
     .map(
       (item) => `<url><loc>${base}${item.path}</loc><news:news><news:publication><news:name>Desk</news:name>
 <news:language>en</news:language></news:publication><news:publication_date>${item.published}</news:publication_date>
-<news:title>${escape(item.title)}</news:title></news:news></url>`,
+<news:title>${escapeHtml(item.title)}</news:title></news:news></url>`,
     )
     .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -45,10 +44,10 @@ export function newsSitemap(base: string, items: FeedItem[]): string {
 }
 
 export function articlePage(title: string, paragraphs: string[], canonical?: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title>${
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${
     canonical ? `<link rel="canonical" href="${canonical}">` : ""
-  }</head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav><article><h1>${escape(title)}</h1>${paragraphs
-    .map((paragraph) => `<p>${escape(paragraph)}</p>`)
+  }</head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav><article><h1>${escapeHtml(title)}</h1>${paragraphs
+    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
     .join("")}</article><footer>© Desk</footer></body></html>`;
 }
 
