@@ -1,5 +1,5 @@
 /** The plan page's list of coverage articles found by its feeds and sitemaps. */
-import type { DiscoveredEntry } from "../discover/index.js";
+import type { DiscoveredEntry } from "../discover/read.js";
 import { escapeHtml as h } from "../html.js";
 
 export interface DiscoveredLinks {

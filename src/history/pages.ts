@@ -422,6 +422,12 @@ ${changes}
   });
 }
 
+/** " · page 4" for a clause of a paged document (PDF). */
+function pageLabel(set: ClauseSet, keys: string[]): string {
+  const page = set.clauses.find((clause) => clause.key === keys[0])?.page;
+  return page === undefined ? "" : ` · page ${page}`;
+}
+
 function sideLabel(side: Comparison["from"]): string {
   return side.version ? side.version : `snapshot ${side.snapshotId}`;
 }
@@ -445,8 +451,12 @@ function entryBlock(comparison: Comparison, entry: DiffEntry, links: PageLinks):
             text: clauseLines(to.clauseSet, entry.new) || clauseLines(from.clauseSet, entry.old),
           },
         ]);
-  const oldLabel = entry.old.length ? `${sideLabel(from)} · ${entry.old.join(", ")}` : sideLabel(from);
-  const newLabel = entry.new.length ? `${sideLabel(to)} · ${entry.new.join(", ")}` : sideLabel(to);
+  const oldLabel = entry.old.length
+    ? `${sideLabel(from)} · ${entry.old.join(", ")}${pageLabel(from.clauseSet, entry.old)}`
+    : sideLabel(from);
+  const newLabel = entry.new.length
+    ? `${sideLabel(to)} · ${entry.new.join(", ")}${pageLabel(to.clauseSet, entry.new)}`
+    : sideLabel(to);
   const oldSide = entry.old.length
     ? `<p class="text">${sideHtml(ops, "old")}</p>`
     : `<p class="muted">not in ${h(sideLabel(from))}</p>`;
@@ -556,7 +566,7 @@ export function renderClausePage(
         row.redline && row.kind !== "unchanged" && row.kind !== "added"
           ? `<div class="inline"><h4>Redline from ${h(row.against ?? "")}</h4><p class="text redline">${redlineHtml(row.redline)}</p></div>`
           : "";
-      return `<li><h3>${heading} <span class="small">as ${h(row.printed ?? row.key ?? "")}</span></h3>
+      return `<li><h3>${heading} <span class="small">as ${h(row.printed ?? row.key ?? "")}${row.page === undefined ? "" : ` · page ${h(row.page)}`}</span></h3>
 ${changedFrom}
 <p class="text">${h(clauseText({ text: row.text, items: row.items ?? [] }))}</p>
 ${redline}</li>`;

@@ -9,7 +9,8 @@ import { listAlerts } from "../alert/index.js";
 import type { Config, PlanConfig, SourceConfig } from "../config/index.js";
 import type { CoverageRecord, MentionRecord, MismatchRecord, VariantRecord } from "../coverage/types.js";
 import { type DiffEntry, type DiffResult, diffClauses, type RedlineOp } from "../diff/index.js";
-import { type DiscoveredEntry, discoveredArticles, feedOfArticle } from "../discover/index.js";
+import { type DiscoveredEntry, discoveredArticles } from "../discover/read.js";
+import { feedOfArticle } from "../discover/state.js";
 import type { Relation, VersionRecord, WitnessRecord } from "../lineage/index.js";
 import { readLineage } from "../lineage/index.js";
 import { clauseNoun } from "../report/headline.js";
@@ -143,6 +144,8 @@ export interface ClauseAtVersion {
   printed?: string;
   text?: string;
   items?: Clause["items"];
+  /** Page the clause starts on, for paged documents (PDF). */
+  page?: number;
   /** The version it is compared with (the lineage parent, else the previous version). */
   against?: string;
   /** What happened to the clause since `against`. */
@@ -572,7 +575,13 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
         return {
           ...base,
           ...(clause
-            ? { key: clause.key, printed: clause.printed, text: clause.text, items: clause.items }
+            ? {
+                key: clause.key,
+                printed: clause.printed,
+                text: clause.text,
+                items: clause.items,
+                ...(clause.page === undefined ? {} : { page: clause.page }),
+              }
             : {}),
           ...(previous && entry ? { against: previous.id } : {}),
           ...(entry

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SourceConfig } from "../config/index.js";
-import { checkDiscoverySource } from "../discover/check-feed.js";
 import { closeBrowser } from "../render/index.js";
 import { checkSource } from "./check-source.js";
 import type { CycleReport, SourceOutcome, WorkerContext } from "./types.js";
@@ -32,6 +31,16 @@ async function runPool<T>(
   await Promise.all(lanes);
 }
 
+/** Feed and sitemap sources (src/discover); their parsers load only when a config has such a source. */
+async function checkDiscovery(
+  ctx: WorkerContext,
+  source: SourceConfig & { discover: NonNullable<SourceConfig["discover"]> },
+  runId: string,
+): Promise<SourceOutcome> {
+  const { checkDiscoverySource } = await import("../discover/check-feed.js");
+  return checkDiscoverySource(ctx, source, runId);
+}
+
 /** The sources a cycle covers, in config order; unknown ids are the caller's mistake to report. */
 export function selectSources(sources: SourceConfig[], ids?: string[]): SourceConfig[] {
   if (!ids || ids.length === 0) return sources.filter((source) => source.enabled);
@@ -60,7 +69,7 @@ export async function runCycle(ctx: WorkerContext, options: CycleOptions = {}): 
     outcomes.set(
       source.id,
       source.discover
-        ? await checkDiscoverySource(ctx, { ...source, discover: source.discover }, runId)
+        ? await checkDiscovery(ctx, { ...source, discover: source.discover }, runId)
         : await checkSource(ctx, source, runId),
     );
   });

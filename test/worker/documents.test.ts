@@ -2,6 +2,9 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { enqueueChanges } from "../../src/alert/index.js";
+import { renderComparePage } from "../../src/history/pages.js";
+import { openHistory } from "../../src/history/read.js";
 import { runCycle } from "../../src/worker/cycle.js";
 import type { SourceChange } from "../../src/worker/types.js";
 import { makeWorkspace, type Site, startSite, type Workspace } from "./support.js";
@@ -56,6 +59,34 @@ describe("a draft published as a PDF over HTTP", () => {
       ["modified", ["26"], ["26"]],
     ]);
     expect(change.headline).toContain("26");
+  });
+
+  it("says on which page the changed clause stands, in the alert and in the comparison page", async () => {
+    site.set("/plan.pdf", { body: await document("plan-v1.pdf"), type: PDF });
+    const ctx = await ws.context(ws.config({ sources: [{ id: "ministry", url: `${site.url}/plan.pdf` }] }));
+    await runCycle(ctx);
+    site.set("/plan.pdf", { body: await document("plan-v2.pdf"), type: PDF });
+    const report = await runCycle(ctx);
+    const change = report.outcomes[0]?.changes[0] as SourceChange;
+
+    const [alert] = await enqueueChanges([change], {
+      config: ctx.config,
+      storageDir: ctx.config.storageDir,
+      store: ctx.store,
+    });
+    const history = await openHistory({ config: ctx.config, store: ctx.store });
+    const comparison = await history.compare(
+      "peace-plan",
+      change.fromSnapshot ?? "",
+      change.toSnapshot ?? "",
+    );
+    const html = renderComparePage(comparison as NonNullable<typeof comparison>);
+
+    expect(alert?.changes[0]).toMatchObject({
+      headline: "Point 26 rewritten (page 5)",
+      page: { old: 5, new: 5 },
+    });
+    expect(html).toContain(`snapshot ${change.toSnapshot} · 26 · page 5</h4>`);
   });
 
   it("fails a scanned PDF on its own source, naming the file, stores nothing, and checks the others", async () => {
