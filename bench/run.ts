@@ -5,6 +5,7 @@
 import { pathToFileURL } from "node:url";
 import { runCycleBench } from "./cycle.js";
 import { runDiffBench } from "./diff.js";
+import { runDocumentsBench } from "./documents.js";
 import { runExtractBench } from "./extract.js";
 
 interface Bench {
@@ -16,6 +17,7 @@ const BENCHES: Bench[] = [
   { title: "clause engine: parse + diff", run: runDiffBench },
   { title: "extraction quality and speed", run: runExtractBench },
   { title: "worker cycle: collect → extract → diff → store", run: runCycleBench },
+  { title: "PDF, Word and feeds: speed and hostile inputs", run: runDocumentsBench },
 ];
 
 function header(title: string, index: number): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ConfigError, parseConfig } from "../../src/config/index.js";
+import { parseConfig } from "../../src/config/index.js";
+import type { ConfigError } from "../../src/errors.js";
 
 const base = `
 plans: [{ id: peace-plan, title: Peace plan }]

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { buildPdf } from "../../bench/pdf-builder.js";
 import { diffClauses } from "../../src/diff/index.js";
 import { readClauseSet, readDocument } from "../../src/document.js";
 import { ExtractError } from "../../src/errors.js";
 import { readBinaryDocument } from "../../src/read/index.js";
 import { DEFAULT_DOCUMENT_LIMITS } from "../../src/read/types.js";
 import type { ClauseSet } from "../../src/types.js";
-import { buildPdf } from "./pdf-builder.js";
 
 const documents = new URL("../fixtures/documents/", import.meta.url);
 const bytes = (name: string) => readFileSync(new URL(name, documents));
