@@ -8,6 +8,7 @@
 #     -e WIRE_TOKEN clausewatch                                   # your config/clausewatch.yaml
 #   docker run --rm clausewatch demo                              # any other command
 #   docker exec clausewatch clausewatch sources                   # inspect a running worker
+#   docker build --build-arg WITH_CHROMIUM=true -t clausewatch:chromium .   # with Chromium, for render: browser
 #
 # Layout. The package (package.json, node_modules, dist/, its own config/ with the demo pages and
 # schemas) lives in /app/share, owned by root and read-only for the worker. The two mount points
@@ -53,6 +54,15 @@ COPY src ./src
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime
+# Sources with `render: browser` need Chromium: `--build-arg WITH_CHROMIUM=true` installs Debian's
+# package (about 300 MB); the default image stays without it. browser.executablePath defaults to
+# /usr/bin/chromium, where the package puts it.
+ARG WITH_CHROMIUM=false
+RUN if [ "$WITH_CHROMIUM" = "true" ]; then \
+      apt-get update \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 ARG CREATED=unknown

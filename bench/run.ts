@@ -5,6 +5,7 @@
 import { pathToFileURL } from "node:url";
 import { runCycleBench } from "./cycle.js";
 import { runDiffBench } from "./diff.js";
+import { runDocumentsBench } from "./documents.js";
 import { runExtractBench } from "./extract.js";
 import { runUnattendedBench } from "./unattended.js";
 
@@ -18,6 +19,7 @@ const BENCHES: Bench[] = [
   { title: "extraction quality and speed", run: runExtractBench },
   { title: "worker cycle: collect → extract → diff → store", run: runCycleBench },
   { title: "unattended: same-host politeness, hostile markup", run: runUnattendedBench },
+  { title: "PDF, Word and feeds: speed and hostile inputs", run: runDocumentsBench },
 ];
 
 function header(title: string, index: number): string {

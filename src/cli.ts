@@ -48,7 +48,7 @@ export function buildProgram(): Command {
     )
     .addOption(
       new Option("--input-format <format>", "how to read the inputs")
-        .choices(["auto", "text", "markdown", "html"])
+        .choices(["auto", "text", "markdown", "html", "pdf", "docx"])
         .default("auto"),
     )
     .option("--all", "also list unchanged and renumbered clauses", false)
@@ -78,7 +78,7 @@ export function buildProgram(): Command {
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .addOption(
       new Option("--input-format <format>", "how to read the input")
-        .choices(["auto", "text", "markdown", "html"])
+        .choices(["auto", "text", "markdown", "html", "pdf", "docx"])
         .default("auto"),
     )
     .option("--select <css>", "CSS selector for the content of an HTML input")

@@ -16,8 +16,10 @@ export interface TextBlock {
   marker?: string;
   /** A table row, its cells joined by `" | "`. */
   row?: true;
-  /** Page of a paginated source (PDF), from 1. */
+  /** Page (from 1) the block starts on, for paged documents (PDF). */
   page?: number;
+  /** Printed as a footnote: placed after its page's text, read as a paragraph of its own. */
+  footnote?: boolean;
 }
 
 /** What a clause is in the outline. */

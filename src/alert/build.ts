@@ -10,6 +10,23 @@ export interface BuildOptions {
   noun?: string;
   /** Base URL of the public history view; adds a comparison link. */
   publicBaseUrl?: string;
+  /** Page each clause starts on, by key, in the old and new copy (PDF sources). */
+  pages?: { old: Record<string, number>; new: Record<string, number> };
+}
+
+/** "page 4" (or "pages 3 → 4") after a clause headline, when the copies are paged. */
+function pageOf(entry: DiffEntry, pages: BuildOptions["pages"]): AlertClauseChange["page"] | undefined {
+  const old = entry.old[0] === undefined ? undefined : pages?.old[entry.old[0]];
+  const now = entry.new[0] === undefined ? undefined : pages?.new[entry.new[0]];
+  if (old === undefined && now === undefined) return undefined;
+  return { ...(old === undefined ? {} : { old }), ...(now === undefined ? {} : { new: now }) };
+}
+
+function pageNote(page: AlertClauseChange["page"]): string {
+  if (!page) return "";
+  if (page.old !== undefined && page.new !== undefined && page.old !== page.new)
+    return ` (pages ${page.old} → ${page.new})`;
+  return ` (page ${page.new ?? page.old})`;
 }
 
 const SNIPPET = 240;
@@ -35,11 +52,12 @@ function snippet(redline: RedlineOp[], side: "old" | "new"): string | undefined 
 
 const RANK = { substantive: 3, minor: 2, cosmetic: 1, none: 0 } as const;
 
-function clauseChange(entry: DiffEntry, noun: string): AlertClauseChange {
+function clauseChange(entry: DiffEntry, noun: string, pages: BuildOptions["pages"]): AlertClauseChange {
   const old = entry.redline ? snippet(entry.redline, "old") : undefined;
   const now = entry.redline ? snippet(entry.redline, "new") : undefined;
+  const page = pageOf(entry, pages);
   return {
-    headline: entryHeadline(entry, noun),
+    headline: `${entryHeadline(entry, noun)}${pageNote(page)}`,
     kind: entry.kind,
     old: entry.old,
     new: entry.new,
@@ -47,6 +65,7 @@ function clauseChange(entry: DiffEntry, noun: string): AlertClauseChange {
     flags: entry.flags ?? [],
     snippet: { ...(old ? { old } : {}), ...(now ? { new: now } : {}) },
     ...(entry.redline ? { redline: entry.redline } : {}),
+    ...(page ? { page } : {}),
   };
 }
 
@@ -56,7 +75,7 @@ export function buildAlert(change: SourceChange, options: BuildOptions): Alert |
   const noun = options.noun ?? "Point";
   const changes = (change.entries ?? [])
     .filter((entry) => entry.severity === "minor" || entry.severity === "substantive")
-    .map((entry) => clauseChange(entry, noun))
+    .map((entry) => clauseChange(entry, noun, options.pages))
     .sort((x, y) => RANK[y.severity] - RANK[x.severity]);
   const base = options.publicBaseUrl?.replace(/\/+$/, "");
   const link =

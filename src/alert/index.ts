@@ -71,6 +71,27 @@ async function nounOf(change: SourceChange, store: EnqueueOptions["store"]): Pro
   }
 }
 
+/** Pages of the clauses on both sides, when the copies are paged (PDF); nothing otherwise. */
+async function pagesOf(
+  change: SourceChange,
+  store: EnqueueOptions["store"],
+): Promise<{ pages?: { old: Record<string, number>; new: Record<string, number> } }> {
+  if (!store || !change.toSnapshot) return {};
+  const pagesIn = async (id: string | undefined) => {
+    const set = id
+      ? await store.getSnapshot(id).then(
+          (found) => found.clauseSet,
+          () => undefined,
+        )
+      : undefined;
+    return Object.fromEntries(
+      (set?.clauses ?? []).flatMap((clause) => (clause.page ? [[clause.key, clause.page]] : [])),
+    );
+  };
+  const [old, now] = await Promise.all([pagesIn(change.fromSnapshot), pagesIn(change.toSnapshot)]);
+  return Object.keys(old).length + Object.keys(now).length > 0 ? { pages: { old, new: now } } : {};
+}
+
 /**
  * Builds the alerts for these changes and appends those not in the outbox yet, each with the
  * notifiers that want it; returns the newly written alerts. Changes no notifier wants are skipped.
@@ -88,6 +109,7 @@ export async function enqueueChanges(changes: SourceChange[], options: EnqueueOp
     const alert = buildAlert(change, {
       planTitle: config.plans.find((plan) => plan.id === change.planId)?.title ?? change.planId,
       noun: await nounOf(change, options.store),
+      ...(await pagesOf(change, options.store)),
       ...optional("sourceTitle", config.sources.find((source) => source.id === change.sourceId)?.title),
       ...optional("publicBaseUrl", config.publicBaseUrl),
     });

@@ -28,6 +28,10 @@ export const AlertClauseChangeSchema = z
       })
       .describe("Short excerpts around the change, with the changed words"),
     redline: z.array(RedlineOp).optional().describe("Full word-level redline of the clause"),
+    page: z
+      .object({ old: z.int().optional(), new: z.int().optional() })
+      .optional()
+      .describe("Pages the clause starts on, for paged documents (PDF)"),
   })
   .describe("One changed clause");
 

@@ -18,6 +18,8 @@ export interface AlertClauseChange {
   snippet: { old?: string; new?: string };
   /** Full word-level redline of the clause. */
   redline?: RedlineOp[];
+  /** Pages the clause starts on in the old and new copy, for paged documents (PDF). */
+  page?: { old?: number; new?: number };
 }
 
 /** What every notifier receives; its JSON form is published as config/alert.schema.json. */

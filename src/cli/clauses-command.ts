@@ -1,11 +1,11 @@
 import type { OutlineResult } from "../clauses/schema.js";
-import { readClauseSet } from "../document.js";
+import { readDocument } from "../document.js";
 import type { ClauseSet } from "../types.js";
 import { loadInput } from "./input.js";
 
 export interface ClausesCommandOptions {
   format: "text" | "json";
-  inputFormat?: "auto" | "text" | "markdown" | "html";
+  inputFormat?: "auto" | "text" | "markdown" | "html" | "pdf" | "docx";
   select?: string;
   ignore?: string[];
 }
@@ -55,7 +55,7 @@ export function outlineText(set: ClauseSet): string {
 /** Runs `clausewatch clauses`: how a document reads as an outline, before anyone watches it. */
 export async function runClausesCommand(spec: string, options: ClausesCommandOptions): Promise<number> {
   const input = await loadInput(spec);
-  const set = readClauseSet(input.body, {
+  const set = await readDocument(input.body, {
     source: input.source,
     format: options.inputFormat ?? "auto",
     ...(input.contentType ? { contentType: input.contentType } : {}),

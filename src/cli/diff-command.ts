@@ -1,5 +1,4 @@
 import { parseClauses } from "../clauses/index.js";
-import type { InputFormat } from "../clauses/types.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
 import { detectFormat } from "../format.js";
 import { clauseNoun } from "../report/headline.js";
@@ -15,7 +14,24 @@ export interface DiffCommandOptions {
   all: boolean;
   select?: string;
   ignore?: string[];
-  inputFormat?: "auto" | "text" | "markdown" | "html";
+  inputFormat?: "auto" | "text" | "markdown" | "html" | "pdf" | "docx";
+}
+
+/** Plain text and Markdown are parsed here; HTML, PDF and Word load the document reader (and cheerio) first. */
+async function read(input: LoadedInput, options: DiffCommandOptions): Promise<ClauseSet> {
+  const requested = options.inputFormat ?? "auto";
+  const hints = { source: input.source, ...(input.contentType ? { contentType: input.contentType } : {}) };
+  if (typeof input.body === "string" && requested !== "pdf" && requested !== "docx") {
+    const format = detectFormat(input.body, { ...hints, format: requested });
+    if (format !== "html") return parseClauses({ source: input.source, format, text: input.body });
+  }
+  const { readDocument } = await import("../document.js");
+  return readDocument(input.body, {
+    ...hints,
+    format: requested,
+    ...(options.select ? { select: options.select } : {}),
+    ...(options.ignore ? { ignore: options.ignore } : {}),
+  });
 }
 
 /** Runs `clausewatch diff`; returns the exit status (0 nothing above cosmetic, 1 changes). */
@@ -25,29 +41,7 @@ export async function runDiffCommand(
   options: DiffCommandOptions,
 ): Promise<number> {
   const [oldInput, newInput] = await Promise.all([loadInput(oldSpec), loadInput(newSpec)]);
-  const hints = (input: LoadedInput) => ({
-    source: input.source,
-    format: options.inputFormat ?? "auto",
-    ...(input.contentType ? { contentType: input.contentType } : {}),
-  });
-  const formats = [oldInput, newInput].map((input) => detectFormat(input.body, hints(input)));
-  // The HTML extractor (cheerio) loads only when an input is HTML: text diffs start faster.
-  const document = formats.includes("html") ? await import("../document.js") : undefined;
-  const read = (input: LoadedInput, format: InputFormat): ClauseSet =>
-    document
-      ? document.readClauseSet(input.body, {
-          ...hints(input),
-          format,
-          ...(options.select ? { select: options.select } : {}),
-          ...(options.ignore ? { ignore: options.ignore } : {}),
-        })
-      : parseClauses({
-          source: input.source,
-          format: format === "markdown" ? "markdown" : "text",
-          text: input.body,
-        });
-  const oldSet = read(oldInput, formats[0] as InputFormat);
-  const newSet = read(newInput, formats[1] as InputFormat);
+  const [oldSet, newSet] = await Promise.all([read(oldInput, options), read(newInput, options)]);
   const result = diffClauses(oldSet, newSet);
   const render = { noun: clauseNoun(newSet), color: options.color, all: options.all };
   const output =

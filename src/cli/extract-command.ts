@@ -1,3 +1,4 @@
+import { InputError } from "../errors.js";
 import { detectFormat } from "../format.js";
 import type { TextBlock } from "../types.js";
 import { loadInput } from "./input.js";
@@ -10,7 +11,13 @@ export interface ExtractCommandOptions {
 
 /** `clausewatch extract`: the main text of a page as the clause engine reads it; exit 0, or 2 (thrown) when nothing is readable. */
 export async function runExtractCommand(spec: string, options: ExtractCommandOptions): Promise<number> {
-  const input = await loadInput(spec);
+  const loaded = await loadInput(spec);
+  if (typeof loaded.body !== "string") {
+    throw new InputError(`${loaded.source}: a PDF or Word file; read its clauses with clausewatch clauses`, {
+      source: loaded.source,
+    });
+  }
+  const input = { ...loaded, body: loaded.body };
   const { extractPage, textToBlocks } = await import("../extract/index.js");
   const html =
     detectFormat(input.body, {

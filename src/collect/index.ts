@@ -1,9 +1,18 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { RenderSettings } from "../config/types.js";
 import { FetchError } from "../errors.js";
+import { declaresBinaryDocument, sniffBinaryDocument } from "../read/detect.js";
 import { retryDelayMs } from "./classify.js";
 import { abortable } from "./deadline.js";
-import { DecodeProblem, decodeContent, decodeText, isBinaryMediaType, parseContentType } from "./decode.js";
+import {
+  DecodeProblem,
+  decodeContent,
+  decodeText,
+  formatBytes,
+  isBinaryMediaType,
+  parseContentType,
+} from "./decode.js";
 import { readFileUrl } from "./file.js";
 import { httpGet } from "./http.js";
 import type {
@@ -112,13 +121,14 @@ async function attemptOnce(
       source: req.sourceId,
     });
   }
+  if (req.render) return rendered(req, req.render, options, limiter, attempts);
   const response = await httpGet(
     req,
     options,
     limiter,
     (contentType, url) => {
       const media = parseContentType(contentType);
-      if (media !== undefined && isBinaryMediaType(media.essence)) {
+      if (media !== undefined && isBinaryMediaType(media.essence) && !mayBeDocument(media.essence, url)) {
         throw new FetchError(`${url} is not a text document (content-type ${media.essence})`, {
           kind: "permanent",
           source: req.sourceId,
@@ -142,6 +152,46 @@ async function attemptOnce(
     };
   }
   return finish(req, { ...response, attempts, maxBytes: options.maxBytes });
+}
+
+/** A page built by scripts: its DOM after rendering, as UTF-8 HTML. No validators: a browser cannot ask conditionally. */
+async function rendered(
+  req: CollectRequest,
+  settings: RenderSettings,
+  options: CollectOptions,
+  limiter: HostLimiter | undefined,
+  attempts: number,
+): Promise<CollectOutcome> {
+  // playwright-core loads only for sources that render.
+  const { renderPage } = await import("../render/index.js");
+  const headers = Object.fromEntries(
+    Object.entries(req.headers ?? {}).filter(([name]) => name.toLowerCase() !== "user-agent"),
+  );
+  const run = () =>
+    renderPage({ sourceId: req.sourceId, url: req.url, settings, userAgent: options.userAgent, headers });
+  const page = limiter === undefined ? await run() : await limiter.run(req.url, run);
+  const raw = Buffer.from(page.html, "utf8");
+  if (raw.length > options.maxBytes) {
+    throw new FetchError(
+      `rendering ${req.url}: the page exceeds ${formatBytes(options.maxBytes)} limit (maxBytes)`,
+      {
+        kind: "permanent",
+        source: req.sourceId,
+      },
+    );
+  }
+  return finish(req, {
+    attempts,
+    status: page.status,
+    finalUrl: page.finalUrl,
+    redirects: [],
+    contentType: "text/html; charset=utf-8",
+    contentEncoding: undefined,
+    etag: undefined,
+    lastModified: undefined,
+    raw,
+    maxBytes: options.maxBytes,
+  });
 }
 
 interface Received {
@@ -179,6 +229,20 @@ async function finish(req: CollectRequest, received: Received): Promise<CollectO
       return { kind: "unchanged", ...provenance, bodyHash };
     }
     const media = parseContentType(received.contentType);
+    // PDF and Word files are read from their bytes by the document reader, not decoded as text.
+    const binary = sniffBinaryDocument(body);
+    if (binary !== undefined) {
+      return {
+        kind: "fetched",
+        ...provenance,
+        charset: "binary",
+        charsetSource: "sniff",
+        body,
+        bodyHash,
+        text: "",
+        binary,
+      };
+    }
     const declared = req.charset ? { essence: media?.essence ?? "text/plain", charset: req.charset } : media;
     // A charset forced by the config is not second-guessed.
     const { charset, charsetSource, text, conflict } = decodeText(
@@ -201,6 +265,14 @@ async function finish(req: CollectRequest, received: Received): Promise<CollectO
       error.reason === "binary" ? `${subject} ${error.message}` : `${subject}: ${error.message}`;
     throw new FetchError(message, { kind: "permanent", source: req.sourceId, cause: error });
   }
+}
+
+/** Types a PDF or Word file may come as; the bytes decide after the download (`finish`). */
+function mayBeDocument(essence: string, url: string): boolean {
+  return (
+    essence === "application/octet-stream" ||
+    declaresBinaryDocument({ mediaType: essence, name: url }) !== undefined
+  );
 }
 
 function protocolOf(req: CollectRequest): string {

@@ -1,4 +1,6 @@
 /** Contracts of the collect stage: the only network edge of the worker. */
+import type { RenderSettings } from "../config/types.js";
+import type { BinaryDocumentKind } from "../read/detect.js";
 
 export interface CollectRequest {
   /** Source id from the config; errors carry it as `source`. */
@@ -15,6 +17,8 @@ export interface CollectRequest {
   previousBodyHash?: string;
   /** Encoding forced by the config for a site that mislabels its pages; beats header and meta. */
   charset?: string;
+  /** Render the page in headless Chromium (`render: browser`) instead of reading it as served. */
+  render?: RenderSettings;
 }
 
 export interface RetryOptions {
@@ -114,10 +118,12 @@ export interface FetchedOutcome extends Provenance {
   body: Buffer;
   /** sha256 hex of `body`. */
   bodyHash: string;
-  /** `body` decoded with `charset`, byte order mark removed. */
+  /** `body` decoded with `charset`, byte order mark removed; empty for a binary document. */
   text: string;
   /** The Content-Type header and the document declared different charsets (logged by the worker). */
   charsetConflict?: { header: string; document: string; used: "header" | "document"; why: string };
+  /** A PDF or Word file, read from `body` by the document reader; `text` is empty and `charset` is `"binary"`. */
+  binary?: BinaryDocumentKind;
 }
 
 export type CollectOutcome = NotModifiedOutcome | UnchangedOutcome | FetchedOutcome;

@@ -64,6 +64,12 @@ export function normalizeConfig(
       enabled: source.enabled,
       deadlineMs: Math.round((source.deadlineSeconds ?? user.deadlineSeconds) * 1000),
       http: effective,
+      ...(source.render === "browser"
+        ? { render: { ...user.browser, args: [...user.browser.args], ...withWaitFor(source.waitFor) } }
+        : {}),
+      ...(source.discover === undefined
+        ? {}
+        : { discover: { ...source.discover, keywords: [...source.discover.keywords] } }),
     };
   });
 
@@ -79,6 +85,8 @@ export function normalizeConfig(
     ...withTimezone(user.timezone),
     jitterSeconds: user.jitterSeconds,
     http,
+    documents: { ...user.documents },
+    browser: { ...user.browser, args: [...user.browser.args] },
     hosts,
     health: { ...user.health },
     flapping: { ...user.flapping },
@@ -89,6 +97,10 @@ export function normalizeConfig(
     notify: user.notify.map((notifier) => ({ ...notifier, id: notifier.id ?? notifier.type })),
     ...(user.publicBaseUrl === undefined ? {} : { publicBaseUrl: user.publicBaseUrl }),
   };
+}
+
+function withWaitFor(waitFor: string | undefined): { waitFor?: string } {
+  return waitFor === undefined ? {} : { waitFor };
 }
 
 function withTimezone(timezone: string | undefined): { timezone?: string } {

@@ -10,7 +10,27 @@ export interface ReferenceView {
 }
 
 export function checkRules(config: Config): Problem[] {
-  return [...checkReferences(config), ...retryBounds(config)];
+  return [...checkReferences(config), ...retryBounds(config), ...sourceModes(config)];
+}
+
+/** Discovery is for coverage; a browser renders web pages, not PDF or Word files. */
+function sourceModes(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  config.sources.forEach((source, index) => {
+    if (source.discover && source.role !== "coverage") {
+      problems.push({
+        path: ["sources", index, "discover"],
+        message: `discover finds coverage articles; set role: coverage (this source is role: ${source.role})`,
+      });
+    }
+    if (source.render && (source.format === "pdf" || source.format === "docx")) {
+      problems.push({
+        path: ["sources", index, "render"],
+        message: `render: browser renders web pages; a ${source.format} source is read as served (drop render)`,
+      });
+    }
+  });
+  return problems;
 }
 
 /** Duplicate ids and references to unknown plans. */

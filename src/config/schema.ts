@@ -153,6 +153,92 @@ export const hostLimitsSchema = z
   })
   .describe("Limits for one host, overriding http.perHost / http.politenessMs");
 
+export const documentsSchema = z
+  .strictObject({
+    maxPages: z
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(2000)
+      .describe("A PDF with more pages is refused before any page is read (a page-count bomb)"),
+    timeoutMs: z
+      .int()
+      .min(100)
+      .max(3_600_000)
+      .default(60_000)
+      .describe("Give up reading one PDF or Word file after this many milliseconds"),
+    maxMemoryMb: z
+      .int()
+      .min(32)
+      .max(16_384)
+      .default(512)
+      .describe("Refuse a PDF or Word file whose reading needs more memory than this many MiB"),
+  })
+  .describe("Bounds on reading PDF and Word documents, each read in its own worker thread");
+
+export const browserSchema = z
+  .strictObject({
+    executablePath: z
+      .string()
+      .min(1)
+      .default("/usr/bin/chromium")
+      .describe("Chromium (or Chrome) binary used for sources with render: browser"),
+    timeoutMs: z
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(30_000)
+      .describe("Deadline of rendering one page, navigation and waiting included"),
+    args: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Extra command-line flags for Chromium, added to the built-in safe set"),
+  })
+  .describe("Headless Chromium for pages built by scripts (started only when a source uses render: browser)");
+
+export const discoverSchema = z
+  .strictObject({
+    keywords: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "An entry is relevant when its title, summary, categories or URL mention one of these (case-insensitive)",
+      ),
+    planVocabulary: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Also count an entry relevant when it mentions the plan's title or at least two distinctive terms of its clauses",
+      ),
+    maxEntriesPerCycle: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(20)
+      .describe("New articles fetched per cycle at most, newest first; the rest wait for the next cycle"),
+    maxAgeHours: z
+      .number()
+      .min(1)
+      .max(24 * 365)
+      .default(72)
+      .describe("Entries published longer ago than this are ignored"),
+    recheckHours: z
+      .number()
+      .min(0)
+      .max(24 * 90)
+      .default(48)
+      .describe("A discovered article is checked again on every cycle for this long, then retired"),
+    maxArticles: z
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(200)
+      .describe("Discovered articles kept in the source's list; the oldest retired ones are forgotten first"),
+  })
+  .describe(
+    "Makes a coverage source a feed (RSS, Atom, JSON Feed) or sitemap whose new articles are found, fetched and analysed",
+  );
+
 export const planSchema = z
   .strictObject({
     id: idSchema("plan").describe("Stable id of the plan, used by sources and in the snapshot store"),
@@ -187,9 +273,23 @@ export const sourceSchema = z
       .describe('Cron expression (5 or 6 fields) overriding the global schedule, e.g. "*/5 * * * *"'),
     timezone: timezoneSchema.optional().describe("IANA time zone for this source's schedule"),
     format: z
-      .enum(["auto", "html", "text", "markdown"])
+      .enum(["auto", "html", "text", "markdown", "pdf", "docx"])
       .default("auto")
-      .describe("How to read the body; auto uses Content-Type, then the file extension, then sniffs"),
+      .describe(
+        "How to read the body; auto recognises PDF and Word files by their bytes, then uses Content-Type, the file extension, then sniffs",
+      ),
+    render: z
+      .enum(["fetch", "browser"])
+      .default("fetch")
+      .describe(
+        "fetch: read the page as served; browser: render it in headless Chromium first (pages built by scripts)",
+      ),
+    waitFor: selectorSchema
+      .optional()
+      .describe(
+        "With render: browser, wait for this CSS selector before reading; without it, for network idle",
+      ),
+    discover: discoverSchema.optional(),
     charset: checked(z.string().min(1), checkCharset)
       .optional()
       .describe("Force this character encoding when a site declares a wrong one (e.g. windows-1251)"),
@@ -282,6 +382,8 @@ export const userConfigSchema = z
         "On SIGTERM, how long sources in flight may finish before they are cut short (recording nothing) and the worker exits; keep it under the container's stop timeout (Docker's default is 10 s)",
       ),
     http: httpSchema.prefault({}),
+    documents: documentsSchema.prefault({}),
+    browser: browserSchema.prefault({}),
     hosts: z
       .record(
         z.string().regex(/^[A-Za-z0-9.-]+$/, {

@@ -8,7 +8,7 @@ export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" |
 export type LogFormat = "json" | "pretty";
 export type Severity = "none" | "cosmetic" | "minor" | "substantive";
 export type SourceRole = "draft" | "coverage";
-export type SourceFormat = "auto" | "html" | "text" | "markdown";
+export type SourceFormat = "auto" | "html" | "text" | "markdown" | "pdf" | "docx";
 
 export interface RetrySettings {
   /** Tries in total for a transient failure, the first included. */
@@ -34,6 +34,38 @@ export interface HttpSettings {
 export interface HostLimits {
   perHost: number;
   politenessMs: number;
+}
+
+/** Bounds on reading one PDF or Word file (see src/read). */
+export interface DocumentSettings {
+  maxPages: number;
+  timeoutMs: number;
+  maxMemoryMb: number;
+}
+
+/** Headless Chromium for `render: browser` sources. */
+export interface BrowserSettings {
+  executablePath: string;
+  /** Deadline of one page. */
+  timeoutMs: number;
+  /** Flags added to the built-in set. */
+  args: string[];
+}
+
+/** How a source renders its page in the browser (`render: browser`). */
+export interface RenderSettings extends BrowserSettings {
+  /** CSS selector to wait for; network idle when absent. */
+  waitFor?: string;
+}
+
+/** A coverage source that is a feed or sitemap: how its entries become articles. */
+export interface DiscoverSettings {
+  keywords: string[];
+  planVocabulary: boolean;
+  maxEntriesPerCycle: number;
+  maxAgeHours: number;
+  recheckHours: number;
+  maxArticles: number;
 }
 
 export interface PlanConfig {
@@ -72,6 +104,10 @@ export interface SourceConfig {
    */
   deadlineMs?: number;
   http: HttpSettings;
+  /** Present when the page is rendered in headless Chromium (`render: browser`). */
+  render?: RenderSettings;
+  /** Present when the source is a feed or sitemap listing coverage articles. */
+  discover?: DiscoverSettings;
 }
 
 /** A notifier's user options with its id resolved (the type when the user gave none). */
@@ -96,6 +132,9 @@ export interface Config {
   jitterSeconds: number;
   /** Global HTTP settings (what a source gets without overrides). */
   http: HttpSettings;
+  /** Bounds on reading PDF and Word documents. */
+  documents: DocumentSettings;
+  browser: BrowserSettings;
   /** Effective limits per host name (lower case) for every host that has overrides. */
   hosts: Record<string, HostLimits>;
   health: { failureThreshold: number };

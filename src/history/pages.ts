@@ -9,6 +9,7 @@ import { escapeHtml } from "../html.js";
 import { entryHeadline, summaryLine } from "../report/headline.js";
 import type { SourceEvent } from "../store/index.js";
 import type { Clause, ClauseSet } from "../types.js";
+import { discoveredSection } from "./discovered.js";
 import type {
   ClauseTimeline,
   Comparison,
@@ -403,6 +404,7 @@ ${pickerForm(plan.id, ids, links)}
 ${versions}
 ${reported ? `<h2 id="reported">Reported variants (from coverage)</h2><p class="small muted">Wording that news coverage says a point had or will have. These are reports, not copies the monitor fetched.</p><ul class="timeline">${reported}</ul>` : ""}
 ${mismatches}
+${discoveredSection(timeline.discovered ?? [], links)}
 <h2 id="changes">Recorded changes</h2>
 ${changes}
 <h2 id="plan-sources">Sources</h2>
@@ -419,6 +421,12 @@ ${changes}
     links,
     path: links.plan(plan.id),
   });
+}
+
+/** " · page 4" for a clause of a paged document (PDF). */
+function pageLabel(set: ClauseSet, keys: string[]): string {
+  const page = set.clauses.find((clause) => clause.key === keys[0])?.page;
+  return page === undefined ? "" : ` · page ${page}`;
 }
 
 function sideLabel(side: Comparison["from"]): string {
@@ -444,8 +452,12 @@ function entryBlock(comparison: Comparison, entry: DiffEntry, links: PageLinks):
             text: clauseLines(to.clauseSet, entry.new) || clauseLines(from.clauseSet, entry.old),
           },
         ]);
-  const oldLabel = entry.old.length ? `${sideLabel(from)} · ${entry.old.join(", ")}` : sideLabel(from);
-  const newLabel = entry.new.length ? `${sideLabel(to)} · ${entry.new.join(", ")}` : sideLabel(to);
+  const oldLabel = entry.old.length
+    ? `${sideLabel(from)} · ${entry.old.join(", ")}${pageLabel(from.clauseSet, entry.old)}`
+    : sideLabel(from);
+  const newLabel = entry.new.length
+    ? `${sideLabel(to)} · ${entry.new.join(", ")}${pageLabel(to.clauseSet, entry.new)}`
+    : sideLabel(to);
   const oldSide = entry.old.length
     ? `<p class="text">${sideHtml(ops, "old")}</p>`
     : `<p class="muted">not in ${h(sideLabel(from))}</p>`;
@@ -555,7 +567,7 @@ export function renderClausePage(
         row.redline && row.kind !== "unchanged" && row.kind !== "added"
           ? `<div class="inline"><h4>Redline from ${h(row.against ?? "")}</h4><p class="text redline">${redlineHtml(row.redline)}</p></div>`
           : "";
-      return `<li><h3>${heading} <span class="small">as ${h(row.printed ?? row.key ?? "")}</span></h3>
+      return `<li><h3>${heading} <span class="small">as ${h(row.printed ?? row.key ?? "")}${row.page === undefined ? "" : ` · page ${h(row.page)}`}</span></h3>
 ${changedFrom}
 <p class="text">${h(clauseText({ text: row.text ?? "", ...(row.heading ? { heading: row.heading } : {}) }))}</p>
 ${redline}</li>`;

@@ -9,6 +9,8 @@ import { listAlerts } from "../alert/index.js";
 import type { Config, PlanConfig, SourceConfig } from "../config/index.js";
 import type { CoverageRecord, MentionRecord, MismatchRecord, VariantRecord } from "../coverage/types.js";
 import { type DiffEntry, type DiffResult, diffClauses, type RedlineOp } from "../diff/index.js";
+import { type DiscoveredEntry, discoveredArticles } from "../discover/read.js";
+import { feedOfArticle } from "../discover/state.js";
 import type { Relation, VersionRecord, WitnessRecord } from "../lineage/index.js";
 import { readLineage } from "../lineage/index.js";
 import { clauseNoun } from "../report/headline.js";
@@ -108,6 +110,8 @@ export interface PlanTimeline {
   /** Changes recorded for the plan's sources, oldest first. */
   changes: SourceChange[];
   sources: SourceRef[];
+  /** Coverage articles found by the plan's feeds and sitemaps, newest first. */
+  discovered: DiscoveredEntry[];
 }
 
 /** One side of a comparison. */
@@ -140,6 +144,8 @@ export interface ClauseAtVersion {
   printed?: string;
   text?: string;
   heading?: string;
+  /** Page the clause starts on, for paged documents (PDF). */
+  page?: number;
   /** The version it is compared with (the lineage parent, else the previous version). */
   against?: string;
   /** What happened to the clause since `against`. */
@@ -299,7 +305,15 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
   const diffs = new Map<string, DiffResult>();
 
   const planConfig = (planId: string) => config.plans.find((plan) => plan.id === planId);
-  const sourceConfig = (sourceId: string) => config.sources.find((source) => source.id === sourceId);
+  const sourceConfig = (sourceId: string): SourceConfig | undefined => {
+    const configured = config.sources.find((source) => source.id === sourceId);
+    if (configured) return configured;
+    // A discovered article is a coverage source of its feed's plan.
+    const feed = feedOfArticle(config.sources, sourceId);
+    return feed
+      ? { ...feed, id: sourceId, role: "coverage", title: `${feed.title ?? feed.id}: article` }
+      : undefined;
+  };
   const planSources = (planId: string) => config.sources.filter((source) => source.plan === planId);
 
   async function lineageOf(planId: string) {
@@ -461,6 +475,7 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
         mentions: coverage.filter((record) => record.type === "mention").length,
         changes: await changesOf((change) => change.planId === planId),
         sources: planSources(planId).map(sourceRef),
+        discovered: await discoveredArticles(store, config.sources, planId),
       };
     },
 
@@ -565,6 +580,7 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
                 printed: clause.printed,
                 text: clause.text,
                 ...(clause.heading ? { heading: clause.heading } : {}),
+                ...(clause.page === undefined ? {} : { page: clause.page }),
               }
             : {}),
           ...(previous && entry ? { against: previous.id } : {}),

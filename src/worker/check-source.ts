@@ -7,6 +7,7 @@ import {
 } from "../collect/index.js";
 import { redactSecrets, type SourceConfig } from "../config/index.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
+import { readFetched } from "../document.js";
 import { ClausewatchError, ExtractError, FetchError } from "../errors.js";
 import { EXTRACTOR_VERSION } from "../extract/index.js";
 import type { Lineage } from "../lineage/index.js";
@@ -32,7 +33,7 @@ function errorInfo(error: unknown, source: SourceConfig): { code: string; messag
 /** Applied when a hand-made SourceConfig names no deadline. */
 export const DEFAULT_DEADLINE_MS = 120_000;
 
-async function finish(
+export async function finish(
   step: Step,
   status: SourceStatus,
   started: number,
@@ -58,7 +59,7 @@ async function finish(
   return { sourceId: step.source.id, status, durationMs, changes: step.changes, ...extra };
 }
 
-async function markHealthy(step: Step): Promise<void> {
+export async function markHealthy(step: Step): Promise<void> {
   if (step.imported) return;
   if (step.state.health === "broken") {
     await recordChange(
@@ -75,7 +76,7 @@ async function markHealthy(step: Step): Promise<void> {
   delete step.state.lastError;
 }
 
-async function markFailed(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
+export async function markFailed(step: Step, error: unknown, started: number): Promise<SourceOutcome> {
   const info = errorInfo(error, step.source);
   const failures = step.state.consecutiveFailures + 1;
   // A page that used to have clauses and suddenly has none (selector gone, error page, bot wall) is broken now.
@@ -299,19 +300,24 @@ async function storeFetched(
   started: number,
 ): Promise<SourceOutcome> {
   step.stage = "parsing";
+  // PDF and Word files are read from their bytes in a bounded thread of their own; pages and
+  // text documents go to the parsing pool under the source's deadline.
   const reader = step.ctx.reader ?? inProcessReader();
-  const clauseSet = await reader.read(
-    outcome.text,
-    {
-      source: step.source.id,
-      format: step.source.format,
-      ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
-      ...(step.source.select ? { select: step.source.select } : {}),
-      ignore: step.source.ignore,
-      prose: step.source.role === "coverage" ? "always" : false,
-    },
-    step.deadline ? { signal: step.deadline.signal, waiting: step.deadline.paused } : {},
-  );
+  const clauseSet = outcome.binary
+    ? await readFetched(outcome, step.source, step.ctx.config.documents)
+    : await reader.read(
+        outcome.text,
+        {
+          source: step.source.id,
+          // A page that was expected to be a PDF or Word file and is not: read by its content.
+          format: step.source.format === "pdf" || step.source.format === "docx" ? "auto" : step.source.format,
+          ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
+          ...(step.source.select ? { select: step.source.select } : {}),
+          ignore: step.source.ignore,
+          prose: step.source.role === "coverage" ? "always" : false,
+        },
+        step.deadline ? { signal: step.deadline.signal, waiting: step.deadline.paused } : {},
+      );
   // Storing and comparing are local and brief; a deadline striking among them would only leave
   // half a record of a check that has all it needs.
   step.deadline?.dispose();
@@ -389,6 +395,7 @@ export async function checkSource(
           ? { previousBodyHash: step.state.lastBodyHash }
           : {}),
         ...(source.charset ? { charset: source.charset } : {}),
+        ...(source.render ? { render: source.render } : {}),
       },
       {
         timeoutMs: source.http.timeoutMs,

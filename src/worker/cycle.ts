@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SourceConfig } from "../config/index.js";
+import { closeBrowser } from "../render/index.js";
 import { checkSource } from "./check-source.js";
 import type { CycleReport, SourceOutcome, WorkerContext } from "./types.js";
 
@@ -34,6 +35,16 @@ async function runPool<T>(
   await Promise.all(lanes);
 }
 
+/** Feed and sitemap sources (src/discover); their parsers load only when a config has such a source. */
+async function checkDiscovery(
+  ctx: WorkerContext,
+  source: SourceConfig & { discover: NonNullable<SourceConfig["discover"]> },
+  runId: string,
+): Promise<SourceOutcome> {
+  const { checkDiscoverySource } = await import("../discover/check-feed.js");
+  return checkDiscoverySource(ctx, source, runId);
+}
+
 /** The sources a cycle covers, in config order; unknown ids are the caller's mistake to report. */
 export function selectSources(sources: SourceConfig[], ids?: string[]): SourceConfig[] {
   if (!ids || ids.length === 0) return sources.filter((source) => source.enabled);
@@ -59,10 +70,14 @@ export async function runCycle(ctx: WorkerContext, options: CycleOptions = {}): 
       );
       if (options.signal?.aborted) return;
     }
-    const outcome = await checkSource(ctx, source, runId, options.stopping);
+    const outcome = source.discover
+      ? await checkDiscovery(ctx, { ...source, discover: source.discover }, runId)
+      : await checkSource(ctx, source, runId, options.stopping);
     outcomes.set(source.id, outcome);
     options.onOutcome?.(outcome);
   });
+  // The browser of `render: browser` sources lives for one cycle (checks never throw, so this runs).
+  await closeBrowser();
   const ordered = sources.flatMap((source) => outcomes.get(source.id) ?? []);
   const finishedAt = (ctx.now?.() ?? new Date()).toISOString();
   const failed = ordered.filter((outcome) => outcome.status === "failed").length;

@@ -163,12 +163,18 @@ describe("collect charset decoding", () => {
     );
   });
 
-  it("refuses a PDF served as text/plain", async () => {
-    const server = await serveBytes(Buffer.from("%PDF-1.7\n1 0 obj << >> endobj\n"), "text/plain");
+  it("hands a PDF served as text/plain over as bytes, not as text", async () => {
+    const bytes = Buffer.from("%PDF-1.7\n1 0 obj << >> endobj\n");
+    const server = await serveBytes(bytes, "text/plain");
 
-    const error = await fetchErrorOf(collect({ sourceId: "pdf", url: server.url }, QUICK));
+    const outcome = await collect({ sourceId: "pdf", url: server.url }, QUICK);
 
-    expect(error.message).toContain("is not a text document (content-type text/plain, PDF data)");
+    expect(outcome.kind === "fetched" && [outcome.binary, outcome.charset, outcome.text]).toEqual([
+      "pdf",
+      "binary",
+      "",
+    ]);
+    expect(outcome.kind === "fetched" && outcome.body.equals(bytes)).toBe(true);
   });
 
   it("tolerates a few invalid bytes in a UTF-8 body as replacement characters", async () => {

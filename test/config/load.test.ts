@@ -71,8 +71,18 @@ describe("example configs", () => {
       expect(config.sources.map((source) => [source.id, source.role, source.kind])).toEqual([
         ["wire-fulltext", "draft", "http"],
         ["daily-coverage", "coverage", "http"],
+        ["ministry-pdf", "draft", "http"],
+        ["live-tracker", "draft", "http"],
+        ["world-desk-feed", "coverage", "http"],
         ["desk-copy", "draft", "file"],
       ]);
+      expect(config.sources[3]?.render).toEqual({
+        executablePath: "/usr/bin/chromium",
+        timeoutMs: 30000,
+        args: [],
+        waitFor: "#plan-points li",
+      });
+      expect(config.sources[4]?.discover?.keywords).toEqual(["peace plan", "28-point"]);
       expect(config.sources[0]?.http.headers.Authorization).toBe("Bearer example-token");
       expect(config.storageDir).toBe(path.join(CONFIG_DIR, "snapshots"));
     });
