@@ -29,6 +29,7 @@ import { z } from "zod";
 import { excerpt, StoreError } from "../errors.js";
 import type { ClauseSet } from "../types.js";
 import { appendLine, createKeyedQueue, fsyncDir, readJsonl, writeFileAtomic } from "./atomic.js";
+import { createFsLogs, isOutboxAlert, isOutboxRecord, isPlanRecord, logFiles } from "./fs-logs.js";
 import { acquireLock, LOCK_FILE, type LockHandle, type LockInfo } from "./lock.js";
 import {
   buildSnapshotRecord,
@@ -36,9 +37,11 @@ import {
   changeMatches,
   check,
   checkBodyHash,
+  checkPlanId,
   checkSnapshotId,
   checkSourceId,
   clauseSetHash,
+  countBy,
   prettyJson,
   SOURCE_ID_PATTERN,
   sha256Hex,
@@ -57,6 +60,7 @@ import type {
   SnapshotRecord,
   SnapshotStore,
   SourceEvent,
+  SourceOverview,
   SourceState,
   StoredSnapshot,
 } from "./types.js";
@@ -214,6 +218,7 @@ function createFsStore(
   const snapshotPath = (id: string) => join(root, "snapshots", id.slice(0, 2), `${id}.json`);
   const sourceDir = (sourceId: string) => join(root, "sources", sourceId);
   const changesPath = join(root, "changes.jsonl");
+  const logs = createFsLogs(root, { fsync: opts.fsync, writable: !readOnly });
 
   function assertOpen(): void {
     if (closed) throw new StoreError(`${P}: ${root} is closed`, { source: root });
@@ -505,8 +510,70 @@ function createFsStore(
     async listChanges(options: ListChangesOptions = {}): Promise<ChangeRecord[]> {
       assertOpen();
       if (options.sourceId !== undefined) checkSourceId(FS_STORE_NAME, options.sourceId);
+      if (options.planId !== undefined) checkPlanId(FS_STORE_NAME, options.planId);
       const sinceMs = sinceToMs(FS_STORE_NAME, options.since);
-      return (await readChanges()).filter((c) => changeMatches(c, options.sourceId, sinceMs));
+      return (await readChanges()).filter((c) => changeMatches(c, options.sourceId, sinceMs, options.planId));
+    },
+
+    async countChanges(by) {
+      assertOpen();
+      return countBy(await readChanges(), by);
+    },
+
+    async listSourceOverviews(): Promise<SourceOverview[]> {
+      const ids = await store.listSources();
+      return Promise.all(
+        ids.map(async (sourceId): Promise<SourceOverview> => {
+          const [state, snapshots] = await Promise.all([store.getSourceState(sourceId), readIndex(sourceId)]);
+          const latestUrl = snapshots[snapshots.length - 1]?.url;
+          return {
+            sourceId,
+            ...(state ? { state } : {}),
+            snapshots: snapshots.length,
+            ...(latestUrl ? { latestUrl } : {}),
+          };
+        }),
+      );
+    },
+
+    appendPlanLog(planId, log, records) {
+      assertOpen();
+      return queue.run(`plan:${planId}:${log}`, () => logs.appendPlanLog(planId, log, records));
+    },
+
+    readPlanLog(planId, log, options) {
+      assertOpen();
+      return logs.readPlanLog(planId, log, options);
+    },
+
+    listPlans() {
+      assertOpen();
+      return logs.listPlans();
+    },
+
+    exclusive(key, work) {
+      assertOpen();
+      return logs.exclusive(key, work);
+    },
+
+    outboxSince(now) {
+      assertOpen();
+      return queue.run("outbox:since", () => logs.outboxSince(now));
+    },
+
+    appendOutboxAlerts(entries) {
+      assertOpen();
+      return queue.run("outbox:alerts", () => logs.appendOutboxAlerts(entries));
+    },
+
+    appendOutboxRecord(log, record) {
+      assertOpen();
+      return queue.run(`outbox:${log}`, () => logs.appendOutboxRecord(log, record));
+    },
+
+    readOutbox() {
+      assertOpen();
+      return logs.readOutbox();
     },
 
     async verify(): Promise<string[]> {
@@ -680,6 +747,16 @@ export async function verifyFsStore(dir: string): Promise<string[]> {
   for (const change of changes.records) {
     if (seen.has(change.key)) problems.push(`changes.jsonl: duplicate key ${JSON.stringify(change.key)}`);
     seen.add(change.key);
+  }
+
+  for (const file of await logFiles(root)) {
+    const accept = file.startsWith("plans/")
+      ? isPlanRecord
+      : file.endsWith("alerts.jsonl")
+        ? isOutboxAlert
+        : isOutboxRecord;
+    const log = await readJsonl(join(root, file), { accept });
+    problems.push(...log.problems.map((p) => relative(root, p)));
   }
 
   const versionText = await fsp.readFile(join(root, "VERSION"), "utf8").catch(() => undefined);
