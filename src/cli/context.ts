@@ -6,7 +6,7 @@ import { type Config, loadConfig, secretPaths } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { createLineage } from "../lineage/index.js";
 import { createLogger } from "../log.js";
-import { openFsStore } from "../store/index.js";
+import { openConfiguredStore } from "../store/index.js";
 import type { WorkerContext } from "../worker/types.js";
 
 const DEFAULT_CONFIG_FILES = [
@@ -38,7 +38,7 @@ export interface OpenedContext {
   close(): Promise<void>;
 }
 
-/** Logger, store (locked for writers) and host limits for commands that run the pipeline. */
+/** Logger, store (locked for writers; migrated for postgres) and host limits for commands that run the pipeline. */
 export async function openContext(
   config: Config,
   options: { logTo?: "stdout" | "stderr" } = {},
@@ -49,7 +49,7 @@ export async function openContext(
     redact: [...secretPaths],
     ...(options.logTo === "stderr" ? { destination: process.stderr } : {}),
   });
-  const store = await openFsStore(config.storageDir);
+  const store = await openConfiguredStore(config.storage);
   const limiter = createHostLimiter({
     perHost: config.http.perHost,
     delayMs: config.http.politenessMs,
@@ -60,10 +60,6 @@ export async function openContext(
       ]),
     ),
   });
-  const lineage = createLineage(
-    config.storageDir,
-    config.lineage,
-    async (id) => (await store.getSnapshot(id)).clauseSet,
-  );
+  const lineage = createLineage(store, config.lineage, async (id) => (await store.getSnapshot(id)).clauseSet);
   return { ctx: { config, store, logger, limiter, lineage }, close: () => store.close() };
 }

@@ -4,7 +4,8 @@ import { startAlerts } from "../alert/index.js";
 import { InputError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { packageRoot } from "../paths.js";
-import { openFsStore } from "../store/index.js";
+import { startQueueWorker } from "../queue/index.js";
+import { openConfiguredStore } from "../store/index.js";
 import { runCycle } from "../worker/cycle.js";
 import { HEARTBEAT_FILE, type Heartbeat, startScheduler } from "../worker/scheduler.js";
 import { findConfigFile, openContext, requireConfig } from "./context.js";
@@ -30,6 +31,7 @@ export async function runCheckCommand(options: {
       storageDir: config.storageDir,
       logger: ctx.logger,
       store: ctx.store,
+      outbox: ctx.store,
       intervalMs: 0,
       ...(options.json ? { stdout: process.stderr } : {}),
     });
@@ -59,7 +61,8 @@ export async function runWorkerCommand(options: { config?: string }): Promise<nu
   }
   const config = await requireConfig(options.config);
   const { ctx, close } = await openContext(config);
-  const worker = startScheduler(ctx);
+  // With the postgres driver every machine runs this same command: the queue shares the work out.
+  const worker = config.storage.driver === "postgres" ? await startQueueWorker(ctx) : startScheduler(ctx);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       ctx.logger.info({ signal }, "shutting down");
@@ -75,7 +78,7 @@ export async function runWorkerCommand(options: { config?: string }): Promise<nu
 
 export async function runSourcesCommand(options: { config?: string; json: boolean }): Promise<number> {
   const config = await requireConfig(options.config);
-  const store = await openFsStore(config.storageDir, { lock: false });
+  const store = await openConfiguredStore(config.storage, { readOnly: true });
   try {
     const rows = await Promise.all(
       config.sources.map(async (source) => ({ source, state: await store.getSourceState(source.id) })),

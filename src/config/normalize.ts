@@ -60,6 +60,17 @@ export function normalizeConfig(user: ParsedUserConfig, file: string): Config {
     file,
     dir,
     storageDir: path.resolve(dir, user.storage.dir),
+    storage:
+      user.storage.driver === "postgres" && user.storage.url !== undefined
+        ? {
+            driver: "postgres",
+            dir: path.resolve(dir, user.storage.dir),
+            url: user.storage.url,
+            poolSize: user.storage.poolSize,
+            schema: user.storage.schema,
+          }
+        : { driver: "fs", dir: path.resolve(dir, user.storage.dir) },
+    queue: { ...user.queue },
     schedule: user.schedule,
     ...withTimezone(user.timezone),
     jitterSeconds: user.jitterSeconds,

@@ -8,4 +8,6 @@ export const secretPaths: readonly string[] = [
   "*.http.headers.*",
   "sources[*].http.headers.*",
   "*.sources[*].http.headers.*",
+  "storage.url",
+  "*.storage.url",
 ];

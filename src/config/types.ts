@@ -2,6 +2,7 @@
  * The runtime config: what the rest of clausewatch reads. Every source carries its effective
  * settings, so no stage has to merge global and per-source values itself.
  */
+import type { StoreSettings } from "../store/index.js";
 import type { UserNotifier } from "./schema.js";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -70,7 +71,12 @@ export interface Config {
   file: string;
   /** Directory relative paths were resolved against. */
   dir: string;
+  /** `storage.dir` resolved: the fs store, or (postgres) this machine's heartbeat and feeds. */
   storageDir: string;
+  /** The store to open (`openConfiguredStore`). */
+  storage: StoreSettings;
+  /** The job queue of `run` with the postgres driver. */
+  queue: QueueSettings;
   schedule: string;
   timezone?: string;
   jitterSeconds: number;
@@ -88,6 +94,12 @@ export interface Config {
   notify: NotifierConfig[];
   /** Base URL of the published history view, for links in alerts. */
   publicBaseUrl?: string;
+}
+
+export interface QueueSettings {
+  concurrency: number;
+  leaseSeconds: number;
+  pollSeconds: number;
 }
 
 /** One thing wrong with a config: where (`["sources", 2, "url"]`) and what. */

@@ -35,6 +35,7 @@ export {
 export type { LockHandle, LockInfo } from "./lock.js";
 export { acquireLock, LOCK_FILE } from "./lock.js";
 export { createMemoryStore, MEMORY_STORE_NAME, MemoryStoreOptions } from "./memory-store.js";
+export { quoteIdent, redactUrl } from "./postgres-pool.js";
 export type { MigrationReport, PostgresStore } from "./postgres-store.js";
 export {
   migratePostgresStore,

@@ -142,7 +142,7 @@ export interface OutboxContents<A extends OutboxAlertRecord, D extends OutboxDel
  */
 export interface StoreLogs {
   /** Appends records to a plan's log, in order; a database driver writes them in one transaction. */
-  appendPlanLog(planId: string, log: PlanLogName, records: readonly PlanRecord[]): Promise<void>;
+  appendPlanLog<T extends PlanRecord>(planId: string, log: PlanLogName, records: readonly T[]): Promise<void>;
   /** A plan's log oldest first; `[]` for a plan never written. */
   readPlanLog<T extends PlanRecord = PlanRecord>(
     planId: string,
