@@ -7,6 +7,7 @@
  * Two queues, both `stately` with the source (or notifier) id as singleton key: at most one job
  * per key queued and one running, anywhere.
  */
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { quoteIdent } from "../store/index.js";
 
@@ -52,19 +53,22 @@ export async function startBoss(options: BossOptions, onError: (error: Error) =>
     schedule: false,
   });
   boss.on("error", onError);
-  await boss.start();
-  for (const name of [CHECK_QUEUE, DELIVER_QUEUE]) {
-    const queue = {
-      name,
-      policy: "stately" as const,
-      expireInSeconds: options.leaseSeconds,
-      retryLimit: 5,
-      retryDelay: 1,
-    };
-    await boss.createQueue(name, queue);
-    // A queue made by an earlier start keeps its options otherwise (the lease may have changed).
-    await boss.updateQueue(name, queue);
-  }
+  // Workers starting together would deadlock creating the same queue tables: one at a time.
+  await oneAtATime(options.url, `clausewatch-queue-setup:${options.schema}`, async () => {
+    await boss.start();
+    for (const name of [CHECK_QUEUE, DELIVER_QUEUE]) {
+      const queue = {
+        name,
+        policy: "stately" as const,
+        expireInSeconds: options.leaseSeconds,
+        retryLimit: 5,
+        retryDelay: 1,
+      };
+      await boss.createQueue(name, queue);
+      // A queue made by an earlier start keeps its options otherwise (the lease may have changed).
+      await boss.updateQueue(name, queue);
+    }
+  });
   const jobTable = `${quoteIdent(options.schema)}.job`;
   return {
     boss,
@@ -79,4 +83,16 @@ export async function startBoss(options: BossOptions, onError: (error: Error) =>
     },
     stop: () => boss.stop({ graceful: true, wait: true, close: true, timeout: 5000 }),
   };
+}
+
+/** Runs `work` under a session advisory lock on its own connection. */
+async function oneAtATime(url: string, key: string, work: () => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url, application_name: "clausewatch-queue" });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [key]);
+    await work();
+  } finally {
+    await client.end();
+  }
 }

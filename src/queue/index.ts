@@ -14,6 +14,7 @@
  *   checks every source, later ones add nothing), and catches up on changes a crash left out of
  *   the outbox.
  */
+import { hostname } from "node:os";
 import { join } from "node:path";
 import cron, { type ScheduledTask } from "node-cron";
 import type PgBoss from "pg-boss";
@@ -62,6 +63,8 @@ export async function startQueueWorker(
     );
   }
   const now = () => ctx.now?.() ?? new Date();
+  /** Recorded with each job's output, so an operator can see who ran what. */
+  const worker = `${hostname()}:${process.pid}`;
   const queueLog = logger.child({ component: "queue" });
   const {
     boss,
@@ -126,7 +129,7 @@ export async function startQueueWorker(
             }
           : { runId: tick, finishedAt: now().toISOString(), checked: 1, failed };
       options.onCheck?.(outcome, tick);
-      return { status: outcome.status, changes: outcome.changes.length };
+      return { status: outcome.status, changes: outcome.changes.length, worker };
     },
   });
   const deliveries = startLanes<DeliverJob>({

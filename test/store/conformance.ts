@@ -465,13 +465,19 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreUn
         const held = new Promise<void>((resolve) => {
           releaseFirst = resolve;
         });
+        let entered = () => {};
+        const inside = new Promise<void>((resolve) => {
+          entered = resolve;
+        });
 
         const first = store.exclusive("plan:a", async () => {
           log.push("a1 start");
+          entered();
           await held;
           log.push("a1 end");
           return 1;
         });
+        await inside;
         const second = store.exclusive("plan:a", async () => {
           log.push("a2 start");
           return 2;
