@@ -44,7 +44,9 @@ function complete(perSource: Map<string, number> | undefined): boolean {
 }
 
 describePg.skipIf(!existsSync(CLI))("three workers on one schedule", () => {
-  it("check each of 300 sources exactly once per tick and deliver each alert once", { timeout: 240_000 }, async () => {
+  it("check each of 300 sources exactly once per tick and deliver each alert once", {
+    timeout: 240_000,
+  }, async () => {
     // Each tick window serves a new figure, so every tick after the first is a new version.
     const site = await startSite((index) => planText(index, Math.floor(Date.now() / (TICK_SECONDS * 1000))));
     const receiver = await startReceiver();
@@ -86,8 +88,11 @@ describePg.skipIf(!existsSync(CLI))("three workers on one schedule", () => {
     );
     expect(duplicates).toEqual([]);
     const checked = new Map<string, number>();
-    for (const [, perSource] of ticks) for (const [id] of perSource) checked.set(id, (checked.get(id) ?? 0) + 1);
-    const fetchedMoreThanChecked = allSources.filter((id) => (site.hits.get(`/${id}.txt`) ?? 0) !== checked.get(id));
+    for (const [, perSource] of ticks)
+      for (const [id] of perSource) checked.set(id, (checked.get(id) ?? 0) + 1);
+    const fetchedMoreThanChecked = allSources.filter(
+      (id) => (site.hits.get(`/${id}.txt`) ?? 0) !== checked.get(id),
+    );
     expect(fetchedMoreThanChecked).toEqual([]);
     // Each tick's job for a source was inserted once, however many workers dispatched the tick.
     const jobs = await db.sql<{ tick: string; n: string }>(
@@ -105,11 +110,15 @@ describePg.skipIf(!existsSync(CLI))("three workers on one schedule", () => {
     expect(alerted.length).toBeGreaterThanOrEqual(SOURCES * (completeTicks.length - 1));
     const received = receiver.receipts.map((receipt) => receipt.alertId).sort();
     expect(received).toEqual([...alerted].sort());
-    expect(new Set(receiver.receipts.map((receipt) => receipt.deliveryId)).size).toBe(receiver.receipts.length);
+    expect(new Set(receiver.receipts.map((receipt) => receipt.deliveryId)).size).toBe(
+      receiver.receipts.length,
+    );
     expect(receiver.receipts.every((receipt) => receipt.deliveryId === `${receipt.alertId}:hook`)).toBe(true);
   });
 
-  it("after one is killed with SIGKILL mid-cycle, give its checks to the others and lose nothing", { timeout: 180_000 }, async () => {
+  it("after one is killed with SIGKILL mid-cycle, give its checks to the others and lose nothing", {
+    timeout: 180_000,
+  }, async () => {
     const site = await startSite((index) => planText(index, 0), 400);
     servers.push(site);
     const leaseSeconds = 6;
