@@ -10,11 +10,16 @@ import { openPostgresStore, type PostgresStore } from "../../src/store/index.js"
 export const pgUrl = inject("pgUrl");
 export const pgMissing = inject("pgMissing");
 
+/** A skipped block whose name says why, for when there is no server (also through `.skipIf`). */
+function skippedForNoServer(name: string, ...rest: unknown[]): void {
+  describe.skip(`${name} (skipped: ${pgMissing})`, ...(rest as []));
+}
+skippedForNoServer.skipIf = () => skippedForNoServer;
+
 /** `describe` when a server is there, else a skipped block that names why. */
 export const describePg: typeof describe = pgUrl
   ? describe
-  : (((name: string, ...rest: unknown[]) =>
-      describe.skip(`${name} (skipped: ${pgMissing})`, ...(rest as []))) as unknown as typeof describe);
+  : (skippedForNoServer as unknown as typeof describe);
 
 export function freshSchemaName(): string {
   return `t_${randomBytes(6).toString("hex")}`;
