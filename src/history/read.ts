@@ -618,12 +618,13 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
         store.readEvents(sourceId),
         store.listSnapshots(sourceId),
       ]);
+      const latestUrl = records[records.length - 1]?.url;
       const summary = sourceSummary(source, {
         sourceId,
         ...(state ? { state } : {}),
         snapshots: records.length,
-        ...(records.length > 0 ? { latestUrl: records[records.length - 1]?.url } : {}),
-      } as SourceOverview);
+        ...(latestUrl ? { latestUrl } : {}),
+      });
       const witnesses = source
         ? (await store.readPlanLog<WitnessRecord>(source.plan, "lineage", { sourceId })).filter(
             (record) => record.type === "witness",
