@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { runCycleBench } from "./cycle.js";
 import { runDiffBench } from "./diff.js";
 import { runExtractBench } from "./extract.js";
+import { runPostgresBench } from "./postgres.js";
 
 interface Bench {
   title: string;
@@ -16,6 +17,7 @@ const BENCHES: Bench[] = [
   { title: "clause engine: parse + diff", run: runDiffBench },
   { title: "extraction quality and speed", run: runExtractBench },
   { title: "worker cycle: collect → extract → diff → store", run: runCycleBench },
+  { title: "postgres: queue cycle with 1-3 workers, history pages fs vs postgres", run: runPostgresBench },
 ];
 
 function header(title: string, index: number): string {

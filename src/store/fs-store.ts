@@ -522,18 +522,17 @@ function createFsStore(
 
     async listSourceOverviews(): Promise<SourceOverview[]> {
       const ids = await store.listSources();
-      return Promise.all(
-        ids.map(async (sourceId): Promise<SourceOverview> => {
-          const [state, snapshots] = await Promise.all([store.getSourceState(sourceId), readIndex(sourceId)]);
-          const latestUrl = snapshots[snapshots.length - 1]?.url;
-          return {
-            sourceId,
-            ...(state ? { state } : {}),
-            snapshots: snapshots.length,
-            ...(latestUrl ? { latestUrl } : {}),
-          };
-        }),
-      );
+      // Bounded: ten thousand sources at once would be twenty thousand open files.
+      return mapLimit(ids, 32, async (sourceId): Promise<SourceOverview> => {
+        const [state, snapshots] = await Promise.all([store.getSourceState(sourceId), readIndex(sourceId)]);
+        const latestUrl = snapshots[snapshots.length - 1]?.url;
+        return {
+          sourceId,
+          ...(state ? { state } : {}),
+          snapshots: snapshots.length,
+          ...(latestUrl ? { latestUrl } : {}),
+        };
+      });
     },
 
     appendPlanLog(planId, log, records) {
@@ -597,6 +596,20 @@ function createFsStore(
   }
 
   return store;
+}
+
+/** `work` over `items` with at most `limit` running at once; results in input order. */
+async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
 }
 
 export { verifyFsStore } from "./fs-verify.js";
