@@ -8,6 +8,7 @@ import { runDiffBench } from "./diff.js";
 import { runDocumentsBench } from "./documents.js";
 import { runExtractBench } from "./extract.js";
 import { runUnattendedBench } from "./unattended.js";
+import { runPostgresBench } from "./postgres.js";
 
 interface Bench {
   title: string;
@@ -20,6 +21,7 @@ const BENCHES: Bench[] = [
   { title: "worker cycle: collect → extract → diff → store", run: runCycleBench },
   { title: "unattended: same-host politeness, hostile markup", run: runUnattendedBench },
   { title: "PDF, Word and feeds: speed and hostile inputs", run: runDocumentsBench },
+  { title: "postgres: queue cycle with 1-3 workers, history pages fs vs postgres", run: runPostgresBench },
 ];
 
 function header(title: string, index: number): string {

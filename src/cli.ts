@@ -280,6 +280,30 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("migrate")
+    .description("bring the configured PostgreSQL schema up to date (workers also do it at start)")
+    .option("-c, --config <file>", "config file")
+    .action(async (options) => {
+      const { runMigrateCommand } = await import("./cli/store-commands.js");
+      process.exitCode = await runMigrateCommand(options);
+    });
+
+  const store = program.command("store").description("move a history between store drivers");
+  store
+    .command("copy")
+    .description(
+      "copy a whole history into an empty store, provenance intact: a directory (fs) or a postgres:// URL on either side; stop the workers first",
+    )
+    .requiredOption("--from <store>", "store to read: a directory or postgres://user@host/db")
+    .requiredOption("--to <store>", "empty store to write: a directory or postgres://user@host/db")
+    .option("--from-schema <name>", "schema of a postgres --from (default clausewatch)")
+    .option("--to-schema <name>", "schema of a postgres --to (default clausewatch)")
+    .action(async (options) => {
+      const { runStoreCopyCommand } = await import("./cli/store-commands.js");
+      process.exitCode = await runStoreCopyCommand(options);
+    });
+
+  program
     .command("demo")
     .description("serve bundled sample versions on 127.0.0.1 and watch them change (no network needed)")
     .option("--watch", "keep watching after the story, until Ctrl-C", false)

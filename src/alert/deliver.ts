@@ -20,6 +20,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { NotifierConfig } from "../config/index.js";
 import { NotifyError } from "../errors.js";
+import type { StoreLogs } from "../store/index.js";
 import { notifierCommonFields } from "./notifiers/common.js";
 import {
   appendDelivery,
@@ -75,6 +76,8 @@ export function retryDelayMs(
 export interface DeliverOptions {
   config: { notify: NotifierConfig[] };
   storageDir: string;
+  /** Where the outbox lives. @default the fs store's outbox in `storageDir` */
+  outbox?: StoreLogs;
   logger: Logger;
   /** Notifier instances (from `createNotifiers`), matched to `config.notify` by id. */
   notifiers: Notifier[];
@@ -158,7 +161,7 @@ async function record(
     entry: OutboxEntry,
     fields: Omit<DeliveryRecord, "at" | "alertId" | "notifier" | "deliveryId">,
   ) =>
-    appendDelivery(options.storageDir, {
+    appendDelivery(options.outbox ?? options.storageDir, {
       at: now.toISOString(),
       alertId: entry.alert.id,
       notifier: notifier.id,
@@ -261,7 +264,7 @@ async function deliverDigest(run: NotifierRun, digestMinutes: number): Promise<v
     }
     members = fresh;
     deliveryId = `digest:${notifier.id}:${first.alert.id}`;
-    await appendDelivery(options.storageDir, {
+    await appendDelivery(options.outbox ?? options.storageDir, {
       at: now.toISOString(),
       alertId: first.alert.id,
       notifier: notifier.id,
@@ -287,7 +290,7 @@ async function deliverDigest(run: NotifierRun, digestMinutes: number): Promise<v
  * notifier's failure; an unreadable outbox or an unwritable attempt log does throw.
  */
 export async function deliverPending(options: DeliverOptions): Promise<DeliverySummary> {
-  const snapshot = await readOutbox(options.storageDir);
+  const snapshot = await readOutbox(options.outbox ?? options.storageDir);
   const states = replay(snapshot);
   const summaries = await Promise.all(
     options.notifiers.map(async (notifier) => {

@@ -12,7 +12,7 @@ import type { Config, NotifierConfig } from "../config/index.js";
 import { severityAtLeast } from "../diff/index.js";
 import { InputError, NotifyError } from "../errors.js";
 import { clauseNoun } from "../report/headline.js";
-import type { SnapshotStore } from "../store/index.js";
+import type { SnapshotStore, StoreLogs, StoreLogsRef } from "../store/index.js";
 import type { SourceChange } from "../worker/types.js";
 import { buildAlert } from "./build.js";
 import { type DeliverySummary, deliverPending, notifierPolicy } from "./deliver.js";
@@ -56,6 +56,8 @@ export type AlertConfig = Pick<Config, "plans" | "sources" | "notify" | "publicB
 export interface EnqueueOptions {
   config: AlertConfig;
   storageDir: string;
+  /** Where the outbox lives. @default the fs store's outbox in `storageDir` */
+  outbox?: StoreLogs;
   /** Lets headlines name clauses as the document does ("Article 4"); "Point" without it. */
   store?: Pick<SnapshotStore, "getSnapshot">;
   /** @default () => new Date() */
@@ -115,7 +117,7 @@ export async function enqueueChanges(changes: SourceChange[], options: EnqueueOp
     });
     if (alert) entries.push({ at, targets, alert });
   }
-  const written = await appendEntries(options.storageDir, entries);
+  const written = await appendEntries(options.outbox ?? options.storageDir, entries);
   return written.map((entry) => entry.alert);
 }
 
@@ -130,7 +132,10 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 export async function catchUpChanges(
   options: EnqueueOptions & { store: Pick<SnapshotStore, "getSnapshot" | "listChanges"> },
 ): Promise<Alert[]> {
-  const since = await prepareOutbox(options.storageDir, (options.now ?? (() => new Date()))());
+  const since = await prepareOutbox(
+    options.outbox ?? options.storageDir,
+    (options.now ?? (() => new Date()))(),
+  );
   const changes = (await options.store.listChanges({ since })) as SourceChange[];
   return enqueueChanges(changes, options);
 }
@@ -193,9 +198,9 @@ export interface ListAlertsOptions {
   status?: DeliveryStatus;
 }
 
-/** The outbox's alerts, oldest first; reads the files only (no lock, safe beside a worker). */
-export async function listAlerts(storageDir: string, options: ListAlertsOptions = {}): Promise<AlertRow[]> {
-  const snapshot = await readOutbox(storageDir);
+/** The outbox's alerts, oldest first; reads only (no lock, safe beside a worker). */
+export async function listAlerts(where: StoreLogsRef, options: ListAlertsOptions = {}): Promise<AlertRow[]> {
+  const snapshot = await readOutbox(where);
   const states = replay(snapshot);
   const rows = snapshot.entries.map((entry): AlertRow => {
     const notifiers = entry.targets.map((target): NotifierStatus => {
@@ -233,17 +238,18 @@ export async function listAlerts(storageDir: string, options: ListAlertsOptions 
  * Puts an alert that is dead for a notifier (all its dead notifiers when none is named) back in
  * the queue, with a fresh give-up window; returns the notifier ids re-queued ([] when none was
  * dead). Throws InputError for an unknown alert or a notifier the alert was not meant for.
- * Writes only `requeues.jsonl`, so it is safe beside a running worker.
+ * Writes only the re-queue log (`requeues.jsonl`), so it is safe beside a running worker.
  */
 export async function requeue(
-  storageDir: string,
+  where: StoreLogsRef,
   alertId: string,
   notifierId?: string,
   now: Date = new Date(),
 ): Promise<string[]> {
-  const [row] = (await listAlerts(storageDir)).filter((candidate) => candidate.id === alertId);
+  const [row] = (await listAlerts(where)).filter((candidate) => candidate.id === alertId);
   if (!row) {
-    throw new InputError(`unknown alert "${alertId}": not in ${outboxDir(storageDir)}/${ALERTS_FILE}`);
+    const place = typeof where === "string" ? `${outboxDir(where)}/${ALERTS_FILE}` : "the store's outbox";
+    throw new InputError(`unknown alert "${alertId}": not in ${place}`);
   }
   if (notifierId !== undefined && !row.notifiers.some((notifier) => notifier.id === notifierId)) {
     throw new InputError(
@@ -254,7 +260,7 @@ export async function requeue(
     (notifier) => notifier.status === "dead" && (notifierId === undefined || notifier.id === notifierId),
   );
   for (const notifier of dead) {
-    await appendRequeue(storageDir, {
+    await appendRequeue(where, {
       at: now.toISOString(),
       alertId,
       notifier: notifier.id,
@@ -267,6 +273,8 @@ export async function requeue(
 export interface StartAlertsOptions {
   config: AlertConfig;
   storageDir: string;
+  /** Where the outbox lives. @default the fs store's outbox in `storageDir` */
+  outbox?: StoreLogs;
   logger: Logger;
   /** The store the worker writes; lets a start catch up on changes a crash left un-enqueued. */
   store?: Pick<SnapshotStore, "getSnapshot" | "listChanges">;
@@ -307,9 +315,11 @@ export function startAlerts(options: StartAlertsOptions): AlertRunner {
     storageDir,
     now,
     ...(options.store ? { store: options.store } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
   };
+  const outbox = options.outbox ?? storageDir;
   const ready = (async () => {
-    await prepareOutbox(storageDir, now());
+    await prepareOutbox(outbox, now());
     if (options.store) {
       const caught = await catchUpChanges({ ...enqueueOptions, store: options.store });
       if (caught.length > 0) logger.info({ alerts: caught.length }, "alerts caught up from the store");
@@ -325,7 +335,14 @@ export function startAlerts(options: StartAlertsOptions): AlertRunner {
   const pass = async (): Promise<DeliverySummary | undefined> => {
     try {
       await ready;
-      return await deliverPending({ config, storageDir, logger, notifiers, now });
+      return await deliverPending({
+        config,
+        storageDir,
+        logger,
+        notifiers,
+        now,
+        ...(options.outbox ? { outbox: options.outbox } : {}),
+      });
     } catch (err) {
       logger.error({ err }, "delivery pass failed");
       return undefined;

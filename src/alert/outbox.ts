@@ -1,7 +1,8 @@
 /**
- * The persistent outbox: append-only JSONL files under `<storageDir>/outbox/`, replayed into the
- * delivery state on every read, so the files alone are the truth and a `kill -9` at any moment
- * loses at most the attempt in flight.
+ * The persistent outbox, kept by the store (`StoreLogs`: for the fs driver append-only JSONL
+ * files under `<storageDir>/outbox/`, for postgres tables), replayed into the delivery state on
+ * every read, so the logs alone are the truth and a `kill -9` at any moment loses at most the
+ * attempt in flight. Every function takes the store's logs or an fs store directory.
  *
  * - `alerts.jsonl`: one line per alert, `{ at, targets, alert }`, written before any delivery.
  *   `targets` are the notifier ids that wanted it when it was detected: a notifier added later
@@ -20,16 +21,15 @@
  * A crash between a successful send and the "delivered" line means the next run sends again with
  * the same delivery id: at-least-once, and receivers deduplicate by that id.
  */
-import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { appendLine, readJsonl, writeFileAtomic } from "../store/index.js";
+import { OUTBOX_DIR, OUTBOX_FILES, type StoreLogsRef, storeLogs } from "../store/index.js";
 import type { Alert } from "./types.js";
 
-export const OUTBOX_DIR = "outbox";
-export const ALERTS_FILE = "alerts.jsonl";
-export const DELIVERIES_FILE = "deliveries.jsonl";
-export const REQUEUES_FILE = "requeues.jsonl";
-export const SINCE_FILE = "since";
+export { OUTBOX_DIR };
+export const ALERTS_FILE = OUTBOX_FILES.alerts;
+export const DELIVERIES_FILE = OUTBOX_FILES.deliveries;
+export const REQUEUES_FILE = OUTBOX_FILES.requeues;
+export const SINCE_FILE = OUTBOX_FILES.since;
 
 /** One line of `alerts.jsonl`. */
 export interface OutboxEntry {
@@ -86,116 +86,62 @@ export interface OutboxSnapshot {
   records: DeliveryRecord[];
 }
 
+/** Where the fs store keeps the outbox (for messages). */
 export function outboxDir(storageDir: string): string {
   return join(storageDir, OUTBOX_DIR);
 }
 
-/** Appends to one file one at a time in this process; appendLine requires that. */
-const tails = new Map<string, Promise<unknown>>();
-
-function serialised<T>(path: string, work: () => Promise<T>): Promise<T> {
-  const previous = tails.get(path) ?? Promise.resolve();
-  const next = previous.then(work, work);
-  const settled = next.catch(() => undefined);
-  tails.set(path, settled);
-  void settled.then(() => {
-    if (tails.get(path) === settled) tails.delete(path);
-  });
-  return next;
+/** Records when the outbox started, unless it already did; returns when it started. */
+export async function prepareOutbox(where: StoreLogsRef, now: Date = new Date()): Promise<string> {
+  return storeLogs(where).outboxSince(now.toISOString());
 }
 
-/** Creates the outbox directory and its `since` marker; returns when the outbox started. */
-export async function prepareOutbox(storageDir: string, now: Date = new Date()): Promise<string> {
-  const dir = outboxDir(storageDir);
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, SINCE_FILE);
-  const existing = await readFile(path, "utf8").catch(() => undefined);
-  const parsed = existing?.trim();
-  if (parsed && !Number.isNaN(Date.parse(parsed))) return parsed;
-  const since = now.toISOString();
-  await writeFileAtomic(path, `${since}\n`);
-  return since;
-}
-
-function isEntry(value: unknown): string | undefined {
-  const entry = value as Partial<OutboxEntry> | null;
-  if (typeof entry !== "object" || entry === null) return "not an object";
-  if (typeof entry.alert?.id !== "string" || !Array.isArray(entry.targets)) return "not an outbox entry";
-  return undefined;
-}
-
-function isRecord(value: unknown): string | undefined {
-  const record = value as Partial<DeliveryRecord> | null;
-  if (typeof record !== "object" || record === null) return "not an object";
-  if (typeof record.alertId !== "string" || typeof record.notifier !== "string")
-    return "not a delivery record";
-  if (typeof record.at !== "string" || typeof record.outcome !== "string") return "not a delivery record";
-  return undefined;
-}
-
-/** The outbox's alerts, one per id (the first line wins), oldest first. */
-export async function readEntries(storageDir: string): Promise<OutboxEntry[]> {
-  const { records } = await readJsonl<OutboxEntry>(join(outboxDir(storageDir), ALERTS_FILE), {
-    accept: isEntry,
-  });
+/** The alerts, one per id (the first line wins), oldest first. */
+function uniqueEntries(entries: OutboxEntry[]): OutboxEntry[] {
   const seen = new Set<string>();
-  return records.filter((entry) => {
+  return entries.filter((entry) => {
     if (seen.has(entry.alert.id)) return false;
     seen.add(entry.alert.id);
     return true;
   });
 }
 
-/** Both delivery logs merged in time order (stable, so one file's order survives equal times). */
-export async function readRecords(storageDir: string): Promise<DeliveryRecord[]> {
-  const dir = outboxDir(storageDir);
-  const [deliveries, requeues] = await Promise.all([
-    readJsonl<DeliveryRecord>(join(dir, DELIVERIES_FILE), { accept: isRecord }),
-    readJsonl<DeliveryRecord>(join(dir, REQUEUES_FILE), { accept: isRecord }),
-  ]);
-  if (requeues.records.length === 0) return deliveries.records;
-  return [...deliveries.records, ...requeues.records].sort((x, y) =>
-    x.at < y.at ? -1 : x.at > y.at ? 1 : 0,
-  );
+/** Both delivery logs merged in time order (stable, so one log's order survives equal times). */
+function mergeRecords(deliveries: DeliveryRecord[], requeues: DeliveryRecord[]): DeliveryRecord[] {
+  if (requeues.length === 0) return deliveries;
+  return [...deliveries, ...requeues].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
 }
 
-export async function readOutbox(storageDir: string): Promise<OutboxSnapshot> {
-  const [entries, records] = await Promise.all([readEntries(storageDir), readRecords(storageDir)]);
-  return { entries, records };
+/** The outbox's alerts, one per id (the first line wins), oldest first. */
+export async function readEntries(where: StoreLogsRef): Promise<OutboxEntry[]> {
+  return uniqueEntries((await storeLogs(where).readOutbox<OutboxEntry, DeliveryRecord>()).alerts);
+}
+
+/** Both delivery logs merged in time order. */
+export async function readRecords(where: StoreLogsRef): Promise<DeliveryRecord[]> {
+  const { deliveries, requeues } = await storeLogs(where).readOutbox<OutboxEntry, DeliveryRecord>();
+  return mergeRecords(deliveries, requeues);
+}
+
+export async function readOutbox(where: StoreLogsRef): Promise<OutboxSnapshot> {
+  const { alerts, deliveries, requeues } = await storeLogs(where).readOutbox<OutboxEntry, DeliveryRecord>();
+  return { entries: uniqueEntries(alerts), records: mergeRecords(deliveries, requeues) };
 }
 
 /**
  * Appends the entries whose alert id is not in the outbox yet; returns those written. The caller
- * holds the store lock, so no other process appends to alerts.jsonl.
+ * is the process that detects changes (it holds the fs store's lock).
  */
-export function appendEntries(storageDir: string, entries: OutboxEntry[]): Promise<OutboxEntry[]> {
-  const path = join(outboxDir(storageDir), ALERTS_FILE);
-  return serialised(path, async () => {
-    if (entries.length === 0) return [];
-    await mkdir(outboxDir(storageDir), { recursive: true });
-    const known = new Set((await readEntries(storageDir)).map((entry) => entry.alert.id));
-    const written: OutboxEntry[] = [];
-    for (const entry of entries) {
-      if (known.has(entry.alert.id)) continue;
-      known.add(entry.alert.id);
-      await appendLine(path, JSON.stringify(entry));
-      written.push(entry);
-    }
-    return written;
-  });
+export function appendEntries(where: StoreLogsRef, entries: OutboxEntry[]): Promise<OutboxEntry[]> {
+  return storeLogs(where).appendOutboxAlerts(entries);
 }
 
-export function appendDelivery(storageDir: string, record: DeliveryRecord): Promise<void> {
-  const path = join(outboxDir(storageDir), DELIVERIES_FILE);
-  return serialised(path, () => appendLine(path, JSON.stringify(record)));
+export function appendDelivery(where: StoreLogsRef, record: DeliveryRecord): Promise<void> {
+  return storeLogs(where).appendOutboxRecord("deliveries", record);
 }
 
-export function appendRequeue(storageDir: string, record: DeliveryRecord): Promise<void> {
-  const path = join(outboxDir(storageDir), REQUEUES_FILE);
-  return serialised(path, async () => {
-    await mkdir(outboxDir(storageDir), { recursive: true });
-    await appendLine(path, JSON.stringify(record));
-  });
+export function appendRequeue(where: StoreLogsRef, record: DeliveryRecord): Promise<void> {
+  return storeLogs(where).appendOutboxRecord("requeues", record);
 }
 
 function stateKey(alertId: string, notifier: string): string {

@@ -1,10 +1,12 @@
 /**
  * `clausewatch alerts`: what the outbox holds and where each alert stands with each notifier;
- * `clausewatch alerts retry ID` re-queues a dead one. Reads the outbox files directly and takes
- * no store lock, so both work beside a running worker.
+ * `clausewatch alerts retry ID` re-queues a dead one. Both open the store without its lock (the
+ * fs store accepts the re-queue log through such a handle), so they work beside a running worker.
  */
 import { type AlertRow, listAlerts, requeue } from "../alert/index.js";
+import type { Config } from "../config/index.js";
 import { InputError } from "../errors.js";
+import { openConfiguredStore, type SnapshotStore } from "../store/index.js";
 import { requireConfig } from "./context.js";
 import { pad } from "./format.js";
 
@@ -48,11 +50,20 @@ function table(rows: AlertRow[]): string {
   return lines.join("\n");
 }
 
+async function withStore<T>(config: Config, work: (store: SnapshotStore) => Promise<T>): Promise<T> {
+  const store = await openConfiguredStore(config.storage, { readOnly: true });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
 export async function runAlertsCommand(options: AlertsCommandOptions): Promise<number> {
   if (options.pending && options.dead) throw new InputError("--pending and --dead exclude each other");
   const config = await requireConfig(options.config, { readOnly: true });
   const status = options.dead ? "dead" : options.pending ? "pending" : undefined;
-  const rows = await listAlerts(config.storageDir, status ? { status } : {});
+  const rows = await withStore(config, (store) => listAlerts(store, status ? { status } : {}));
   process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : `${table(rows)}\n`);
   return 0;
 }
@@ -63,7 +74,7 @@ export async function runAlertsRetryCommand(
   options: { config?: string; notifier?: string },
 ): Promise<number> {
   const config = await requireConfig(options.config, { readOnly: true });
-  const requeued = await requeue(config.storageDir, alertId, options.notifier);
+  const requeued = await withStore(config, (store) => requeue(store, alertId, options.notifier));
   if (requeued.length === 0) {
     process.stderr.write(
       `clausewatch: alert "${alertId}" is not dead${options.notifier ? ` for notifier "${options.notifier}"` : " for any notifier"}; nothing re-queued\n`,

@@ -6,7 +6,7 @@ import { type Config, loadConfig, secretPaths } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { createLineage } from "../lineage/index.js";
 import { createLogger } from "../log.js";
-import { openFsStore } from "../store/index.js";
+import { openConfiguredStore } from "../store/index.js";
 import { createParsePool, inProcessReader } from "../worker/parse-pool.js";
 import type { WorkerContext } from "../worker/types.js";
 
@@ -57,7 +57,7 @@ export interface OpenContextOptions {
   waitForLock?: boolean;
 }
 
-/** Logger, store (locked for writers) and host limits for commands that run the pipeline. */
+/** Logger, store (locked for writers; migrated for postgres) and host limits for commands that run the pipeline. */
 export async function openContext(config: Config, options: OpenContextOptions): Promise<OpenedContext> {
   const logger: Logger = createLogger({
     level: config.log.level,
@@ -65,15 +65,17 @@ export async function openContext(config: Config, options: OpenContextOptions): 
     redact: [...secretPaths],
     ...(options.logTo === "stderr" ? { destination: process.stderr } : {}),
   });
-  const store = await openFsStore(config.storageDir, {
-    lockLeaseMs: config.lockLeaseMs,
-    lockCommand: options.command,
-    ...(options.waitForLock ? { lockWaitMs: 2 * config.lockLeaseMs } : {}),
-    onLockWait: (holder, expiresInMs) =>
-      logger.warn(
-        { holder: { pid: holder.pid, hostname: holder.hostname, since: holder.startedAt }, expiresInMs },
-        "the store lock is held by a process that stopped renewing it; waiting for its lease to run out",
-      ),
+  const store = await openConfiguredStore(config.storage, {
+    fs: {
+      lockLeaseMs: config.lockLeaseMs,
+      lockCommand: options.command,
+      ...(options.waitForLock ? { lockWaitMs: 2 * config.lockLeaseMs } : {}),
+      onLockWait: (holder, expiresInMs) =>
+        logger.warn(
+          { holder: { pid: holder.pid, hostname: holder.hostname, since: holder.startedAt }, expiresInMs },
+          "the store lock is held by a process that stopped renewing it; waiting for its lease to run out",
+        ),
+    },
   });
   const limiter = createHostLimiter({
     perHost: config.http.perHost,
@@ -85,11 +87,7 @@ export async function openContext(config: Config, options: OpenContextOptions): 
       ]),
     ),
   });
-  const lineage = createLineage(
-    config.storageDir,
-    config.lineage,
-    async (id) => (await store.getSnapshot(id)).clauseSet,
-  );
+  const lineage = createLineage(store, config.lineage, async (id) => (await store.getSnapshot(id)).clauseSet);
   const reader = config.threads > 0 ? createParsePool({ threads: config.threads }) : inProcessReader();
   return {
     ctx: { config, store, logger, limiter, lineage, reader },

@@ -6,7 +6,7 @@ import { buildExport, type ExportFormat, type ExportTable, formatExport } from "
 import { type ImportFile, importCopies } from "../history/import.js";
 import { openHistory } from "../history/read.js";
 import { writeReport } from "../history/report.js";
-import { openFsStore, writeFileAtomic } from "../store/index.js";
+import { openConfiguredStore, writeFileAtomic } from "../store/index.js";
 import { openContext, requireConfig } from "./context.js";
 
 function requirePlan(config: Config, planId: string): PlanConfig {
@@ -45,9 +45,9 @@ export async function runExportCommand(planId: string, options: ExportCommandOpt
   }
   const config = await requireConfig(options.config, { readOnly: true });
   const plan = requirePlan(config, planId);
-  const store = await openFsStore(config.storageDir, { lock: false });
+  const store = await openConfiguredStore(config.storage, { readOnly: true });
   try {
-    const document = await buildExport(store, config.storageDir, plan);
+    const document = await buildExport(store, plan);
     await writeOutput(options.out, formatExport(document, options.format, options.table ?? "clauses"));
     if (options.out) {
       process.stderr.write(

@@ -1,6 +1,7 @@
 import { readCoverage } from "../coverage/index.js";
 import { InputError } from "../errors.js";
 import { readLineage, type VersionRecord, type WitnessRecord } from "../lineage/index.js";
+import { openConfiguredStore, type SnapshotStore } from "../store/index.js";
 import { requireConfig } from "./context.js";
 import { pad } from "./format.js";
 
@@ -13,6 +14,19 @@ function requirePlan(config: Awaited<ReturnType<typeof requireConfig>>, planId: 
   return plan;
 }
 
+/** Reads from the configured store without taking its lock (safe beside a worker). */
+async function readOnly<T>(
+  config: Awaited<ReturnType<typeof requireConfig>>,
+  read: (store: SnapshotStore) => Promise<T>,
+): Promise<T> {
+  const store = await openConfiguredStore(config.storage, { readOnly: true });
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** `clausewatch versions PLAN`: the plan's versions with their witnesses and divergent copies. */
 export async function runVersionsCommand(
   planId: string,
@@ -20,7 +34,7 @@ export async function runVersionsCommand(
 ): Promise<number> {
   const config = await requireConfig(options.config, { readOnly: true });
   const plan = requirePlan(config, planId);
-  const records = await readLineage(config.storageDir, plan.id);
+  const records = await readOnly(config, (store) => readLineage(store, plan.id));
   const versions = records.filter((record): record is VersionRecord => record.type === "version");
   const witnesses = records.filter((record): record is WitnessRecord => record.type === "witness");
   const rows = versions.map((version) => {
@@ -82,7 +96,7 @@ export async function runCoverageCommand(
 ): Promise<number> {
   const config = await requireConfig(options.config, { readOnly: true });
   const plan = requirePlan(config, planId);
-  const records = (await readCoverage(config.storageDir, plan.id)).filter(
+  const records = (await readOnly(config, (store) => readCoverage(store, plan.id))).filter(
     (record) => options.clause === undefined || record.clauseKey === options.clause,
   );
   const mentions = records.filter((record) => record.type === "mention");

@@ -5,7 +5,8 @@ import { startAlerts } from "../alert/index.js";
 import { InputError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { packageRoot } from "../paths.js";
-import { openFsStore } from "../store/index.js";
+import { startQueueWorker } from "../queue/index.js";
+import { openConfiguredStore } from "../store/index.js";
 import { runCycle } from "../worker/cycle.js";
 import { assessHeartbeat, HEARTBEAT_FILE, type Heartbeat, startScheduler } from "../worker/scheduler.js";
 import type { CycleReport } from "../worker/types.js";
@@ -32,6 +33,7 @@ export async function runCheckCommand(options: {
       storageDir: config.storageDir,
       logger: ctx.logger,
       store: ctx.store,
+      outbox: ctx.store,
       intervalMs: 0,
       ...(options.json ? { stdout: process.stderr } : {}),
     });
@@ -80,7 +82,8 @@ export async function runWorkerCommand(options: { config?: string }): Promise<nu
   }
   const config = await requireConfig(options.config);
   const { ctx, close } = await openContext(config, { command: "run", waitForLock: true });
-  const worker = startScheduler(ctx);
+  // With the postgres driver every machine runs this same command: the queue shares the work out.
+  const worker = config.storage.driver === "postgres" ? await startQueueWorker(ctx) : startScheduler(ctx);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       ctx.logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
@@ -105,9 +108,10 @@ export async function runWorkerCommand(options: { config?: string }): Promise<nu
 export async function runSourcesCommand(options: { config?: string; json: boolean }): Promise<number> {
   const config = await requireConfig(options.config, { readOnly: true });
   // A store no check has written yet: every source is simply new.
-  const store = existsSync(config.storageDir)
-    ? await openFsStore(config.storageDir, { lock: false })
-    : undefined;
+  const store =
+    config.storage.driver === "fs" && !existsSync(config.storageDir)
+      ? undefined
+      : await openConfiguredStore(config.storage, { readOnly: true });
   try {
     const rows = await Promise.all(
       config.sources.map(async (source) => ({ source, state: await store?.getSourceState(source.id) })),

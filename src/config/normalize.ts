@@ -81,6 +81,17 @@ export function normalizeConfig(
     concurrency: user.concurrency,
     threads: user.threads ?? Math.min(4, availableParallelism()),
     shutdownGraceMs: user.shutdownGraceSeconds * 1000,
+    storage:
+      user.storage.driver === "postgres" && user.storage.url !== undefined
+        ? {
+            driver: "postgres",
+            dir: path.resolve(dir, user.storage.dir),
+            url: user.storage.url,
+            poolSize: user.storage.poolSize,
+            schema: user.storage.schema,
+          }
+        : { driver: "fs", dir: path.resolve(dir, user.storage.dir) },
+    queue: { ...user.queue },
     schedule: user.schedule,
     ...withTimezone(user.timezone),
     jitterSeconds: user.jitterSeconds,

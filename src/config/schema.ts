@@ -306,6 +306,81 @@ export const sourceSchema = z
   })
   .describe("One place where a plan's text or coverage of it is published");
 
+/** Postgres schema names: lower-case SQL identifiers (see src/store/postgres-store.ts). */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+
+const storageSchema = z
+  .strictObject({
+    driver: z
+      .enum(["fs", "postgres"])
+      .default("fs")
+      .describe(
+        "fs: the snapshots/ directory (one worker, the embedded default); postgres: a PostgreSQL database shared by several workers",
+      ),
+    dir: z
+      .string()
+      .min(1)
+      .default("./snapshots")
+      .describe(
+        "fs: the store directory. postgres: this machine's heartbeat and Atom feeds only. A relative path is resolved against the config file's directory",
+      ),
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, { error: "expected a postgres:// or postgresql:// connection URL" })
+      .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax
+      .describe('postgres: connection URL; keep it in the environment, e.g. "${DATABASE_URL}"'),
+    lockLeaseSeconds: z
+      .int()
+      .min(2)
+      .max(3600)
+      .default(30)
+      .describe(
+        "fs: the writer renews its store lock this often × 4; a lock not renewed for this long (its holder was killed) is taken over. A worker starting meanwhile waits for it",
+      ),
+    poolSize: z.int().min(1).max(200).default(10).describe("postgres: connections per process for queries"),
+    schema: z
+      .string()
+      .regex(SCHEMA_NAME, { error: "expected a lower-case SQL name such as clausewatch" })
+      .default("clausewatch")
+      .describe("postgres: schema holding the tables (the job queue uses <schema>_queue)"),
+  })
+  .superRefine((storage, ctx) => {
+    if (storage.driver === "postgres" && storage.url === undefined) {
+      ctx.addIssue({ code: "custom", path: ["url"], message: "storage.driver postgres needs storage.url" });
+    }
+    if (storage.driver === "fs" && storage.url !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["url"],
+        message: 'storage.url is only read with driver "postgres"',
+      });
+    }
+  })
+  .prefault({})
+  .describe("Where snapshots, logs and the outbox are kept");
+
+const queueSchema = z
+  .strictObject({
+    concurrency: z.int().min(1).max(256).default(16).describe("Checks one worker runs at once"),
+    leaseSeconds: z
+      .int()
+      .min(2)
+      .max(86_400)
+      .default(600)
+      .describe(
+        "A check or delivery not finished this long after it started (its worker died) is given to another worker; keep it above the slowest check",
+      ),
+    pollSeconds: z
+      .number()
+      .min(0.5)
+      .max(60)
+      .default(2)
+      .describe("How often an idle worker asks the queue for work"),
+  })
+  .prefault({})
+  .describe("The shared job queue of `clausewatch run` with storage.driver postgres");
+
 /** Every notifier driver's options; `type` picks the driver (src/alert/notifiers). */
 export const notifierSchema = z.discriminatedUnion("type", [
   LogNotifierOptions,
@@ -322,24 +397,8 @@ export const userConfigSchema = z
       .url({ protocol: /^https?$/ })
       .optional()
       .describe("Base URL where the history view is published; alerts then link to the comparison"),
-    storage: z
-      .strictObject({
-        dir: z
-          .string()
-          .min(1)
-          .default("./snapshots")
-          .describe("Snapshot directory; a relative path is resolved against the config file's directory"),
-        lockLeaseSeconds: z
-          .int()
-          .min(2)
-          .max(3600)
-          .default(30)
-          .describe(
-            "The writer renews its store lock this often × 4; a lock not renewed for this long (its holder was killed) is taken over. A worker starting meanwhile waits for it",
-          ),
-      })
-      .prefault({})
-      .describe("Where snapshots, logs and the outbox are kept"),
+    storage: storageSchema,
+    queue: queueSchema,
     schedule: cronSchema
       .default(DEFAULT_SCHEDULE)
       .describe('Cron expression (5 or 6 fields) used by every source without its own, e.g. "*/10 * * * *"'),

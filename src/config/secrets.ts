@@ -21,6 +21,8 @@ export const secretPaths: readonly string[] = [
     `sources[*].${field}`,
     `*.sources[*].${field}`,
   ]),
+  "storage.url",
+  "*.storage.url",
 ];
 
 /** What stands in for a secret wherever one is shown. */

@@ -2,6 +2,7 @@
  * The runtime config: what the rest of clausewatch reads. Every source carries its effective
  * settings, so no stage has to merge global and per-source values itself.
  */
+import type { StoreSettings } from "../store/index.js";
 import type { UserNotifier } from "./schema.js";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -118,6 +119,7 @@ export interface Config {
   file: string;
   /** Directory relative paths were resolved against. */
   dir: string;
+  /** `storage.dir` resolved: the fs store, or (postgres) this machine's heartbeat and feeds. */
   storageDir: string;
   /** Lease of the store lock (see src/store/lock.ts). */
   lockLeaseMs: number;
@@ -127,6 +129,10 @@ export interface Config {
   threads: number;
   /** On SIGTERM, how long sources in flight may finish before they are cut short and the process exits. */
   shutdownGraceMs: number;
+  /** The store to open (`openConfiguredStore`). */
+  storage: StoreSettings;
+  /** The job queue of `run` with the postgres driver. */
+  queue: QueueSettings;
   schedule: string;
   timezone?: string;
   jitterSeconds: number;
@@ -147,6 +153,12 @@ export interface Config {
   notify: NotifierConfig[];
   /** Base URL of the published history view, for links in alerts. */
   publicBaseUrl?: string;
+}
+
+export interface QueueSettings {
+  concurrency: number;
+  leaseSeconds: number;
+  pollSeconds: number;
 }
 
 /** One thing wrong with a config: where (`["sources", 2, "url"]`) and what. */

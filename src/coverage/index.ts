@@ -1,7 +1,5 @@
-import { mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { readLineage, type VersionRecord } from "../lineage/index.js";
-import { appendLine, readJsonl } from "../store/index.js";
+import { type StoreLogsRef, storeLogs } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
 import { analyzeCoverage, type CoverageAnalysis } from "./analyze.js";
 import type { CoverageRecord } from "./types.js";
@@ -10,12 +8,8 @@ export type { CoverageAnalysis, CoverageInput, VersionText } from "./analyze.js"
 export { analyzeCoverage } from "./analyze.js";
 export type { CoverageRecord, MentionRecord, MentionVia, MismatchRecord, VariantRecord } from "./types.js";
 
-function coveragePath(storageDir: string, planId: string): string {
-  return join(storageDir, "plans", planId, "coverage.jsonl");
-}
-
-export async function readCoverage(storageDir: string, planId: string): Promise<CoverageRecord[]> {
-  return (await readJsonl<CoverageRecord>(coveragePath(storageDir, planId))).records;
+export async function readCoverage(where: StoreLogsRef, planId: string): Promise<CoverageRecord[]> {
+  return storeLogs(where).readPlanLog<CoverageRecord>(planId, "coverage");
 }
 
 export interface CoverageSighting {
@@ -29,15 +23,16 @@ export interface CoverageSighting {
 
 /**
  * Analyses one coverage snapshot against the plan's versions (newest first) and appends what it
- * found to `plans/<id>/coverage.jsonl`. A snapshot already analysed (a retry after a crash)
+ * found to the plan's coverage log in one append. A snapshot already analysed (a retry after a crash)
  * returns its recorded findings instead of writing them twice.
  */
 export async function recordCoverage(
-  storageDir: string,
+  where: StoreLogsRef,
   sighting: CoverageSighting,
   loadClauseSet: (snapshotId: string) => Promise<ClauseSet>,
 ): Promise<CoverageAnalysis> {
-  const existing = (await readCoverage(storageDir, sighting.planId)).filter(
+  const logs = storeLogs(where);
+  const existing = (await readCoverage(logs, sighting.planId)).filter(
     (record) => record.snapshotId === sighting.snapshotId && record.sourceId === sighting.sourceId,
   );
   if (existing.length > 0) {
@@ -47,7 +42,7 @@ export async function recordCoverage(
       mismatches: existing.filter((record) => record.type === "mismatch"),
     };
   }
-  const versions = (await readLineage(storageDir, sighting.planId))
+  const versions = (await readLineage(logs, sighting.planId))
     .filter((record): record is VersionRecord => record.type === "version")
     .reverse();
   const texts = await Promise.all(
@@ -61,10 +56,10 @@ export async function recordCoverage(
     passages: sighting.passages.clauses.map((clause) => clause.text),
     versions: texts,
   });
-  const path = coveragePath(storageDir, sighting.planId);
-  await mkdir(dirname(path), { recursive: true });
-  for (const record of [...analysis.mentions, ...analysis.variants, ...analysis.mismatches]) {
-    await appendLine(path, JSON.stringify(record));
-  }
+  await logs.appendPlanLog(sighting.planId, "coverage", [
+    ...analysis.mentions,
+    ...analysis.variants,
+    ...analysis.mismatches,
+  ]);
   return analysis;
 }

@@ -149,11 +149,10 @@ function citation(
 /** Reads the plan's lineage and snapshots (never writes) and assembles the export document. */
 export async function buildExport(
   store: SnapshotStore,
-  storageDir: string,
   plan: PlanConfig,
   options: BuildExportOptions = {},
 ): Promise<ExportDocument> {
-  const records = await readLineage(storageDir, plan.id);
+  const records = await readLineage(store, plan.id);
   const versions = chronological(
     records.filter((record): record is VersionRecord => record.type === "version"),
   );

@@ -4,9 +4,10 @@
  * writes and never takes the store lock, so it runs beside a live worker. Everything returned is
  * plain JSON (the web view's API serves these objects as they are).
  */
-import { join } from "node:path";
+import { stat } from "node:fs/promises";
 import { listAlerts } from "../alert/index.js";
 import type { Config, PlanConfig, SourceConfig } from "../config/index.js";
+import { readCoverage } from "../coverage/index.js";
 import type { CoverageRecord, MentionRecord, MismatchRecord, VariantRecord } from "../coverage/types.js";
 import { type DiffEntry, type DiffResult, diffClauses, type RedlineOp } from "../diff/index.js";
 import { type DiscoveredEntry, discoveredArticles } from "../discover/read.js";
@@ -15,11 +16,11 @@ import type { Relation, VersionRecord, WitnessRecord } from "../lineage/index.js
 import { readLineage } from "../lineage/index.js";
 import { clauseNoun } from "../report/headline.js";
 import {
-  openFsStore,
-  readJsonl,
+  openConfiguredStore,
   type SnapshotRecord,
   type SnapshotStore,
   type SourceEvent,
+  type SourceOverview,
   type SourceState,
   type StoredSnapshot,
 } from "../store/index.js";
@@ -209,9 +210,9 @@ export interface HistoryMetrics {
 }
 
 export interface HistoryOptions {
-  /** Plans, sources and the storage directory. */
-  config: Pick<Config, "storageDir" | "plans" | "sources">;
-  /** A store to read instead of opening `config.storageDir` read-only (tests, memory store). */
+  /** Plans, sources and where the store is (`storage`; the fs store in `storageDir` without it). */
+  config: Pick<Config, "storageDir" | "plans" | "sources"> & Partial<Pick<Config, "storage">>;
+  /** A store to read instead of opening the configured one read-only (tests, memory store). */
   store?: SnapshotStore;
 }
 
@@ -241,6 +242,8 @@ export interface History {
   /** The raw body with this sha256, when stored. */
   body(hash: string): Promise<Buffer | undefined>;
   metrics(): Promise<HistoryMetrics>;
+  /** Whether the store can be read now (`/healthz`). */
+  readable(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -296,10 +299,11 @@ function sourceRef(source: SourceConfig): SourceRef {
   };
 }
 
-/** Opens the history of `config.storageDir` read-only (no lock; safe beside a running worker). */
+/** Opens the configured store's history read-only (no lock, no migration; safe beside running workers). */
 export async function openHistory(options: HistoryOptions): Promise<History> {
   const { config } = options;
-  const store = options.store ?? (await openFsStore(config.storageDir, { lock: false }));
+  const settings = config.storage ?? { driver: "fs", dir: config.storageDir };
+  const store = options.store ?? (await openConfiguredStore(settings, { readOnly: true }));
   const ownsStore = options.store === undefined;
   // Snapshots are immutable, so their diffs can be kept; the cache is bounded, oldest out first.
   const diffs = new Map<string, DiffResult>();
@@ -317,7 +321,7 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
   const planSources = (planId: string) => config.sources.filter((source) => source.plan === planId);
 
   async function lineageOf(planId: string) {
-    const records = await readLineage(config.storageDir, planId);
+    const records = await readLineage(store, planId);
     return {
       versions: records.filter((record): record is VersionRecord => record.type === "version"),
       witnesses: records.filter((record): record is WitnessRecord => record.type === "witness"),
@@ -325,8 +329,7 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
   }
 
   async function coverageOf(planId: string): Promise<CoverageRecord[]> {
-    const path = join(config.storageDir, "plans", planId, "coverage.jsonl");
-    return (await readJsonl<CoverageRecord>(path)).records.filter((record) => record.planId === planId);
+    return (await readCoverage(store, planId)).filter((record) => record.planId === planId);
   }
 
   async function snapshot(id: string): Promise<StoredSnapshot | undefined> {
@@ -354,9 +357,8 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
     return result;
   }
 
-  async function changesOf(filter: (change: SourceChange) => boolean): Promise<SourceChange[]> {
-    const changes = (await store.listChanges()) as SourceChange[];
-    return changes.filter(filter);
+  async function changesOf(filter: { planId: string } | { sourceId: string }): Promise<SourceChange[]> {
+    return (await store.listChanges(filter)) as SourceChange[];
   }
 
   async function resolveSide(planId: string, ref: string): Promise<CompareSide | undefined> {
@@ -393,13 +395,12 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
     };
   }
 
-  async function sourceSummary(source: SourceConfig | undefined, sourceId: string): Promise<SourceSummary> {
-    const state = await store.getSourceState(sourceId);
-    const snapshots = await store.listSnapshots(sourceId);
+  function sourceSummary(source: SourceConfig | undefined, overview: SourceOverview): SourceSummary {
+    const { sourceId, state } = overview;
     return {
       id: sourceId,
       ...(source?.title ? { title: source.title } : {}),
-      url: source?.url ?? snapshots[snapshots.length - 1]?.url ?? "",
+      url: source?.url ?? overview.latestUrl ?? "",
       role: source?.role ?? "draft",
       plan: source?.plan ?? "",
       health: state?.health ?? "unknown",
@@ -408,8 +409,17 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
       ...(state?.lastChangeAt ? { lastChangeAt: state.lastChangeAt } : {}),
       consecutiveFailures: state?.consecutiveFailures ?? 0,
       ...(state?.lastError ? { lastError: state.lastError } : {}),
-      snapshots: snapshots.length,
+      snapshots: overview.snapshots,
     };
+  }
+
+  /** Configured sources first (in config order), then any others the store knows, with what it holds. */
+  async function overviews(): Promise<SourceOverview[]> {
+    const stored = new Map(
+      (await store.listSourceOverviews()).map((overview) => [overview.sourceId, overview]),
+    );
+    const ids = [...new Set([...config.sources.map((source) => source.id), ...stored.keys()])];
+    return ids.map((sourceId) => stored.get(sourceId) ?? { sourceId, snapshots: 0 });
   }
 
   async function knownSourceIds(): Promise<string[]> {
@@ -419,7 +429,7 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
 
   const history: History = {
     async plans() {
-      const changes = (await store.listChanges()) as SourceChange[];
+      const changes = await store.countChanges("planId");
       return Promise.all(
         config.plans.map(async (plan): Promise<PlanSummary> => {
           const { versions } = await lineageOf(plan.id);
@@ -432,7 +442,7 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
             versions: versions.length,
             ...(latest ? { latest: { id: latest.id, firstSeen: latest.firstSeen } } : {}),
             sources: planSources(plan.id).map((source) => source.id),
-            changes: changes.filter((change) => change.planId === plan.id).length,
+            changes: changes[plan.id] ?? 0,
             reportedVariants: coverage.filter((record) => record.type === "variant").length,
           };
         }),
@@ -473,7 +483,7 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
           .map((record) => ({ ...record, reported: true as const })),
         mismatches: coverage.filter((record): record is MismatchRecord => record.type === "mismatch"),
         mentions: coverage.filter((record) => record.type === "mention").length,
-        changes: await changesOf((change) => change.planId === planId),
+        changes: await changesOf({ planId }),
         sources: planSources(planId).map(sourceRef),
         discovered: await discoveredArticles(store, config.sources, planId),
       };
@@ -617,21 +627,30 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
     },
 
     async sources() {
-      const ids = await knownSourceIds();
-      return Promise.all(ids.map((id) => sourceSummary(sourceConfig(id), id)));
+      return (await overviews()).map((overview) => sourceSummary(sourceConfig(overview.sourceId), overview));
     },
 
     async source(sourceId) {
       const ids = await knownSourceIds();
       if (!ids.includes(sourceId)) return undefined;
       const source = sourceConfig(sourceId);
-      const [summary, state, events, records] = await Promise.all([
-        sourceSummary(source, sourceId),
+      const [state, events, records] = await Promise.all([
         store.getSourceState(sourceId),
         store.readEvents(sourceId),
         store.listSnapshots(sourceId),
       ]);
-      const witnesses = source ? (await lineageOf(source.plan)).witnesses : [];
+      const latestUrl = records[records.length - 1]?.url;
+      const summary = sourceSummary(source, {
+        sourceId,
+        ...(state ? { state } : {}),
+        snapshots: records.length,
+        ...(latestUrl ? { latestUrl } : {}),
+      });
+      const witnesses = source
+        ? (await store.readPlanLog<WitnessRecord>(source.plan, "lineage", { sourceId })).filter(
+            (record) => record.type === "witness",
+          )
+        : [];
       const snapshots = await Promise.all(
         records.map(async (record): Promise<SnapshotEntry> => {
           const stored = await snapshot(record.id);
@@ -649,7 +668,7 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
         ...(state ? { state } : {}),
         events,
         snapshots,
-        changes: await changesOf((change) => change.sourceId === sourceId),
+        changes: await changesOf({ sourceId }),
       };
     },
 
@@ -683,11 +702,10 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
         }
         if ((await store.getSourceState(id))?.health === "broken") sourcesBroken += 1;
       }
-      const changes: Record<string, number> = {};
-      for (const change of await store.listChanges()) changes[change.kind] = (changes[change.kind] ?? 0) + 1;
+      const changes = await store.countChanges("kind");
       const [pending, dead] = await Promise.all([
-        listAlerts(config.storageDir, { status: "pending" }),
-        listAlerts(config.storageDir, { status: "dead" }),
+        listAlerts(store, { status: "pending" }),
+        listAlerts(store, { status: "dead" }),
       ]);
       return {
         cycles: runs.size,
@@ -698,6 +716,19 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
         sourcesBroken,
         sources: ids.length,
       };
+    },
+
+    async readable() {
+      if (settings.driver === "fs") {
+        return stat(settings.dir).then(
+          (entry) => entry.isDirectory(),
+          () => false,
+        );
+      }
+      return store.listPlans().then(
+        () => true,
+        () => false,
+      );
     },
 
     async close() {

@@ -3,7 +3,6 @@
  * plain `node:http`. Nothing here writes to the store.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -29,7 +28,7 @@ export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export interface HistoryServerOptions {
-  config: Pick<Config, "storageDir" | "plans" | "sources">;
+  config: Pick<Config, "storageDir" | "plans" | "sources"> & Partial<Pick<Config, "storage">>;
   /** Interface to bind. @default "127.0.0.1" */
   host?: string;
   /** Port; 0 picks a free one. @default 8080 */
@@ -41,7 +40,7 @@ export interface HistoryServerOptions {
    */
   token?: string;
   logger?: Logger;
-  /** A store to read instead of opening `config.storageDir` read-only. */
+  /** A store to read instead of opening the configured one read-only. */
   store?: SnapshotStore;
 }
 
@@ -255,7 +254,6 @@ export function createHistoryHandler(
   options: {
     token?: string;
     logger?: Logger;
-    storageDir: string;
     /**
      * Answer only requests whose Host header is a loopback name: without a token, a page on
      * another site whose name was re-pointed at 127.0.0.1 (DNS rebinding) must not read the view.
@@ -299,11 +297,8 @@ export function createHistoryHandler(
         return;
       }
       if (segments.length === 1 && segments[0] === "healthz") {
-        const ok = await stat(options.storageDir).then(
-          (entry) => entry.isDirectory(),
-          () => false,
-        );
-        const body = { status: ok ? "ok" : "unavailable", storageDir: ok ? "readable" : "missing" };
+        const ok = await history.readable();
+        const body = { status: ok ? "ok" : "unavailable", store: ok ? "readable" : "unreadable" };
         send(req, res, ok ? 200 : 503, "application/json; charset=utf-8", `${JSON.stringify(body)}\n`);
         return;
       }
@@ -375,7 +370,6 @@ export async function startHistoryServer(options: HistoryServerOptions): Promise
     ...(options.store ? { store: options.store } : {}),
   });
   const handler = createHistoryHandler(history, {
-    storageDir: options.config.storageDir,
     ...(token !== undefined ? { token } : { loopbackHostsOnly: true }),
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { type DiffResult, diffClauses } from "../diff/index.js";
-import { appendLine, readJsonl } from "../store/index.js";
+import { type StoreLogsRef, storeLogs } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
 import { type Judgement, judgeCopy } from "./judge.js";
 import type { LineageRecord, LineageRules, Relation, VersionRecord, WitnessRecord } from "./types.js";
@@ -61,17 +59,8 @@ export interface CopySighting {
   previousSnapshotId?: string;
 }
 
-function lineagePath(storageDir: string, planId: string): string {
-  return join(storageDir, "plans", planId, "lineage.jsonl");
-}
-
-async function append(path: string, record: LineageRecord): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await appendLine(path, JSON.stringify(record));
-}
-
-export async function readLineage(storageDir: string, planId: string): Promise<LineageRecord[]> {
-  return (await readJsonl<LineageRecord>(lineagePath(storageDir, planId))).records;
+export async function readLineage(where: StoreLogsRef, planId: string): Promise<LineageRecord[]> {
+  return storeLogs(where).readPlanLog<LineageRecord>(planId, "lineage");
 }
 
 export interface Lineage {
@@ -79,14 +68,16 @@ export interface Lineage {
 }
 
 /**
- * The plan-level record of versions and witnesses (`plans/<id>/lineage.jsonl`). Copies of one
- * plan are judged one at a time, so two outlets publishing at once cannot both create "v2".
+ * The plan-level record of versions and witnesses (the store's lineage log of the plan). Copies
+ * of one plan are judged one at a time, so two outlets publishing at once cannot both create "v2".
  */
 export function createLineage(
-  storageDir: string,
+  where: StoreLogsRef,
   rules: LineageRules,
   loadClauseSet: (snapshotId: string) => Promise<ClauseSet>,
 ): Lineage {
+  const logs = storeLogs(where);
+  const append = (planId: string, record: LineageRecord) => logs.appendPlanLog(planId, "lineage", [record]);
   const queues = new Map<string, Promise<unknown>>();
   const texts = new Map<string, ClauseSet>();
   const signatures = new Map<string, Set<string>>();
@@ -108,10 +99,9 @@ export function createLineage(
   };
 
   async function judge(planId: string, sighting: CopySighting): Promise<Observation> {
-    const records = await readLineage(storageDir, planId);
+    const records = await readLineage(logs, planId);
     const versions = records.filter((record): record is VersionRecord => record.type === "version");
     const fingerprint = textFingerprint(sighting.clauseSet);
-    const path = lineagePath(storageDir, planId);
 
     // A retry after a crash (the same text again, under a new snapshot id) gets the answer this
     // source was given last time instead of a second judgement. It is a retry only while the
@@ -156,7 +146,7 @@ export function createLineage(
         ...(judgement.departures ? { departures: judgement.departures } : {}),
         ...(judgement.explanation ? { explanation: judgement.explanation } : {}),
       };
-      await append(path, record);
+      await append(planId, record);
       return { ...judgement, version, repeated: false, ...(diff ? { diff } : {}) };
     };
 
@@ -224,7 +214,7 @@ export function createLineage(
       ...(closest && full ? { parent: closest.version.id, summary: full.summary } : {}),
     };
     texts.set(sighting.snapshotId, sighting.clauseSet);
-    await append(path, version);
+    await append(planId, version);
     const observation = await witness(version, { relation: "new-version", explanation }, full);
     return { ...observation, ...(closest ? { parent: closest.version } : {}) };
   }
@@ -232,7 +222,10 @@ export function createLineage(
   return {
     observe(planId, sighting) {
       const previous = queues.get(planId) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(() => judge(planId, sighting));
+      // One judgement per plan at a time, across every worker on the store.
+      const next = previous
+        .catch(() => undefined)
+        .then(() => logs.exclusive(`lineage:${planId}`, () => judge(planId, sighting)));
       queues.set(planId, next);
       return next;
     },

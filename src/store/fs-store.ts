@@ -29,6 +29,8 @@ import { z } from "zod";
 import { excerpt, StoreError } from "../errors.js";
 import type { ClauseSet } from "../types.js";
 import { appendLine, createKeyedQueue, fsyncDir, readJsonl, writeFileAtomic } from "./atomic.js";
+import { createFsLogs } from "./fs-logs.js";
+import { isObject, verifyFsStore } from "./fs-verify.js";
 import { acquireLock, LOCK_FILE, type LockHandle, type LockInfo } from "./lock.js";
 import {
   buildSnapshotRecord,
@@ -36,15 +38,16 @@ import {
   changeMatches,
   check,
   checkBodyHash,
+  checkPlanId,
   checkSnapshotId,
   checkSourceId,
   clauseSetHash,
+  countBy,
   prettyJson,
   SOURCE_ID_PATTERN,
   sha256Hex,
   sinceToMs,
   snapshotRecordProblem,
-  sourceStateSchema,
   validateChange,
   validateEvent,
   validateState,
@@ -57,6 +60,7 @@ import type {
   SnapshotRecord,
   SnapshotStore,
   SourceEvent,
+  SourceOverview,
   SourceState,
   StoredSnapshot,
 } from "./types.js";
@@ -237,6 +241,7 @@ function createFsStore(
   const snapshotPath = (id: string) => join(root, "snapshots", id.slice(0, 2), `${id}.json`);
   const sourceDir = (sourceId: string) => join(root, "sources", sourceId);
   const changesPath = join(root, "changes.jsonl");
+  const logs = createFsLogs(root, { fsync: opts.fsync, writable: !readOnly });
 
   function assertOpen(): void {
     if (closed) throw new StoreError(`${P}: ${root} is closed`, { source: root });
@@ -538,8 +543,69 @@ function createFsStore(
     async listChanges(options: ListChangesOptions = {}): Promise<ChangeRecord[]> {
       assertOpen();
       if (options.sourceId !== undefined) checkSourceId(FS_STORE_NAME, options.sourceId);
+      if (options.planId !== undefined) checkPlanId(FS_STORE_NAME, options.planId);
       const sinceMs = sinceToMs(FS_STORE_NAME, options.since);
-      return (await readChanges()).filter((c) => changeMatches(c, options.sourceId, sinceMs));
+      return (await readChanges()).filter((c) => changeMatches(c, options.sourceId, sinceMs, options.planId));
+    },
+
+    async countChanges(by) {
+      assertOpen();
+      return countBy(await readChanges(), by);
+    },
+
+    async listSourceOverviews(): Promise<SourceOverview[]> {
+      const ids = await store.listSources();
+      // Bounded: ten thousand sources at once would be twenty thousand open files.
+      return mapLimit(ids, 32, async (sourceId): Promise<SourceOverview> => {
+        const [state, snapshots] = await Promise.all([store.getSourceState(sourceId), readIndex(sourceId)]);
+        const latestUrl = snapshots[snapshots.length - 1]?.url;
+        return {
+          sourceId,
+          ...(state ? { state } : {}),
+          snapshots: snapshots.length,
+          ...(latestUrl ? { latestUrl } : {}),
+        };
+      });
+    },
+
+    appendPlanLog(planId, log, records) {
+      assertOpen();
+      return queue.run(`plan:${planId}:${log}`, () => logs.appendPlanLog(planId, log, records));
+    },
+
+    readPlanLog(planId, log, options) {
+      assertOpen();
+      return logs.readPlanLog(planId, log, options);
+    },
+
+    listPlans() {
+      assertOpen();
+      return logs.listPlans();
+    },
+
+    exclusive(key, work) {
+      assertOpen();
+      return logs.exclusive(key, work);
+    },
+
+    outboxSince(now) {
+      assertOpen();
+      return queue.run("outbox:since", () => logs.outboxSince(now));
+    },
+
+    appendOutboxAlerts(entries) {
+      assertOpen();
+      return queue.run("outbox:alerts", () => logs.appendOutboxAlerts(entries));
+    },
+
+    appendOutboxRecord(log, record) {
+      assertOpen();
+      return queue.run(`outbox:${log}`, () => logs.appendOutboxRecord(log, record));
+    },
+
+    readOutbox() {
+      assertOpen();
+      return logs.readOutbox();
     },
 
     async verify(): Promise<string[]> {
@@ -565,176 +631,18 @@ function createFsStore(
   return store;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-async function listDir(path: string): Promise<string[]> {
-  try {
-    return (await fsp.readdir(path)).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-}
-
-/** Files of a two-level object tree (`<kind>/ab/<name>`), with misplaced entries reported. */
-async function listObjects(root: string, kind: string, problems: string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const prefix of await listDir(join(root, kind))) {
-    if (!/^[0-9a-f]{2}$/.test(prefix)) {
-      problems.push(`${kind}/${prefix}: unexpected entry`);
-      continue;
+/** `work` over `items` with at most `limit` running at once; results in input order. */
+async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
     }
-    for (const name of await listDir(join(root, kind, prefix))) {
-      if (!name.startsWith(prefix)) problems.push(`${kind}/${prefix}/${name}: file in the wrong directory`);
-      files.push(`${prefix}/${name}`);
-    }
-  }
-  return files;
-}
-
-/**
- * Full integrity check of a store directory: every object against its address, every reference
- * resolved, every log line parsed. Reads every body, so it costs a full pass over the data.
- */
-export async function verifyFsStore(dir: string): Promise<string[]> {
-  const root = resolve(dir);
-  const problems: string[] = [];
-
-  const bodies = new Set<string>();
-  for (const file of await listObjects(root, "bodies", problems)) {
-    const match = /^[0-9a-f]{2}\/([0-9a-f]{64})\.(br|gz)$/.exec(file);
-    if (match?.[1] === undefined) {
-      problems.push(`bodies/${file}: unexpected file name`);
-      continue;
-    }
-    const hash = match[1];
-    try {
-      const raw = await fsp.readFile(join(root, "bodies", file));
-      const body = match[2] === "gz" ? await gunzipAsync(raw) : await brotliDecompressAsync(raw);
-      const actual = sha256Hex(body);
-      if (actual === hash) bodies.add(hash);
-      else problems.push(`bodies/${file}: content hashes to ${actual}`);
-    } catch (error) {
-      problems.push(`bodies/${file}: does not decompress (${(error as Error).message})`);
-    }
-  }
-
-  const clauseSets = new Set<string>();
-  for (const file of await listObjects(root, "clausesets", problems)) {
-    const hash = /^[0-9a-f]{2}\/([0-9a-f]{64})\.json$/.exec(file)?.[1];
-    if (hash === undefined) {
-      problems.push(`clausesets/${file}: unexpected file name`);
-      continue;
-    }
-    const parsed = await parseFile(join(root, "clausesets", file));
-    if (typeof parsed === "string") problems.push(`clausesets/${file}: ${parsed}`);
-    else if (clauseSetHash(parsed.value as ClauseSet) !== hash)
-      problems.push(`clausesets/${file}: content does not match its hash`);
-    else clauseSets.add(hash);
-  }
-
-  const snapshots = new Map<string, SnapshotRecord>();
-  for (const file of await listObjects(root, "snapshots", problems)) {
-    const id = /^[0-9a-f]{2}\/([0-9a-f]{16})\.json$/.exec(file)?.[1];
-    if (id === undefined) {
-      problems.push(`snapshots/${file}: unexpected file name`);
-      continue;
-    }
-    const parsed = await parseFile(join(root, "snapshots", file));
-    if (typeof parsed === "string") {
-      problems.push(`snapshots/${file}: ${parsed}`);
-      continue;
-    }
-    const problem = snapshotRecordProblem(parsed.value, id);
-    if (problem !== undefined) {
-      problems.push(`snapshots/${file}: ${problem}`);
-      continue;
-    }
-    const record = parsed.value as SnapshotRecord;
-    snapshots.set(id, record);
-    if (!clauseSets.has(record.clauseSetHash)) {
-      problems.push(`snapshots/${file}: clause set ${record.clauseSetHash} is missing or damaged`);
-    }
-    if (!bodies.has(record.bodyHash))
-      problems.push(`snapshots/${file}: body ${record.bodyHash} is missing or damaged`);
-  }
-
-  for (const sourceId of await listDir(join(root, "sources"))) {
-    const base = `sources/${sourceId}`;
-    if (!SOURCE_ID_PATTERN.test(sourceId)) {
-      problems.push(`${base}: not a valid source id`);
-      continue;
-    }
-    const statePath = join(root, base, "state.json");
-    if (
-      await fsp.stat(statePath).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      const parsed = await parseFile(statePath);
-      if (typeof parsed === "string") problems.push(`${base}/state.json: ${parsed}`);
-      else {
-        const result = sourceStateSchema.safeParse(parsed.value);
-        if (!result.success)
-          problems.push(`${base}/state.json: ${excerpt(result.error.issues[0]?.message ?? "invalid", 80)}`);
-        else if (result.data.sourceId !== sourceId) {
-          problems.push(`${base}/state.json: belongs to source ${JSON.stringify(result.data.sourceId)}`);
-        }
-      }
-    }
-    const index = await readJsonl<SnapshotRecord>(join(root, base, "snapshots.jsonl"), {
-      accept: (v) => (isObject(v) && typeof v.id === "string" ? undefined : "index line without an id"),
-    });
-    problems.push(...index.problems.map((p) => relative(root, p)));
-    for (const entry of index.records) {
-      const stored = snapshots.get(entry.id);
-      if (stored === undefined)
-        problems.push(`${base}/snapshots.jsonl: snapshot ${entry.id} is missing or damaged`);
-      else if (canonicalJson(stored) !== canonicalJson(entry)) {
-        problems.push(`${base}/snapshots.jsonl: entry ${entry.id} differs from the stored snapshot`);
-      } else if (stored.sourceId !== sourceId) {
-        problems.push(`${base}/snapshots.jsonl: snapshot ${entry.id} belongs to source ${stored.sourceId}`);
-      }
-    }
-    const events = await readJsonl(join(root, base, "events.jsonl"), {
-      accept: (v) => (isObject(v) && typeof v.type === "string" ? undefined : "event without a type"),
-    });
-    problems.push(...events.problems.map((p) => relative(root, p)));
-  }
-
-  const changes = await readJsonl<ChangeRecord>(join(root, "changes.jsonl"), {
-    accept: (v) => (isObject(v) && typeof v.key === "string" ? undefined : "change without a key"),
   });
-  problems.push(...changes.problems.map((p) => relative(root, p)));
-  const seen = new Set<string>();
-  for (const change of changes.records) {
-    if (seen.has(change.key)) problems.push(`changes.jsonl: duplicate key ${JSON.stringify(change.key)}`);
-    seen.add(change.key);
-  }
-
-  const versionText = await fsp.readFile(join(root, "VERSION"), "utf8").catch(() => undefined);
-  if (versionText !== undefined && !/^\s*\d+\s*$/.test(versionText))
-    problems.push("VERSION: not a version number");
-  return problems;
+  await Promise.all(lanes);
+  return results;
 }
 
-function relative(root: string, path: string): string {
-  return path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
-}
-
-async function parseFile(path: string): Promise<{ value: unknown } | string> {
-  let text: string;
-  try {
-    text = await fsp.readFile(path, "utf8");
-  } catch (error) {
-    return `unreadable (${(error as NodeJS.ErrnoException).code ?? "error"})`;
-  }
-  try {
-    return { value: JSON.parse(text) };
-  } catch {
-    return `not valid JSON: ${JSON.stringify(excerpt(text, 40))}`;
-  }
-}
+export { verifyFsStore } from "./fs-verify.js";

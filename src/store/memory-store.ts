@@ -6,14 +6,17 @@
 import { z } from "zod";
 import { StoreError } from "../errors.js";
 import type { ClauseSet } from "../types.js";
+import { createKeyedQueue } from "./atomic.js";
 import {
   buildSnapshotRecord,
   changeMatches,
   check,
   checkBodyHash,
+  checkPlanId,
   checkSnapshotId,
   checkSourceId,
   clauseSetHash,
+  countBy,
   sha256Hex,
   sinceToMs,
   validateChange,
@@ -23,11 +26,15 @@ import {
 import type {
   ChangeRecord,
   ListChangesOptions,
+  OutboxAlertRecord,
+  OutboxDeliveryRecord,
+  PlanRecord,
   ReadEventsOptions,
   SnapshotInput,
   SnapshotRecord,
   SnapshotStore,
   SourceEvent,
+  SourceOverview,
   SourceState,
   StoredSnapshot,
 } from "./types.js";
@@ -54,13 +61,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SnapshotSto
   const events = new Map<string, SourceEvent[]>();
   const changes: ChangeRecord[] = [];
   const changeKeys = new Set<string>();
+  const planLogs = new Map<string, PlanRecord[]>();
+  const outboxAlerts: OutboxAlertRecord[] = [];
+  const outboxRecords = { deliveries: [] as OutboxDeliveryRecord[], requeues: [] as OutboxDeliveryRecord[] };
+  let outboxSince: string | undefined;
+  const exclusives = createKeyedQueue();
   let closed = false;
 
   function assertOpen(): void {
     if (closed) throw new StoreError(`${P}: the store is closed`);
   }
 
-  return {
+  const store: SnapshotStore = {
     name: MEMORY_STORE_NAME,
 
     async putBody(bytes: Uint8Array): Promise<string> {
@@ -166,8 +178,90 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SnapshotSto
     async listChanges(options: ListChangesOptions = {}): Promise<ChangeRecord[]> {
       assertOpen();
       if (options.sourceId !== undefined) checkSourceId(MEMORY_STORE_NAME, options.sourceId);
+      if (options.planId !== undefined) checkPlanId(MEMORY_STORE_NAME, options.planId);
       const sinceMs = sinceToMs(MEMORY_STORE_NAME, options.since);
-      return copy(changes.filter((c) => changeMatches(c, options.sourceId, sinceMs)));
+      return copy(changes.filter((c) => changeMatches(c, options.sourceId, sinceMs, options.planId)));
+    },
+
+    async countChanges(by) {
+      assertOpen();
+      return countBy(changes, by);
+    },
+
+    async listSourceOverviews(): Promise<SourceOverview[]> {
+      const ids = await store.listSources();
+      return ids.map((sourceId) => {
+        const state = states.get(sourceId);
+        const index = indexes.get(sourceId) ?? [];
+        const latestUrl = index[index.length - 1]?.url;
+        return copy({
+          sourceId,
+          ...(state ? { state } : {}),
+          snapshots: index.length,
+          ...(latestUrl ? { latestUrl } : {}),
+        });
+      });
+    },
+
+    async appendPlanLog(planId, log, records) {
+      assertOpen();
+      checkPlanId(MEMORY_STORE_NAME, planId);
+      const key = `${planId}\u0000${log}`;
+      planLogs.set(key, [...(planLogs.get(key) ?? []), ...copy(records)]);
+    },
+
+    async readPlanLog<T extends PlanRecord>(
+      planId: string,
+      log: "lineage" | "coverage",
+      options: { sourceId?: string } = {},
+    ): Promise<T[]> {
+      assertOpen();
+      checkPlanId(MEMORY_STORE_NAME, planId);
+      const records = planLogs.get(`${planId}\u0000${log}`) ?? [];
+      const { sourceId } = options;
+      return copy(sourceId === undefined ? records : records.filter((r) => r.sourceId === sourceId)) as T[];
+    },
+
+    async listPlans() {
+      assertOpen();
+      return [...new Set([...planLogs.keys()].map((key) => key.split("\u0000")[0] ?? ""))].sort();
+    },
+
+    exclusive(key, work) {
+      assertOpen();
+      return exclusives.run(key, work);
+    },
+
+    async outboxSince(now) {
+      assertOpen();
+      outboxSince ??= now;
+      return outboxSince;
+    },
+
+    async appendOutboxAlerts(entries) {
+      assertOpen();
+      const known = new Set(outboxAlerts.map((entry) => entry.alert.id));
+      const written = entries.filter((entry) => {
+        if (known.has(entry.alert.id)) return false;
+        known.add(entry.alert.id);
+        return true;
+      });
+      outboxAlerts.push(...copy(written));
+      return written;
+    },
+
+    async appendOutboxRecord(log, record) {
+      assertOpen();
+      outboxRecords[log].push(copy(record));
+    },
+
+    async readOutbox<A extends OutboxAlertRecord, D extends OutboxDeliveryRecord>() {
+      assertOpen();
+      return copy({
+        alerts: outboxAlerts as A[],
+        deliveries: outboxRecords.deliveries as D[],
+        requeues: outboxRecords.requeues as D[],
+      });
     },
 
     async verify(): Promise<string[]> {
@@ -191,4 +285,5 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SnapshotSto
       closed = true;
     },
   };
+  return store;
 }

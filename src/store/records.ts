@@ -83,6 +83,14 @@ export function checkSourceId(driver: string, id: unknown): string {
   );
 }
 
+/** Plan ids become directory names in the fs driver, so they follow the source id rule. */
+export function checkPlanId(driver: string, id: unknown): string {
+  if (typeof id === "string" && SOURCE_ID_PATTERN.test(id)) return id;
+  throw new StoreError(
+    `${driver} store: invalid plan id ${JSON.stringify(excerpt(String(id), 40))}: expected 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+  );
+}
+
 export function checkBodyHash(driver: string, hash: unknown): string {
   if (typeof hash === "string" && SHA256_PATTERN.test(hash)) return hash;
   throw new StoreError(
@@ -184,8 +192,14 @@ export function validateChange(driver: string, change: ChangeRecord): ChangeReco
   return check(driver, "change", changeRecordSchema, JSON.parse(JSON.stringify(change))) as ChangeRecord;
 }
 
-export function changeMatches(change: ChangeRecord, sourceIdFilter?: string, sinceMs?: number): boolean {
+export function changeMatches(
+  change: ChangeRecord,
+  sourceIdFilter?: string,
+  sinceMs?: number,
+  planIdFilter?: string,
+): boolean {
   if (sourceIdFilter !== undefined && change.sourceId !== sourceIdFilter) return false;
+  if (planIdFilter !== undefined && change.planId !== planIdFilter) return false;
   if (sinceMs !== undefined && !(Date.parse(change.at) >= sinceMs)) return false;
   return true;
 }
@@ -199,4 +213,15 @@ export function sinceToMs(driver: string, since: string | undefined): number | u
     );
   }
   return ms;
+}
+
+/** Counts of changes per plan id or per kind, as `countChanges` answers. */
+export function countBy(changes: ChangeRecord[], by: "planId" | "kind"): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const change of changes) {
+    const value = change[by];
+    if (typeof value !== "string") continue;
+    counts[value] = (counts[value] ?? 0) + 1;
+  }
+  return counts;
 }

@@ -86,6 +86,8 @@ export interface ChangeRecord {
 export interface ListChangesOptions {
   /** Only changes of this source. */
   sourceId?: string;
+  /** Only changes of this plan (`planId`). */
+  planId?: string;
   /** Only changes whose `at` is at or after this ISO timestamp. */
   since?: string;
 }
@@ -95,8 +97,98 @@ export interface ReadEventsOptions {
   limit?: number;
 }
 
-export interface SnapshotStore {
-  /** Driver name (`"fs"`, `"memory"`). */
+/**
+ * One record of a plan-level log: `lineage` (versions and witnesses, src/lineage) or `coverage`
+ * (mentions, reported variants, figure mismatches, src/coverage). The store keeps records as
+ * given, in append order; only these fields are looked at (`sourceId` for filtering).
+ */
+export interface PlanRecord {
+  type: string;
+  sourceId?: string;
+}
+
+export type PlanLogName = "lineage" | "coverage";
+
+export interface ReadPlanLogOptions {
+  /** Only the records whose `sourceId` is this. */
+  sourceId?: string;
+}
+
+/** One alert in the outbox, written before any delivery; `alert.id` is its idempotency key. */
+export interface OutboxAlertRecord {
+  at: string;
+  targets: string[];
+  alert: { id: string };
+}
+
+/** One line of the delivery attempt log or of the re-queue log (src/alert/outbox.ts). */
+export interface OutboxDeliveryRecord {
+  at: string;
+  alertId: string;
+  notifier: string;
+  outcome: string;
+}
+
+/**
+ * `deliveries`: attempt outcomes, written by the process that delivers. `requeues`: written by
+ * `clausewatch alerts retry` beside a running worker; the fs driver keeps it in its own file so
+ * the attempt log stays single-writer, and accepts it on a store opened read-only (no lock).
+ */
+export type OutboxLogName = "deliveries" | "requeues";
+
+export interface OutboxContents<A extends OutboxAlertRecord, D extends OutboxDeliveryRecord> {
+  /** Every alert line, oldest first (drivers with a unique index hold one per id). */
+  alerts: A[];
+  deliveries: D[];
+  requeues: D[];
+}
+
+/**
+ * The logs beside the snapshots: plan lineage and coverage, and the alert outbox. They were files
+ * of the fs store's directory; behind this interface a database driver holds them too.
+ */
+export interface StoreLogs {
+  /** Appends records to a plan's log, in order; a database driver writes them in one transaction. */
+  appendPlanLog<T extends PlanRecord>(planId: string, log: PlanLogName, records: readonly T[]): Promise<void>;
+  /** A plan's log oldest first; `[]` for a plan never written. */
+  readPlanLog<T extends PlanRecord = PlanRecord>(
+    planId: string,
+    log: PlanLogName,
+    options?: ReadPlanLogOptions,
+  ): Promise<T[]>;
+  /** Every plan id with a plan log record, sorted. */
+  listPlans(): Promise<string[]>;
+  /**
+   * Runs `work` while no other holder of `key` runs it: within this process for the fs and
+   * memory drivers (the fs lock makes it the only writer), across every process on the database
+   * for postgres (an advisory lock, released when the holder's connection dies).
+   */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * When the outbox started (ISO): the stored value, or `now` stored as it when there is none.
+   * Changes recorded before it are never turned into alerts.
+   */
+  outboxSince(now: string): Promise<string>;
+  /** Appends the alerts whose `alert.id` is not in the outbox yet, in order; returns those written. */
+  appendOutboxAlerts<T extends OutboxAlertRecord>(entries: readonly T[]): Promise<T[]>;
+  appendOutboxRecord(log: OutboxLogName, record: OutboxDeliveryRecord): Promise<void>;
+  readOutbox<
+    A extends OutboxAlertRecord = OutboxAlertRecord,
+    D extends OutboxDeliveryRecord = OutboxDeliveryRecord,
+  >(): Promise<OutboxContents<A, D>>;
+}
+
+/** What the history's source list shows of one source, read in one pass. */
+export interface SourceOverview {
+  sourceId: string;
+  state?: SourceState;
+  snapshots: number;
+  /** URL of the newest snapshot, when there is one. */
+  latestUrl?: string;
+}
+
+export interface SnapshotStore extends StoreLogs {
+  /** Driver name (`"fs"`, `"memory"`, `"postgres"`). */
   readonly name: string;
   /** Stores a raw body once (compressed where the driver can) and returns its sha256 hex. */
   putBody(bytes: Uint8Array): Promise<string>;
@@ -123,6 +215,10 @@ export interface SnapshotStore {
   appendChange(change: ChangeRecord): Promise<boolean>;
   /** Changes oldest first. */
   listChanges(options?: ListChangesOptions): Promise<ChangeRecord[]>;
+  /** How many changes there are per value of `by` (changes without a plan are left out for `planId`). */
+  countChanges(by: "planId" | "kind"): Promise<Record<string, number>>;
+  /** Every known source (as `listSources`) with its state and snapshot count. */
+  listSourceOverviews(): Promise<SourceOverview[]>;
   /**
    * Integrity problems found (hash mismatch, unparsable object, dangling reference, torn middle
    * line…), one readable line each; `[]` when healthy. A torn *last* line of a log is the

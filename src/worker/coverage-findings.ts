@@ -24,7 +24,7 @@ export async function recordCoverageFindings(
 ): Promise<void> {
   const store = step.ctx.store;
   const findings = await recordCoverage(
-    step.ctx.config.storageDir,
+    store,
     { planId: step.source.plan, sourceId: step.source.id, snapshotId, at: step.at, passages },
     async (id) => (await store.getSnapshot(id)).clauseSet,
   );

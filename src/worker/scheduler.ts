@@ -90,6 +90,7 @@ export function startScheduler(ctx: WorkerContext, options: SchedulerOptions = {
     storageDir: ctx.config.storageDir,
     logger: ctx.logger,
     store: ctx.store,
+    outbox: ctx.store,
     ...(options.deliveryIntervalMs !== undefined ? { intervalMs: options.deliveryIntervalMs } : {}),
     ...(options.alertOutput ? { stdout: options.alertOutput } : {}),
     ...(ctx.now ? { now: ctx.now } : {}),

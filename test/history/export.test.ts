@@ -83,7 +83,7 @@ describe("export", () => {
     const store = await openFsStore(plan.config.storageDir, { lock: false });
     const planConfig = plan.config.plans[0];
     if (!planConfig) throw new Error("test config has no plan");
-    document = await buildExport(store, plan.config.storageDir, planConfig, {
+    document = await buildExport(store, planConfig, {
       now: () => new Date("2025-11-24T00:00:00Z"),
     });
     await store.close();

@@ -22,7 +22,7 @@ async function exportOf(config: Config): Promise<ExportDocument> {
   try {
     const plan = config.plans[0];
     if (!plan) throw new Error("test config has no plan");
-    return await buildExport(store, config.storageDir, plan, { now: () => new Date(0) });
+    return await buildExport(store, plan, { now: () => new Date(0) });
   } finally {
     await store.close();
   }

@@ -346,6 +346,208 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreUn
       });
     });
 
+    describe("plan logs", () => {
+      const version = (planId: string, id: string, sourceId: string) => ({
+        type: "version",
+        planId,
+        id,
+        sourceId,
+        snapshotId: "0123456789abcdef",
+      });
+
+      it("reads a plan's records back in append order, per plan and log", async () => {
+        const { store } = await open();
+        await store.appendPlanLog("peace-plan", "lineage", [version("peace-plan", "v1", "wire")]);
+        await store.appendPlanLog("trade-deal", "lineage", [version("trade-deal", "v1", "wire")]);
+        await store.appendPlanLog("peace-plan", "lineage", [
+          version("peace-plan", "v2", "outlet"),
+          { type: "witness", planId: "peace-plan", version: "v2", sourceId: "outlet" },
+        ]);
+        await store.appendPlanLog("peace-plan", "coverage", [{ type: "mention", sourceId: "journal" }]);
+
+        const lineage = await store.readPlanLog("peace-plan", "lineage");
+        const coverage = await store.readPlanLog("peace-plan", "coverage");
+
+        expect(lineage).toEqual([
+          version("peace-plan", "v1", "wire"),
+          version("peace-plan", "v2", "outlet"),
+          { type: "witness", planId: "peace-plan", version: "v2", sourceId: "outlet" },
+        ]);
+        expect(coverage).toEqual([{ type: "mention", sourceId: "journal" }]);
+        expect(await store.readPlanLog("unknown-plan", "lineage")).toEqual([]);
+        expect(await store.listPlans()).toEqual(["peace-plan", "trade-deal"]);
+      });
+
+      it("filters a plan's records by source", async () => {
+        const { store } = await open();
+        await store.appendPlanLog("peace-plan", "lineage", [
+          version("peace-plan", "v1", "wire"),
+          version("peace-plan", "v2", "outlet"),
+          version("peace-plan", "v3", "wire"),
+        ]);
+
+        const wire = await store.readPlanLog("peace-plan", "lineage", { sourceId: "wire" });
+
+        expect(wire.map((record) => (record as { id?: string }).id)).toEqual(["v1", "v3"]);
+      });
+
+      it("rejects a plan id that could escape the store", async () => {
+        const { store } = await open();
+
+        await expect(store.appendPlanLog("../x", "lineage", [{ type: "version" }])).rejects.toThrow(
+          /invalid plan id/,
+        );
+        await expect(store.readPlanLog("a/b", "coverage")).rejects.toThrow(/invalid plan id/);
+      });
+    });
+
+    describe("outbox", () => {
+      const entry = (id: string, at = "2025-11-20T10:00:00.000Z") => ({
+        at,
+        targets: ["desk"],
+        alert: { id },
+      });
+      const delivery = (alertId: string, outcome: string, at = "2025-11-20T10:01:00.000Z") => ({
+        at,
+        alertId,
+        notifier: "desk",
+        outcome,
+      });
+
+      it("keeps the first start time it was given", async () => {
+        const { store } = await open();
+
+        const first = await store.outboxSince("2025-11-20T00:00:00.000Z");
+        const second = await store.outboxSince("2025-11-21T00:00:00.000Z");
+
+        expect([first, second]).toEqual(["2025-11-20T00:00:00.000Z", "2025-11-20T00:00:00.000Z"]);
+      });
+
+      it("appends an alert once per id and returns only what it wrote", async () => {
+        const { store } = await open();
+
+        const first = await store.appendOutboxAlerts([entry("a1"), entry("a2")]);
+        const second = await store.appendOutboxAlerts([entry("a2", "2025-11-21T00:00:00.000Z"), entry("a3")]);
+
+        expect(first.map((e) => e.alert.id)).toEqual(["a1", "a2"]);
+        expect(second.map((e) => e.alert.id)).toEqual(["a3"]);
+        expect((await store.readOutbox()).alerts).toEqual([entry("a1"), entry("a2"), entry("a3")]);
+      });
+
+      it("writes an alert enqueued by several callers at once exactly once", async () => {
+        const { store } = await open();
+
+        const results = await Promise.all([1, 2, 3, 4].map(() => store.appendOutboxAlerts([entry("same")])));
+
+        expect(results.flat()).toHaveLength(1);
+        expect((await store.readOutbox()).alerts).toHaveLength(1);
+      });
+
+      it("keeps delivery attempts and re-queues apart, each in order", async () => {
+        const { store } = await open();
+        await store.appendOutboxAlerts([entry("a1")]);
+        await store.appendOutboxRecord("deliveries", delivery("a1", "failed"));
+        await store.appendOutboxRecord("deliveries", delivery("a1", "dead", "2025-11-20T11:00:00.000Z"));
+        await store.appendOutboxRecord("requeues", delivery("a1", "requeued", "2025-11-20T12:00:00.000Z"));
+
+        const { deliveries, requeues } = await store.readOutbox();
+
+        expect(deliveries.map((d) => d.outcome)).toEqual(["failed", "dead"]);
+        expect(requeues).toEqual([delivery("a1", "requeued", "2025-11-20T12:00:00.000Z")]);
+      });
+    });
+
+    describe("exclusive", () => {
+      it("runs work under one key one at a time and other keys beside it", async () => {
+        const { store } = await open();
+        const log: string[] = [];
+        let releaseFirst = () => {};
+        const held = new Promise<void>((resolve) => {
+          releaseFirst = resolve;
+        });
+        let entered = () => {};
+        const inside = new Promise<void>((resolve) => {
+          entered = resolve;
+        });
+
+        const first = store.exclusive("plan:a", async () => {
+          log.push("a1 start");
+          entered();
+          await held;
+          log.push("a1 end");
+          return 1;
+        });
+        await inside;
+        const second = store.exclusive("plan:a", async () => {
+          log.push("a2 start");
+          return 2;
+        });
+        const other = await store.exclusive("plan:b", async () => {
+          log.push("b");
+          return 3;
+        });
+        releaseFirst();
+        const results = await Promise.all([first, second]);
+
+        expect(other).toBe(3);
+        expect(results).toEqual([1, 2]);
+        expect(log).toEqual(["a1 start", "b", "a1 end", "a2 start"]);
+      });
+
+      it("passes the work's own error through and frees the key", async () => {
+        const { store } = await open();
+
+        const failing = store.exclusive("k", async () => {
+          throw new RangeError("inside");
+        });
+        await expect(failing).rejects.toBeInstanceOf(RangeError);
+        const after = await store.exclusive("k", async () => "free");
+
+        expect(after).toBe("free");
+      });
+    });
+
+    describe("history queries", () => {
+      it("filters changes by plan and counts them per plan and kind", async () => {
+        const { store } = await open();
+        const base = { at: "2025-11-20T00:00:00Z", sourceId: "wire" };
+        await store.appendChange({ ...base, key: "c1", planId: "peace-plan", kind: "content" });
+        await store.appendChange({ ...base, key: "c2", planId: "trade-deal", kind: "content" });
+        await store.appendChange({ ...base, key: "c3", planId: "peace-plan", kind: "baseline" });
+        await store.appendChange({ ...base, key: "c4", kind: "baseline" });
+
+        const ofPlan = await store.listChanges({ planId: "peace-plan" });
+        const byPlan = await store.countChanges("planId");
+        const byKind = await store.countChanges("kind");
+
+        expect(ofPlan.map((c) => c.key)).toEqual(["c1", "c3"]);
+        expect(byPlan).toEqual({ "peace-plan": 2, "trade-deal": 1 });
+        expect(byKind).toEqual({ content: 2, baseline: 2 });
+      });
+
+      it("lists every source with its state, snapshot count and newest URL", async () => {
+        const { store } = await open();
+        const bodyHash = await store.putBody(encoder.encode("b"));
+        await store.putSnapshot(makeInput("zeta", bodyHash, ["1"], { fetchedAt: "2025-11-20T00:00:00Z" }));
+        await store.putSnapshot(
+          makeInput("zeta", bodyHash, ["2"], {
+            fetchedAt: "2025-11-21T00:00:00Z",
+            url: "https://example.test/z2",
+          }),
+        );
+        await store.setSourceState(baseState("alpha", { consecutiveFailures: 1 }));
+        await store.appendEvent("mid", { at: "2025-11-20T00:00:00Z", type: "check" });
+
+        const overviews = await store.listSourceOverviews();
+
+        expect(overviews).toEqual([
+          { sourceId: "alpha", state: baseState("alpha", { consecutiveFailures: 1 }), snapshots: 0 },
+          { sourceId: "mid", snapshots: 0 },
+          { sourceId: "zeta", snapshots: 2, latestUrl: "https://example.test/z2" },
+        ]);
+      });
+    });
+
     it("lists every source it knows about", async () => {
       const { store } = await open();
       const bodyHash = await store.putBody(encoder.encode("b"));
@@ -417,6 +619,36 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreUn
       expect((await store.getSourceState("plan-a"))?.lastSnapshotId).toBe(record.id);
       expect(await store.readEvents("plan-a")).toEqual([{ at: "2025-11-20T00:00:00Z", type: "changed" }]);
       expect((await store.listChanges()).map((c) => c.key)).toEqual(["k1"]);
+      expect(await store.verify()).toEqual([]);
+    });
+
+    it("keeps plan logs and the outbox across a restart", async (ctx) => {
+      const subject = await open();
+      if (subject.reopen === undefined) {
+        ctx.skip();
+        return;
+      }
+      await subject.store.appendPlanLog("peace-plan", "lineage", [{ type: "version", id: "v1" }]);
+      await subject.store.outboxSince("2025-11-20T00:00:00.000Z");
+      await subject.store.appendOutboxAlerts([
+        { at: "2025-11-20T00:00:00.000Z", targets: ["desk"], alert: { id: "a1" } },
+      ]);
+      await subject.store.appendOutboxRecord("deliveries", {
+        at: "2025-11-20T00:00:01.000Z",
+        alertId: "a1",
+        notifier: "desk",
+        outcome: "delivered",
+      });
+
+      const store = await subject.reopen();
+      const again = await store.appendOutboxAlerts([
+        { at: "2025-11-21T00:00:00.000Z", targets: ["desk"], alert: { id: "a1" } },
+      ]);
+
+      expect(again).toEqual([]);
+      expect(await store.readPlanLog("peace-plan", "lineage")).toEqual([{ type: "version", id: "v1" }]);
+      expect(await store.outboxSince("2025-12-01T00:00:00.000Z")).toBe("2025-11-20T00:00:00.000Z");
+      expect((await store.readOutbox()).deliveries.map((d) => d.outcome)).toEqual(["delivered"]);
       expect(await store.verify()).toEqual([]);
     });
   });
