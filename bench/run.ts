@@ -7,8 +7,8 @@ import { runCycleBench } from "./cycle.js";
 import { runDiffBench } from "./diff.js";
 import { runDocumentsBench } from "./documents.js";
 import { runExtractBench } from "./extract.js";
-import { runUnattendedBench } from "./unattended.js";
 import { runPostgresBench } from "./postgres.js";
+import { runUnattendedBench } from "./unattended.js";
 
 interface Bench {
   title: string;

@@ -3,12 +3,13 @@ import type { InputFormat } from "./clauses/types.js";
 import type { FetchedOutcome } from "./collect/types.js";
 import type { SourceConfig } from "./config/types.js";
 import { ExtractError, excerpt } from "./errors.js";
-import { extractDocument } from "./extract/index.js";
+import { extractDocument, type FlatReason } from "./extract/index.js";
+import { MAX_DEPTH } from "./extract/parse.js";
 import { detectFormat, type FormatHints } from "./format.js";
 import type { BinaryDocumentKind } from "./read/detect.js";
 import { declaresBinaryDocument, isOleFile, sniffBinaryDocument } from "./read/detect.js";
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from "./read/types.js";
-import type { ClauseSet } from "./types.js";
+import type { ClauseSet, OutlineWarning } from "./types.js";
 
 /** Every format a document can be read as: text formats and binary documents. */
 export type DocumentFormat = InputFormat | BinaryDocumentKind;
@@ -36,12 +37,32 @@ export function readClauseSet(body: string, options: DocumentOptions): ClauseSet
   const prose = options.prose ?? false;
   if (format !== "html") return parseClauses({ source: options.source, format, text: body, prose });
   // One parse for blocks and title: parsing is most of the cost of reading a page.
-  const { blocks, title } = extractDocument(body, {
+  const { blocks, title, flattened } = extractDocument(body, {
     source: options.source,
     ...(options.select ? { select: options.select } : {}),
     ...(options.ignore ? { ignore: options.ignore } : {}),
   });
-  return parseClauses({ source: options.source, format: "html", blocks, prose, ...(title ? { title } : {}) });
+  const set = parseClauses({
+    source: options.source,
+    format: "html",
+    blocks,
+    prose,
+    ...(title ? { title } : {}),
+  });
+  if (!flattened) return set;
+  return { ...set, warnings: [flatWarning(flattened), ...set.warnings] };
+}
+
+/** Nothing silent: a page read as flat text has lost its lists and headings, and says so. */
+function flatWarning(reason: FlatReason): OutlineWarning {
+  const why =
+    reason === "depth"
+      ? `its elements are nested more than ${MAX_DEPTH} deep`
+      : "building its element tree would cost too much";
+  return {
+    code: "flat-markup",
+    message: `the page was read as flat text because ${why}; its lists, headings and tables may be lost`,
+  };
 }
 
 function mediaTypeOf(contentType: string | undefined): string | undefined {

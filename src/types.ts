@@ -75,7 +75,13 @@ export interface Clause {
 
 /** Something the reader noticed about a copy: where it is and what it may mean. */
 export interface OutlineWarning {
-  code: "numbering-gap" | "duplicate-label" | "unplaced-text" | "shorter-copy" | "deleted-placeholder";
+  code:
+    | "numbering-gap"
+    | "duplicate-label"
+    | "unplaced-text"
+    | "shorter-copy"
+    | "deleted-placeholder"
+    | "flat-markup";
   message: string;
   /** Path of the clause the warning is about (or after which something is missing). */
   at?: string;
@@ -97,4 +103,9 @@ export interface ClauseSet {
   warnings: OutlineWarning[];
   /** Labels a copy marks as deleted ("7. Deleted."): the numbers stay, the clauses are gone. */
   deleted?: string[];
+  /**
+   * Version of the reading that made this set (`OUTLINE_VERSION`). A set without it predates
+   * outlines: the worker reads its snapshot again from the stored body before comparing with it.
+   */
+  outline?: number;
 }

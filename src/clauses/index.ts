@@ -265,5 +265,6 @@ export function parseClauses(input: ClauseInput): ClauseSet {
     coverage: { words, placed },
     warnings,
     ...(built.deleted.length > 0 ? { deleted: built.deleted } : {}),
+    outline: OUTLINE_VERSION,
   };
 }

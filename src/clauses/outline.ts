@@ -445,6 +445,17 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       deletedWords += countWords(unit.text);
       return;
     }
+    if (unit.footnote) {
+      // A page's footnote belongs to the section it stands in, as a note of its own beside the text.
+      const note = paragraph(
+        unit,
+        at,
+        stack[1] ?? root,
+        stack[1] ? undefined : structuralSeen ? "between" : "preamble",
+      );
+      note.context = true;
+      return;
+    }
     if (unit.soft && last && last.kind !== "heading" && last.kind !== "title" && last.parts.length > 0) {
       const index = last.parts.length - 1;
       last.parts[index] = join(last.parts[index] as string, unit.text);

@@ -69,4 +69,6 @@ export interface Unit {
   labels: LabelMatch[];
   /** The label came from the list's own numbering (an `<ol>` marker): no reading to doubt. */
   marked?: boolean;
+  /** A footnote of a paged document: a paragraph of its own, never read as a label or joined to a clause. */
+  footnote?: boolean;
 }

@@ -217,6 +217,20 @@ export function unitsFromBlocks(blocks: TextBlock[]): Unit[] {
       units.push(...unitsFromText(block.text, block.page));
       continue;
     }
+    if (block.footnote) {
+      units.push({
+        kind: "paragraph",
+        text: block.text,
+        container: 0,
+        indent: 0,
+        blankBefore: true,
+        structured: true,
+        footnote: true,
+        labels: [],
+        ...page,
+      });
+      continue;
+    }
     if (block.kind === "heading") {
       units.push({
         kind: "heading",

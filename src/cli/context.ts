@@ -8,6 +8,7 @@ import { createLineage } from "../lineage/index.js";
 import { createLogger } from "../log.js";
 import { openConfiguredStore } from "../store/index.js";
 import { createParsePool, inProcessReader } from "../worker/parse-pool.js";
+import { currentReading } from "../worker/reading.js";
 import type { WorkerContext } from "../worker/types.js";
 
 const DEFAULT_CONFIG_FILES = [
@@ -87,10 +88,14 @@ export async function openContext(config: Config, options: OpenContextOptions): 
       ]),
     ),
   });
-  const lineage = createLineage(store, config.lineage, async (id) => (await store.getSnapshot(id)).clauseSet);
   const reader = config.threads > 0 ? createParsePool({ threads: config.threads }) : inProcessReader();
+  const ctx: WorkerContext = { config, store, logger, limiter, reader };
+  // Versions stored by an older reader are compared as the current reader reads them.
+  ctx.lineage = createLineage(store, config.lineage, async (id) =>
+    currentReading(ctx, await store.getSnapshot(id)),
+  );
   return {
-    ctx: { config, store, logger, limiter, lineage, reader },
+    ctx,
     async close() {
       await reader.close();
       await store.close();

@@ -79,7 +79,7 @@ export function entities(text: string, context: EntityContext): string[] {
   // Initials ("Donald J. Trump", "U.S.") stay inside a name; other dots end sentences.
   const tokens = [
     ...text.matchAll(
-      /(?:\p{Lu}\.){2,}|\p{Lu}\.(?=\s+\p{Lu})|[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{N}]/gu,
+      /(?:\p{Lu}\.){2,}|\p{Lu}\.(?=\s+\p{Lu})|\p{Lu}+&\p{Lu}+|[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{N}]/gu,
     ),
   ].map((match) => match[0]);
   const out: string[] = [];

@@ -9,7 +9,7 @@ import { type EntityContext, entities, namedIn, nameStems } from "./entities.js"
 import { commitments, exceptionCues, modalities, negationCues } from "./modality.js";
 import { quantities } from "./quantities.js";
 import type { Flag } from "./schema.js";
-import { termDifference } from "./terms.js";
+import { type Term, termDifference } from "./terms.js";
 import { related } from "./wordnet.js";
 import { STOPWORDS } from "./words.js";
 
@@ -149,6 +149,8 @@ function sharesStem(a: string, b: string): boolean {
 
 export interface FlagContext {
   knownNames: () => Set<string>;
+  /** How telling a word is in these two documents (inverse document frequency): terms are listed most telling first. */
+  weight: (word: string) => number;
   /** Lexical (TF-IDF) similarity of the pair. */
   similarity: number;
   /** Paired by slot rather than by wording. */
@@ -195,10 +197,15 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   // New qualifying content in an otherwise kept clause ("… in peacetime", "… permanently").
   const extended = !rewrite && local && terms.removed.length === 0 && terms.added.length >= 2;
   if (terms.removed.length + terms.added.length > 0) {
+    const telling = (list: Term[]) =>
+      [...list]
+        .sort((x, y) => context.weight(y.printed.toLowerCase()) - context.weight(x.printed.toLowerCase()))
+        .slice(0, MAX_TERMS)
+        .map((term) => term.printed);
     flags.push({
       type: "terms",
-      removed: terms.removed.slice(0, MAX_TERMS).map((term) => term.printed),
-      added: terms.added.slice(0, MAX_TERMS).map((term) => term.printed),
+      removed: telling(terms.removed),
+      added: telling(terms.added),
       ...(swapped || extended ? { swapped: true } : {}),
     });
   }

@@ -86,10 +86,11 @@ export function describeFlags(flags: Flag[]): string | undefined {
   return undefined;
 }
 
+/** The most telling word on each side of a rewrite ("audit → amnesty"). */
 function termsSwap(flags: Flag[]): string | undefined {
   const terms = flags.find((flag): flag is Extract<Flag, { type: "terms" }> => flag.type === "terms");
   if (!terms) return undefined;
-  return swap(terms.removed, terms.added, "");
+  return swap(terms.removed.slice(0, 1), terms.added.slice(0, 1), "");
 }
 
 /** One line a desk can read at a glance, e.g. "Point 6 (now 5): 600,000 → 800,000 personnel". */
@@ -130,14 +131,17 @@ export function entryHeadline(entry: DiffEntry, noun = "Point"): string {
         line = `${who}: typography only`;
         break;
       }
+      // A rewrite is the news unless a figure changed value: a figure or name merely added to
+      // a rewritten clause is part of the rewrite.
+      const figureChanged = flags.some((flag) => flag.type === "number" && flag.old && flag.new);
+      if (!figureChanged && flags.some((flag) => flag.type === "rewrite")) {
+        const terms = termsSwap(flags);
+        line = terms ? `${who} rewritten (${terms})` : `${who} rewritten`;
+        break;
+      }
       const detail = describeFlags(flags);
       if (detail) {
         line = `${who}: ${detail}`;
-        break;
-      }
-      if (flags.some((flag) => flag.type === "rewrite")) {
-        const terms = termsSwap(flags);
-        line = terms ? `${who} rewritten (${terms})` : `${who} rewritten`;
         break;
       }
       const terms = flags.find((flag): flag is Extract<Flag, { type: "terms" }> => flag.type === "terms");

@@ -256,7 +256,7 @@ export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet, options: DiffO
     oldSet,
     newSet,
     alignment,
-    flagContext: { knownNames },
+    flagContext: { knownNames, weight: (word) => alignment.corpus.idf(word) },
     redlines: options.redlines ?? true,
   };
 

@@ -113,7 +113,14 @@ export const DiffEntry = z.object({
 export type DiffEntry = z.infer<typeof DiffEntry>;
 
 export const OutlineWarning = z.object({
-  code: z.enum(["numbering-gap", "duplicate-label", "unplaced-text", "shorter-copy", "deleted-placeholder"]),
+  code: z.enum([
+    "numbering-gap",
+    "duplicate-label",
+    "unplaced-text",
+    "shorter-copy",
+    "deleted-placeholder",
+    "flat-markup",
+  ]),
   message: z.string(),
   at: z.string().optional().describe("Path of the clause the warning is about"),
   missing: z.array(z.string()).optional().describe("Numbering gaps: the labels the copy lacks"),

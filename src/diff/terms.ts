@@ -73,6 +73,23 @@ export interface TermDifference {
   overlap: number;
 }
 
+/**
+ * Pairs of differing terms worth asking WordNet about. Beyond this (a clause replaced by pages of
+ * other text) only inflections are matched: the clause is rewritten whatever its synonyms.
+ */
+const PAIR_BUDGET = 20_000;
+
+/** A term's counterpart of like meaning among `others`, for `asking` terms: pairwise when few, by base form when many. */
+function matcher(others: Term[], asking: number): (term: Term) => Term | undefined {
+  if (others.length * asking <= PAIR_BUDGET) {
+    return (term) => others.find((candidate) => sameMeaning(term, candidate));
+  }
+  const byForm = new Map<string, Term>();
+  for (const other of others)
+    for (const form of [other.key, ...baseForms(other.key)]) byForm.set(form, other);
+  return (term) => [term.key, ...baseForms(term.key)].map((form) => byForm.get(form)).find(Boolean);
+}
+
 /** Compares the content terms of two texts, matching synonyms greedily in order of appearance. */
 export function termDifference(oldText: string, newText: string): TermDifference {
   const before = contentTerms(oldText);
@@ -84,9 +101,14 @@ export function termDifference(oldText: string, newText: string): TermDifference
   const usedAfter = new Set<Term>();
   const removed: Term[] = [];
   let matched = 0;
+  const partnerOf =
+    onlyBefore.length * onlyAfter.length <= PAIR_BUDGET
+      ? (term: Term) =>
+          onlyAfter.find((candidate) => !usedAfter.has(candidate) && sameMeaning(term, candidate))
+      : matcher(onlyAfter, onlyBefore.length);
   for (const term of onlyBefore) {
-    const partner = onlyAfter.find((candidate) => !usedAfter.has(candidate) && sameMeaning(term, candidate));
-    if (partner) {
+    const partner = partnerOf(term);
+    if (partner && !usedAfter.has(partner)) {
       usedAfter.add(partner);
       matched++;
     } else removed.push(term);
@@ -95,8 +117,10 @@ export function termDifference(oldText: string, newText: string): TermDifference
   // A removed term may also be the synonym of a term the other side kept ("troops … forces" when "forces" stayed).
   const keptAfter = after.filter((term) => beforeKeys.has(term.key));
   const keptBefore = before.filter((term) => afterKeys.has(term.key));
-  const stillRemoved = removed.filter((term) => !keptAfter.some((kept) => sameMeaning(term, kept)));
-  const stillAdded = added.filter((term) => !keptBefore.some((kept) => sameMeaning(term, kept)));
+  const inKeptAfter = matcher(keptAfter, removed.length);
+  const inKeptBefore = matcher(keptBefore, added.length);
+  const stillRemoved = removed.filter((term) => !inKeptAfter(term));
+  const stillAdded = added.filter((term) => !inKeptBefore(term));
   const total = before.length + after.length;
   const common = before.length - onlyBefore.length;
   const overlap =

@@ -208,11 +208,25 @@ function profileOf(db: WordNet, word: string): Profile | null {
     const near = withHypernyms(db, own);
     profile = { near, antonyms: antonymsOf(db, near), reach: reach(db, own, 2) };
   }
-  profiles.set(word, profile);
+  remember(profiles, word, profile);
   return profile;
 }
 
 const relatedCache = new Map<string, boolean>();
+
+/** Caches live as long as the worker: past this many entries the oldest half is dropped. */
+const CACHE_LIMIT = 100_000;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHE_LIMIT) {
+    let drop = CACHE_LIMIT / 2;
+    for (const old of cache.keys()) {
+      if (drop-- <= 0) break;
+      cache.delete(old);
+    }
+  }
+  cache.set(key, value);
+}
 
 /**
  * Whether two words mean nearly the same here: synonyms, one a kind of the other, or close kin in
@@ -226,7 +240,7 @@ export function related(a: string, b: string): boolean {
   const cached = relatedCache.get(key);
   if (cached !== undefined) return cached;
   const answer = compute(x, y);
-  relatedCache.set(key, answer);
+  remember(relatedCache, key, answer);
   return answer;
 }
 

@@ -3,6 +3,7 @@
  * between consecutive versions, and the citation fields of each version, as one JSON document
  * (`clausewatch.export/1`), JSON Lines, or CSV tables.
  */
+import { upgradeClauseSet } from "../clauses/legacy.js";
 import type { PlanConfig } from "../config/index.js";
 import { type DiffEntry, diffClauses, type Flag } from "../diff/index.js";
 import { readLineage, type VersionRecord, type WitnessRecord } from "../lineage/index.js";
@@ -55,9 +56,15 @@ export interface ExportClause {
   version: string;
   /** Position in the version, from 1. */
   position: number;
+  /** The clause's path (`26`, `5.1(a)`, `Privacy ¶2`). */
   key: string;
   printed: string;
-  /** The clause as printed without its label; sub-items follow on their own lines (`— …`, `a) …`). */
+  kind: Clause["kind"];
+  depth: number;
+  parent?: string;
+  /** Text around the document rather than of it (page prose, navigation). */
+  context?: true;
+  /** The clause's heading, then its own words (children are clauses of their own). */
   text: string;
   fingerprint: string;
 }
@@ -99,13 +106,27 @@ export function clauseText(clause: Pick<Clause, "heading" | "text">): string {
   return [clause.heading ?? "", clause.text].filter((part) => part !== "").join("\n");
 }
 
-/** A version as a plain-text document (title, then one clause per label) that parses back to the same clauses. */
+/**
+ * A version as a plain-text outline — the title, then each clause on its own line, indented by
+ * depth, with its label as printed (unnumbered items with a dash, prose as paragraphs) — that
+ * reads back as the same clauses.
+ */
 export function versionDocument(document: ExportDocument, version: string): string {
   const title = document.versions.find((candidate) => candidate.version === version)?.title;
-  const lines = document.clauses
-    .filter((clause) => clause.version === version)
-    .map((clause) => `${clause.printed} ${clause.text}`);
-  return `${[...(title ? [title, ""] : []), ...lines].join("\n")}\n`;
+  const lines: string[] = title ? [title, ""] : [];
+  for (const clause of document.clauses) {
+    if (clause.version !== version || clause.kind === "title") continue;
+    const indent = "   ".repeat(clause.depth);
+    const text = clause.text.replace(/\n/g, " ");
+    if (clause.kind === "paragraph" || clause.kind === "row" || clause.kind === "contents") {
+      lines.push("", `${indent}${text}`, "");
+    } else if (clause.kind === "bullet") lines.push(`${indent}— ${text}`);
+    else lines.push(`${indent}${clause.printed} ${text}`.trimEnd());
+  }
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim()}\n`;
 }
 
 function citation(
@@ -158,7 +179,10 @@ export async function buildExport(
   );
   const witnesses = records.filter((record): record is WitnessRecord => record.type === "witness");
   const snapshots: StoredSnapshot[] = [];
-  for (const version of versions) snapshots.push(await store.getSnapshot(version.snapshotId));
+  for (const version of versions) {
+    const snapshot = await store.getSnapshot(version.snapshotId);
+    snapshots.push({ ...snapshot, clauseSet: upgradeClauseSet(snapshot.clauseSet) });
+  }
 
   const document: ExportDocument = {
     schema: EXPORT_SCHEMA,
@@ -177,6 +201,10 @@ export async function buildExport(
         position: clause.index + 1,
         key: clause.key,
         printed: clause.printed,
+        kind: clause.kind,
+        depth: clause.depth,
+        ...(clause.parent === undefined ? {} : { parent: clause.parent }),
+        ...(clause.context ? { context: true as const } : {}),
         text: clauseText(clause),
         fingerprint: clause.fingerprint,
       });
@@ -273,13 +301,30 @@ export function exportCsv(document: ExportDocument, table: ExportTable = "clause
   }
   const byVersion = new Map(document.versions.map((version) => [version.version, version]));
   return csv(
-    ["version", "first_seen", "snapshot_id", "position", "key", "printed", "text", "fingerprint"],
+    [
+      "version",
+      "first_seen",
+      "snapshot_id",
+      "position",
+      "path",
+      "parent",
+      "depth",
+      "kind",
+      "context",
+      "printed",
+      "text",
+      "fingerprint",
+    ],
     document.clauses.map((clause) => [
       clause.version,
       byVersion.get(clause.version)?.firstSeen,
       byVersion.get(clause.version)?.snapshotId,
       clause.position,
       clause.key,
+      clause.parent,
+      clause.depth,
+      clause.kind,
+      clause.context ? "yes" : "",
       clause.printed,
       clause.text,
       clause.fingerprint,

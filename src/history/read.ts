@@ -4,8 +4,10 @@
  * writes and never takes the store lock, so it runs beside a live worker. Everything returned is
  * plain JSON (the web view's API serves these objects as they are).
  */
+
 import { stat } from "node:fs/promises";
 import { listAlerts } from "../alert/index.js";
+import { upgradeClauseSet } from "../clauses/legacy.js";
 import type { Config, PlanConfig, SourceConfig } from "../config/index.js";
 import { readCoverage } from "../coverage/index.js";
 import type { CoverageRecord, MentionRecord, MismatchRecord, VariantRecord } from "../coverage/types.js";
@@ -334,7 +336,11 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
 
   async function snapshot(id: string): Promise<StoredSnapshot | undefined> {
     if (!SNAPSHOT_ID.test(id)) return undefined;
-    return store.getSnapshot(id).catch(() => undefined);
+    // History recorded before outlines reads as outlines too.
+    return store
+      .getSnapshot(id)
+      .then((snapshot) => ({ ...snapshot, clauseSet: upgradeClauseSet(snapshot.clauseSet) }))
+      .catch(() => undefined);
   }
 
   async function snapshotRecord(id: string): Promise<SnapshotRecord | undefined> {

@@ -9,6 +9,21 @@ export function clauseNoun(set: Pick<ClauseSet, "clauses">): string {
   return headlineNoun(set);
 }
 
+/**
+ * "28 points" for a document whose top level is numbered, "28 points, 56 clauses" when the points
+ * have sub-items, "14 clauses" for anything else: the size a reader recognises first.
+ */
+export function outlineSize(set: Pick<ClauseSet, "clauses">): string {
+  const own = set.clauses.filter((clause) => !clause.context && clause.kind !== "title");
+  const points = own.filter((clause) => clause.depth === 0 && clause.kind === "numbered").length;
+  const all = `${own.length} ${own.length === 1 ? "clause" : "clauses"}`;
+  if (points === 0) return all;
+  const noun = headlineNoun(set).toLowerCase();
+  const top =
+    noun === "§" || noun === "¶" ? `${points} ${noun}` : `${points} ${noun}${points === 1 ? "" : "s"}`;
+  return points === own.length ? top : `${top}, ${all}`;
+}
+
 /** Entries worth a headline: anything above cosmetic, the document's own clauses before the text around it. */
 export function notableEntries(result: DiffResult): DiffEntry[] {
   return result.entries.filter((entry) => entry.severity === "minor" || entry.severity === "substantive");

@@ -7,17 +7,16 @@ import {
 } from "../collect/index.js";
 import { redactSecrets, type SourceConfig } from "../config/index.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
-import { readFetched } from "../document.js";
 import { ClausewatchError, ExtractError, FetchError } from "../errors.js";
 import { EXTRACTOR_VERSION } from "../extract/index.js";
 import type { Lineage } from "../lineage/index.js";
 import { sourceLogger } from "../log.js";
-import { clauseNoun, digestHeadline } from "../report/headline.js";
+import { clauseNoun, digestHeadline, outlineSize } from "../report/headline.js";
 import { clauseSetHash, type StoredSnapshot } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
 import { recordCoverageFindings } from "./coverage-findings.js";
 import { classifyVersion, textIdentity, type VersionHistory } from "./history.js";
-import { inProcessReader } from "./parse-pool.js";
+import { checkDraftCopy, currentReading, readCopy } from "./reading.js";
 import { headlinePrefix, recordChange, type Step, startStep } from "./step.js";
 import type { ChangeKind, SourceOutcome, SourceStatus, WorkerContext } from "./types.js";
 
@@ -205,7 +204,7 @@ async function recordPlanCopy(
       ...fromDiff,
       toSnapshot: snapshotId,
       headline: first
-        ? `${prefix}: first version ${seen.version.id} (${clauseSet.clauses.length} clauses) from ${step.source.id}`
+        ? `${prefix}: first version ${seen.version.id} (${outlineSize(clauseSet)}) from ${step.source.id}`
         : `${prefix}: ${step.source.id} now carries ${seen.version.id}`,
       lineage: annotation,
       ...(kind === "content" ? { suppressed: true } : {}),
@@ -248,7 +247,7 @@ async function recordNewVersion(
       {
         toSnapshot: snapshotId,
         severity: "none",
-        headline: `${headlinePrefix(step)}: first copy from ${step.source.id} (${clauseSet.clauses.length} clauses)`,
+        headline: `${headlinePrefix(step)}: first copy from ${step.source.id} (${outlineSize(clauseSet)})`,
       },
       hash,
     );
@@ -300,35 +299,22 @@ async function storeFetched(
   started: number,
 ): Promise<SourceOutcome> {
   step.stage = "parsing";
-  // PDF and Word files are read from their bytes in a bounded thread of their own; pages and
-  // text documents go to the parsing pool under the source's deadline.
-  const reader = step.ctx.reader ?? inProcessReader();
-  const clauseSet = outcome.binary
-    ? await readFetched(outcome, step.source, step.ctx.config.documents)
-    : await reader.read(
-        outcome.text,
-        {
-          source: step.source.id,
-          // A page that was expected to be a PDF or Word file and is not: read by its content.
-          format: step.source.format === "pdf" || step.source.format === "docx" ? "auto" : step.source.format,
-          ...(outcome.contentType ? { contentType: outcome.contentType } : {}),
-          ...(step.source.select ? { select: step.source.select } : {}),
-          ignore: step.source.ignore,
-          prose: step.source.role === "coverage" ? "always" : false,
-        },
-        step.deadline ? { signal: step.deadline.signal, waiting: step.deadline.paused } : {},
-      );
+  const parsed = await readCopy(step, outcome);
   // Storing and comparing are local and brief; a deadline striking among them would only leave
   // half a record of a check that has all it needs.
   step.deadline?.dispose();
   delete step.stage;
-  const hash = clauseSetHash(clauseSet);
-  const previous = step.state.lastSnapshotId
+  const stored = step.state.lastSnapshotId
     ? await step.ctx.store.getSnapshot(step.state.lastSnapshotId)
     : undefined;
+  // A snapshot stored by an older reader is compared as the current reader reads its body: an
+  // upgrade is never a change (the copy is stored again below as a witness of the same text).
+  const previous = stored ? { ...stored, clauseSet: await currentReading(step.ctx, stored) } : undefined;
+  const clauseSet = checkDraftCopy(step.source, parsed, previous?.clauseSet);
+  const hash = clauseSetHash(clauseSet);
   const { etag: _etag, lastModified: _lastModified, ...withoutValidators } = step.state;
   step.state = { ...withoutValidators, ...validators, lastBodyHash: outcome.bodyHash };
-  if (previous && previous.clauseSetHash === hash) {
+  if (stored && stored.clauseSetHash === hash) {
     // Timestamps, ads and sidebars changed; the clauses did not.
     await markHealthy(step);
     return finish(step, "noise", started);

@@ -142,7 +142,7 @@ describe("slack payload", () => {
       "*Ukraine will keep no more than 800,000 people in its armed forces in peacetime.*",
     );
     expect(texts).toContain("number: 600,000 → 800,000 people · terms: +peacetime");
-    expect(texts.filter((text) => text.startsWith("*Point ")).length).toBe(counter.changes.length);
+    expect(texts.filter((text) => /^\*(Point |Title)/.test(text)).length).toBe(counter.changes.length);
     expect(texts).toContain(
       "Source: <https://news.example.org/counter-copy/peace-plan|Example News wire copy>",
     );

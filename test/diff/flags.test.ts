@@ -271,3 +271,31 @@ describe("headlines", () => {
     );
   });
 });
+
+describe("a clause replaced by pages of other text", () => {
+  /** Distinct made-up words ("qakex", "qakez", …) that no dictionary knows. */
+  function gibberish(count: number, seed: string): string {
+    const letters = "bcdfgkmnprstvxz";
+    const words: string[] = [];
+    for (let i = 0; i < count; i++) {
+      let word = seed;
+      for (let n = i; n > 0 || word.length === seed.length; n = Math.floor(n / letters.length))
+        word += `${letters[n % letters.length]}a`;
+      words.push(word);
+    }
+    return words.join(" ");
+  }
+
+  it("is a substantive rewrite, its terms matched by form rather than pair by pair", () => {
+    const oldText = `1. The parties will publish every annex: ${gibberish(300, "qo")}.\n`;
+    const newText = `1. The parties will publish every annex: ${gibberish(80_000, "vu")}.\n`;
+
+    const result = diffClauses(
+      parseClauses({ source: "old", format: "text", text: oldText }),
+      parseClauses({ source: "new", format: "text", text: newText }),
+    );
+
+    expect(result.entries).toHaveLength(1);
+    expect(result.entries[0]).toMatchObject({ kind: "modified", severity: "substantive" });
+  });
+});

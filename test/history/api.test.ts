@@ -79,7 +79,7 @@ describe("the JSON API", () => {
     const { status, body } = await getJson(`/api/plans/${PLAN_ID}/compare/v1..v2`);
 
     expect(status).toBe(200);
-    expect(body.diff.schema).toBe("clausewatch.diff/1");
+    expect(body.diff.schema).toBe("clausewatch.diff/2");
     expect(body.from).toMatchObject({ ref: "v1", version: "v1" });
     expect(body.to).toMatchObject({ ref: "v2", version: "v2", sourceId: "wire" });
     const changed = body.diff.entries.filter((entry: { kind: string }) => entry.kind !== "unchanged");

@@ -89,7 +89,7 @@ describe.skipIf(!haveChromium)("the web view in headless Chromium", () => {
     const page = await browser.newPage();
 
     await page.goto(`${server.url}/plans/${PLAN_ID}/compare/v1..v2`);
-    const details = page.locator("details").filter({ hasText: "27 unchanged points" });
+    const details = page.locator("details").filter({ hasText: "55 unchanged points" });
     const openBefore = (await details.getAttribute("open")) !== null;
     const permalink = await page.locator("a.permalink").getAttribute("href");
     await permalink?.length;

@@ -67,6 +67,8 @@ function handmade(texts: string[]): ExportDocument {
       position: index + 1,
       key: String(index + 1),
       printed: `${index + 1}.`,
+      kind: "numbered" as const,
+      depth: 0,
       text,
       fingerprint: `f${index}`,
     })),
@@ -161,12 +163,15 @@ describe("export", () => {
     }
   });
 
-  it("keeps sub-items on their own lines in the clause text", () => {
+  it("exports each sub-item as a clause of its own, under its point", () => {
     const set = readClauseSet("1. Terms:\n— first;\n— second.\n2. Other.\n", { source: "t.txt" });
 
-    const text = set.clauses[0] ? clauseText(set.clauses[0]) : "";
-
-    expect(text).toBe("Terms:\n— first;\n— second.");
+    expect(set.clauses.map((clause) => [clause.key, clauseText(clause), clause.parent ?? null])).toEqual([
+      ["1", "Terms:", null],
+      ["1 •1", "first;", "1"],
+      ["1 •2", "second.", "1"],
+      ["2", "Other.", null],
+    ]);
   });
 
   it("quotes CSV fields with commas, quotes and line breaks so a strict RFC 4180 reader gets them back", () => {
@@ -180,13 +185,17 @@ describe("export", () => {
       "first_seen",
       "snapshot_id",
       "position",
-      "key",
+      "path",
+      "parent",
+      "depth",
+      "kind",
+      "context",
       "printed",
       "text",
       "fingerprint",
     ]);
-    expect(rows.slice(1).map((row) => row[6])).toEqual(texts);
-    expect(rows.slice(1).every((row) => row.length === 8)).toBe(true);
+    expect(rows.slice(1).map((row) => row[10])).toEqual(texts);
+    expect(rows.slice(1).every((row) => row.length === 12)).toBe(true);
   });
 
   it("writes the real plan as CSV tables of clauses, changes and versions that parse back row for row", () => {
@@ -195,7 +204,7 @@ describe("export", () => {
     const versions = parseCsv(exportCsv(document, "versions"));
 
     expect(clauses).toHaveLength(document.clauses.length + 1);
-    expect(clauses.slice(1).map((row) => row[6])).toEqual(document.clauses.map((clause) => clause.text));
+    expect(clauses.slice(1).map((row) => row[10])).toEqual(document.clauses.map((clause) => clause.text));
     expect(changes[0]?.slice(0, 6)).toEqual(["from", "to", "kind", "old_keys", "new_keys", "severity"]);
     expect(changes).toHaveLength(document.changes.length + 1);
     const flags = changes.slice(1).map((row) => (row[8] ? JSON.parse(row[8]) : []));

@@ -38,7 +38,7 @@ describe("the history read model", () => {
     expect(plan?.versions.map((version) => [version.id, version.parent, version.changes])).toEqual([
       ["v1", undefined, 0],
       ["v2", "v1", 1],
-      ["v3", "v2", 12],
+      ["v3", "v2", 20],
     ]);
     const v2 = plan?.versions[1];
     expect(v2?.provenance?.snapshotId).toBe(v2?.snapshotId);
@@ -61,7 +61,7 @@ describe("the history read model", () => {
 
     expect(comparison?.from.version).toBe("v1");
     expect(comparison?.from.sourceId).toBe("wire");
-    expect(comparison?.diff.summary.removed).toBe(3);
+    expect(comparison?.diff.summary.removed).toBe(6);
   });
 
   it("answers undefined for what does not exist, instead of throwing", async () => {
@@ -152,7 +152,7 @@ describe("the comparison page", () => {
     const html = renderComparePage(comparison, undefined, { title: "Plan <b>x</b>" });
 
     expect(html).toContain("Plan &lt;b&gt;x&lt;/b&gt;: v2 → v3");
-    expect(html).toMatch(/<details><summary>15 points renumbered, wording unchanged<\/summary>/);
+    expect(html).toMatch(/<details><summary>35 points renumbered, wording unchanged<\/summary>/);
     expect(html).toMatch(/<details><summary>2 unchanged points<\/summary>/);
     expect(html).toContain("<del>600,000</del><ins>800,000</ins>");
     expect(escapeHtml(`<img src=x onerror="a">'`)).toBe("&lt;img src=x onerror=&quot;a&quot;&gt;&#39;");

@@ -41,10 +41,17 @@ describe("a plan written as a Word document with automatic numbering", () => {
       textPlan("v1-draft.txt"),
     ];
 
-    expect(word.clauses).toHaveLength(28);
-    expect(word.clauses.map((clause) => clause.fingerprint)).toEqual(
-      text.clauses.map((clause) => clause.fingerprint),
+    expect(word.clauses.filter((clause) => clause.depth === 0 && clause.kind === "numbered")).toHaveLength(
+      28,
     );
+    expect(word.clauses.filter((clause) => !clause.context).map((clause) => clause.fingerprint)).toEqual(
+      text.clauses.filter((clause) => !clause.context).map((clause) => clause.fingerprint),
+    );
+    // The Word file's footnote comes after the text, as a note apart from the points.
+    const notes = word.clauses.filter((clause) => clause.context && clause.kind !== "title");
+    expect(notes.map((clause) => clause.text)).toEqual([
+      "1 Counted as full-time personnel; reservists are not included.",
+    ]);
     expect(word.title).toBe("Draft peace framework — 28 points");
   });
 
@@ -78,7 +85,7 @@ describe("a plan written as a Word document with automatic numbering", () => {
       await readDocument(bytes("plan-v2.docx"), { source: "v2" }),
     );
 
-    expect(result.summary.unchanged).toBe(27);
+    expect(result.summary.unchanged).toBe(result.new.clauses - 1);
     expect(result.entries.filter((entry) => entry.kind !== "unchanged").map((entry) => entry.new)).toEqual([
       ["26"],
     ]);

@@ -77,7 +77,7 @@ describe.skipIf(!haveChromium)("render: browser for pages built by scripts", () 
     const report = await runCycle(ctx);
 
     expect(report.outcomes[0]?.status).toBe("failed");
-    expect(report.outcomes[0]?.error?.message).toMatch(/^spa: no numbered or bulleted list found/);
+    expect(report.outcomes[0]?.error?.message).toMatch(/^spa: no numbered points, headings or lists found/);
   });
 
   it("reads the 28 clauses the script built, waiting for a selector, with one browser for two sources", async () => {

@@ -12,13 +12,20 @@ export function makeClauseSet(texts: string[], source = "test"): ClauseSet {
     style: "decimal",
     clauses: texts.map((text, index) => ({
       key: String(index + 1),
+      label: String(index + 1),
       printed: `${index + 1}.`,
+      kind: "numbered" as const,
+      depth: 0,
       index,
       text,
-      items: [],
       norm: text.toLowerCase(),
       fingerprint: createHash("sha256").update(text.toLowerCase()).digest("hex").slice(0, 16),
     })),
+    coverage: {
+      words: texts.join(" ").split(/\s+/).filter(Boolean).length,
+      placed: texts.join(" ").split(/\s+/).filter(Boolean).length,
+    },
+    warnings: [],
   };
 }
 

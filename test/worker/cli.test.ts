@@ -58,7 +58,9 @@ describe.skipIf(!existsSync(CLI))("clausewatch check", () => {
 
     expect(result.status, result.stderr).toBe(0);
     const firstOrWitness = (id: string) =>
-      new RegExp(`first-seen .*(first version v1 \\(28 clauses\\) from ${id}|${id} now carries v1)`);
+      new RegExp(
+        `first-seen .*(first version v1 \\(28 points, \\d+ clauses\\) from ${id}|${id} now carries v1)`,
+      );
     expect(lineOf(result.stdout, "wire")).toMatch(firstOrWitness("wire"));
     expect(lineOf(result.stdout, "outlet")).toMatch(firstOrWitness("outlet"));
     expect(result.stdout.trim().split("\n")).toHaveLength(2);
@@ -177,7 +179,7 @@ describe.skipIf(!existsSync(CLI))("clausewatch demo", () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/wire-fulltext\s+changed .*Point 26 rewritten/);
     expect(result.stdout).toMatch(/outlet-article\s+noise/);
-    expect(result.stdout).toMatch(/eu-council\s+changed .*Point 3 removed.*600,000 → 800,000/);
+    expect(result.stdout).toMatch(/eu-council\s+changed .*600,000 → 800,000.*Point 3 removed/);
     expect(existsSync(join(dir, "snapshots"))).toBe(true);
     expect(await verifyFsStore(dir)).toEqual([]);
     const store = await openFsStore(dir, { lock: false });
