@@ -326,4 +326,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader that stops early (`clausewatch diff … | head`) closes the pipe: the output is over,
+ * so stop at once and quietly, with the status the command had reached.
+ */
+function endOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    fail(error);
+  });
+}
+
+endOnClosedPipe(process.stdout);
 buildProgram().parseAsync(process.argv).catch(fail);

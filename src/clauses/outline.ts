@@ -112,7 +112,7 @@ function isTitleText(text: string): boolean {
   return upper || !/[.;,!]["”’')\]]?$/.test(text);
 }
 
-/** Numbers printed above values the sequence can reach are taken for ordinary figures ("2014."). */
+/** Numbers above this start no sequence: a line opening "2014." is a year unless a list has just reached 2013. */
 const MAX_SEQUENCE_VALUE = 400;
 
 export function buildOutline(units: Unit[], options: { title?: string } = {}): BuiltOutline {
@@ -191,8 +191,6 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
   const choose = (unit: Unit, at: number): Choice | undefined => {
     let best: Choice | undefined;
     for (const reading of unit.labels) {
-      if (reading.family !== "bullet" && !reading.parts && reading.value > MAX_SEQUENCE_VALUE && !unit.marked)
-        continue;
       const key = keyOf(reading, unit);
       const relaxed = relaxedKeyOf(reading, unit);
       let sibling = -1;
@@ -241,6 +239,11 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       }
       const recent = lastByKey.get(relaxed);
       const recentGap = recent?.label ? stepGap(recent.label, reading) : undefined;
+      // A large number ("2014.") only goes on with a sequence that has just reached it.
+      const large =
+        reading.family !== "bullet" && !reading.parts && reading.value > MAX_SEQUENCE_VALUE && !unit.marked;
+      const nextInLine = (missing: number | undefined) => missing !== undefined && missing <= 2;
+      if (large && !(sibling >= 0 && !duplicate && nextInLine(gap)) && !nextInLine(recentGap)) continue;
       const strong = !reading.weak && !unit.inline;
       let rank = 0;
       if (sibling >= 0 && !duplicate) rank = gap === 0 ? 6 : strong && gap <= 10 ? 4 : 0;
@@ -315,9 +318,7 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
     stack.length = parentIndex + 1;
     const parent = top();
     const previous = choice.sibling >= 0 ? undefined : lastByKey.get(choice.relaxed);
-    const siblingNode = parent.children
-      .filter((child) => child.key !== undefined && child.chain === chain)
-      .pop();
+    const siblingNode = parent.children.findLast((child) => child.key !== undefined && child.chain === chain);
     const { heading, rest } = titleOf(unit, reading);
     const node = newNode(reading.family === "bullet" ? "bullet" : "numbered", unit, at, parent, {
       label: reading,
@@ -662,15 +663,15 @@ function candidateIndex(units: Unit[]): Map<string, Array<{ at: number; value: n
   return index;
 }
 
-/**
- * Tables of contents: three or more short list lines whose texts come back later as the opening
- * words of headings or clauses. They are navigation, read as one clause, and never join the numbering.
- */
-function findContents(units: Unit[]): Map<number, "start" | "more"> {
-  const found = new Map<number, "start" | "more">();
-  const openings = units.map((unit) =>
-    normalizeForCompare((unit.labels[0]?.rest ?? unit.text).slice(0, 160)),
-  );
+interface Openings {
+  /** Each unit's first words, normalized. */
+  openings: string[];
+  /** Units by the first word of their opening. */
+  byFirstWord: Map<string, number[]>;
+}
+
+function openingsOf(units: Unit[]): Openings {
+  const openings = units.map((unit) => normalizeForCompare((unit.labels[0]?.rest ?? unit.text).slice(0, 160)));
   const byFirstWord = new Map<string, number[]>();
   openings.forEach((opening, at) => {
     const word = /^[\p{L}\p{N}]+/u.exec(opening)?.[0];
@@ -679,9 +680,25 @@ function findContents(units: Unit[]): Map<number, "start" | "more"> {
     if (list) list.push(at);
     else byFirstWord.set(word, [at]);
   });
+  return { openings, byFirstWord };
+}
+
+/**
+ * Tables of contents: three or more short list lines whose texts come back later as the opening
+ * words of headings or clauses. They are navigation, read as one clause, and never join the numbering.
+ */
+function findContents(units: Unit[]): Map<number, "start" | "more"> {
+  const found = new Map<number, "start" | "more">();
+  // Built on first need: most documents have no run of entry-like lines to look for.
+  let lookup: Openings | undefined;
+  const index = (): Openings => {
+    lookup ??= openingsOf(units);
+    return lookup;
+  };
   const comesBack = (entry: string, after: number): boolean => {
     const word = /^[\p{L}\p{N}]+/u.exec(entry)?.[0];
     if (!word) return false;
+    const { openings, byFirstWord } = index();
     for (const at of byFirstWord.get(word) ?? []) {
       if (at < after) continue;
       const opening = openings[at] as string;
@@ -696,7 +713,7 @@ function findContents(units: Unit[]): Map<number, "start" | "more"> {
     if (length >= 3 && length <= 300) {
       let hits = 0;
       for (let at = start; at < end; at++) {
-        const entry = (openings[at] as string).replace(/[.:]$/, "");
+        const entry = (index().openings[at] as string).replace(/[.:]$/, "");
         if (entry !== "" && comesBack(entry, end)) hits++;
       }
       if (hits >= Math.ceil(length * 0.6)) {

@@ -82,10 +82,24 @@ export function preorder(root: OutlineNode): OutlineNode[] {
   return out;
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 
+/** Words as a reader counts them: runs of letters and digits, of any script. */
 export function countWords(text: string): number {
   let count = 0;
-  for (const _ of text.matchAll(WORD)) count++;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let wordChar: boolean;
+    if (code < 0x80) {
+      wordChar = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+    } else {
+      const point = text.codePointAt(i) as number;
+      if (point > 0xffff) i++;
+      wordChar = LETTER_OR_DIGIT.test(String.fromCodePoint(point));
+    }
+    if (wordChar && !inWord) count++;
+    inWord = wordChar;
+  }
   return count;
 }

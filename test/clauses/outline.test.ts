@@ -269,3 +269,22 @@ describe("outlines from HTML", () => {
     ]);
   });
 });
+
+describe("long numbered documents", () => {
+  it("follows a list past point 400 to its end, while a year opening a line starts nothing", () => {
+    const points = Array.from({ length: 1_200 }, (_, i) => `${i + 1}. Provision number ${i + 1} applies.`);
+    const set = text(`${points.join("\n")}\n`);
+
+    const numbered = set.clauses.filter((clause) => clause.kind === "numbered");
+    expect(numbered.map((clause) => clause.key)).toEqual(points.map((_, i) => String(i + 1)));
+    expect(set.warnings).toEqual([]);
+
+    const years = text(
+      "1. The accord was signed in Geneva in\n2014. Its terms were kept secret.\n2. It expires.\n",
+    );
+    expect(years.clauses.filter((clause) => clause.kind === "numbered").map((clause) => clause.key)).toEqual([
+      "1",
+      "2",
+    ]);
+  });
+});

@@ -1,10 +1,12 @@
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generatePair } from "../../bench/generate.js";
 import { DiffResultSchema } from "../../src/diff/index.js";
-import { runCli } from "../helpers/cli.js";
+import { CLI, runCli } from "../helpers/cli.js";
 import { startServer } from "../helpers/http-server.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/plan/${name}`, import.meta.url));
@@ -145,5 +147,21 @@ describe("clausewatch diff", () => {
     expect(noList.status).toBe(2);
     expect(noList.stderr).toMatch(/prose\.txt: no text to read/);
     expect(badFormat.status).toBe(2);
+  });
+
+  it("stops quietly when the reader closes the pipe early (diff | head)", async () => {
+    // Far more output than a pipe holds, so the writes go on after the reader has gone.
+    const pair = generatePair({ clauses: 1_000, seed: 5 });
+    await writeFile(join(dir, "long-old.txt"), pair.oldText);
+    await writeFile(join(dir, "long-new.txt"), pair.newText);
+    const script = `"${process.execPath}" "${CLI}" diff --all long-old.txt long-new.txt | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}" >&2`;
+
+    const run = spawnSync("bash", ["-c", script], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+
+    expect(run.stderr).toBe("status 1\n");
   });
 });
