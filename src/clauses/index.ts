@@ -97,6 +97,9 @@ function markContext(built: BuiltOutline): void {
     }
   }
   if (main.length < 2) return;
+  // Numbered sections with titles of their own ("1. Accounts", "Article 3 — Penalties") are the
+  // sections of a document, and the prose around them is the document's too.
+  if (main.filter((node) => node.heading !== undefined).length * 2 >= main.length) return;
   // Headings between the list's items make the document an outline of sections, not one list.
   const first = top.indexOf(main[0] as OutlineNode);
   const last = top.indexOf(main[main.length - 1] as OutlineNode);

@@ -473,6 +473,15 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
         return;
       }
       const text = ownText(owner);
+      if (text === "" && owner.heading === undefined && owner.children.length === 0 && owner.kind !== "heading") {
+        // A label alone on its line ("Article 3") is followed by its title or its text.
+        if (isTitleText(unit.text) && !unit.text.endsWith(":")) {
+          owner.heading = unit.text;
+          owner.titled = true;
+        } else owner.parts.push(unit.text);
+        last = owner;
+        return;
+      }
       const titled = owner.titled || isTitleText(text);
       const continues = continuesAfter(owner, at);
       if (titled && (continues || sectionLike(owner))) {

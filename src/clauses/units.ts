@@ -10,9 +10,33 @@ const ABBREVIATION =
   /(?:^|[\s(])(?:sec|art|no|nos|para|chap|st|mr|mrs|ms|dr|vs|fig|pp?|vol|ch|cf|approx|ca)\.\s*$/i;
 const UNDERLINE = /^\s{0,3}(=+|-+)\s*$/;
 
-/** Headings label clauses only when they carry a real label (`## Article 4`, `2. Scope`), not a bullet. */
+/**
+ * Headings label clauses only when they carry a real label (`## Article 4`, `2. Scope`,
+ * `## 4 Sub-processors`: a heading that opens with a number is numbered), not a bullet.
+ */
 export function headingLabels(text: string): LabelMatch[] {
-  return parseLabels(text).filter((label) => label.family !== "bullet" && !label.weak);
+  return parseLabels(text)
+    .filter((label) => label.family !== "bullet" && (!label.weak || label.delimiter === " "))
+    .map((label) => (label.weak ? { ...label, weak: false } : label));
+}
+
+/**
+ * A title line opening with a bare number ("8 Incidents") whose sub-sections follow ("8.1 …")
+ * is a numbered section: its number is confirmed by theirs.
+ */
+function confirmBareSections(units: Unit[]): Unit[] {
+  units.forEach((unit, at) => {
+    const bare = unit.labels[0];
+    if (!bare?.weak || bare.delimiter !== " " || unit.text.includes("\n") || /[.;,]$/.test(unit.text)) return;
+    for (const next of units.slice(at + 1, at + 4)) {
+      const parts = next.labels[0]?.parts;
+      if (parts && parts[0] === bare.value && parts.length >= 2) {
+        unit.labels = [{ ...bare, weak: false }];
+        return;
+      }
+    }
+  });
+  return units;
 }
 
 /**
@@ -35,8 +59,18 @@ export function splitInline(unit: Unit): Unit[] {
   for (const at of [...offsets, unit.text.length]) {
     const piece = unit.text.slice(start, at).trim();
     if (piece !== "") {
-      if (first) out.push({ ...unit, text: piece, labels: start === 0 ? unit.labels : parseLabels(piece) });
-      else {
+      if (first) {
+        // The unit's own labels read the whole line: their text now ends where the next label opens.
+        const cut = unit.text.length - at;
+        const labels =
+          start === 0
+            ? unit.labels.map((label) => ({
+                ...label,
+                rest: label.rest.slice(0, Math.max(0, label.rest.length - cut)).trim(),
+              }))
+            : parseLabels(piece);
+        out.push({ ...unit, text: piece, labels });
+      } else {
         out.push({
           kind: "paragraph",
           text: piece,
@@ -140,7 +174,7 @@ export function unitsFromText(text: string, page?: number): Unit[] {
       ...(page === undefined ? {} : { page }),
     });
   });
-  return units.flatMap(splitInline);
+  return confirmBareSections(units.flatMap(splitInline));
 }
 
 /** Whether a line ends its paragraph even without a blank line after it. */

@@ -7,7 +7,7 @@
 import { foldTypography } from "../clauses/normalize.js";
 import { type EntityContext, entities, namedIn, nameStems } from "./entities.js";
 import { commitments, exceptionCues, modalities, negationCues } from "./modality.js";
-import { quantities } from "./quantities.js";
+import { type Quantity, quantities } from "./quantities.js";
 import type { Flag } from "./schema.js";
 import { type Term, termDifference } from "./terms.js";
 import { related } from "./wordnet.js";
@@ -53,11 +53,14 @@ function numberAndReferenceFlags(oldText: string, newText: string): Flag[] {
   for (let i = 0; i < count; i++) {
     const was = removed[i];
     const now = added[i];
-    const context = now?.context ?? was?.context;
+    // "20 km → 20 miles": when what is counted or measured changed, each side says its own.
+    const own = was && now && was.context !== now.context;
+    const withContext = (q: Quantity) => (own && q.context ? `${q.printed} ${q.context}` : q.printed);
+    const context = own ? undefined : (now?.context ?? was?.context);
     flags.push({
       type: "number",
-      ...(was ? { old: was.printed } : {}),
-      ...(now ? { new: now.printed } : {}),
+      ...(was ? { old: withContext(was) } : {}),
+      ...(now ? { new: withContext(now) } : {}),
       ...(context ? { context } : {}),
     });
   }

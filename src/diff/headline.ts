@@ -1,8 +1,12 @@
 /** One line per change that names the most important thing about it. */
 import type { DiffEntry, Flag } from "./schema.js";
 
-/** Paths that read as names (`Article 3`, `Privacy ¶2`, `Preamble`) stand alone; numbers take the noun (`Point 26`). */
+/**
+ * Paths that read as names (`Article 3`, `Privacy ¶2`, `Preamble`, `¶7`, `•2`, `§ 4(1)`) stand
+ * alone; numbers take the noun (`Point 26`, `Point 6 ¶1`, `Article IV`).
+ */
 export function clauseName(path: string, noun: string): string {
+  if (/^[^\p{L}\p{N}]/u.test(path)) return path;
   if (/^[\p{L}]{2,}/u.test(path) && !/^[IVXLCDM]+(?![\p{L}])/u.test(path)) return path;
   return `${noun} ${path}`;
 }

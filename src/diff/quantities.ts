@@ -133,6 +133,34 @@ export interface Reference {
   canonical: string;
 }
 
+/** Clock times ("14:00", "9.30 pm", "11 a.m.", "18h30"): one figure each, never an hour and a stray minute. */
+const CLOCK = /(?<![\p{N}.,:])(\d{1,2})(?:([:h.])([0-5]\d))?(?:\s*([ap])\.?m\b\.?)?(?![\p{N}])/giu;
+
+function clockTimes(text: string): { times: Quantity[]; rest: string } {
+  const times: Quantity[] = [];
+  const rest = text.replace(
+    CLOCK,
+    (
+      whole,
+      hours: string,
+      separator: string | undefined,
+      minutes: string | undefined,
+      half: string | undefined,
+    ) => {
+      // "9.30" alone is a decimal and "11" alone a count; "9.30 pm", "14:00" and "11 pm" are times.
+      if (!half && (minutes === undefined || separator === ".")) return whole;
+      let hour = Number(hours);
+      if (half) {
+        if (hour < 1 || hour > 12) return whole;
+        hour = (hour % 12) + (half.toLowerCase() === "p" ? 12 : 0);
+      } else if (hour > 23) return whole;
+      times.push({ printed: whole.trim(), canonical: `time ${hour}:${minutes ?? "00"}`, context: undefined });
+      return " ".repeat(whole.length);
+    },
+  );
+  return { times, rest };
+}
+
 /** References in a text, and the text with them blanked out so their numbers are not read as quantities. */
 export function references(text: string): { references: Reference[]; rest: string } {
   const found: Reference[] = [];
@@ -232,8 +260,9 @@ export function quantities(
   text: string,
   stopwords: Set<string>,
 ): { quantities: Quantity[]; references: Reference[] } {
-  const { references: refs, rest } = references(text);
-  const out: Quantity[] = [];
+  const { references: refs, rest: unreferenced } = references(text);
+  const { times, rest } = clockTimes(unreferenced);
+  const out: Quantity[] = [...times];
   for (const match of rest.matchAll(DIGITS)) {
     const [whole, symbol, code, digits = "", percentSign, percentWord, scaleWord, after] = match;
     // Alphanumeric names ("G8", "START I", "COVID-19") are not figures.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseClauses } from "../../src/clauses/index.js";
+import { diffClauses } from "../../src/diff/index.js";
 import { readClauseSet } from "../../src/document.js";
 import type { ClauseSet } from "../../src/types.js";
 
@@ -286,5 +287,95 @@ describe("long numbered documents", () => {
       "1",
       "2",
     ]);
+  });
+});
+
+describe("sections whose label stands alone on its line", () => {
+  const rules = (fine: string) =>
+    text(
+      [
+        "Harbour Users' Charter",
+        "",
+        "Article 1",
+        "Moorings",
+        "Berths are let by the season and paid for in advance.",
+        "",
+        "Article 2",
+        "Sanctions",
+        `Leaving a vessel unattended on the slipway costs a penalty of ${fine}.`,
+        "",
+      ].join("\n"),
+    );
+
+  it("gives every article, the last one too, its title and its text", () => {
+    const set = rules("EUR 400");
+
+    expect(outline(set)).toEqual(["Title", "Article 1", "  Article 1 ¶1", "Article 2", "  Article 2 ¶1"]);
+    expect(byPath(set, "Article 2")).toMatchObject({ heading: "Sanctions" });
+    expect(byPath(set, "Article 2 ¶1")?.context).toBeUndefined();
+  });
+
+  it("reports a figure changed in the last article as substantive, under that article", () => {
+    const result = diffClauses(rules("EUR 400"), rules("EUR 4,000"));
+
+    const changed = result.entries.filter((entry) => entry.severity !== "none");
+    expect(changed.map((entry) => [entry.new[0], entry.severity, entry.headline])).toEqual([
+      ["Article 2 ¶1", "substantive", "Article 2 ¶1: EUR 400 → EUR 4,000"],
+    ]);
+  });
+});
+
+describe("a document of titled sections with a preamble", () => {
+  const terms = (court: string) =>
+    text(
+      [
+        "Conditions of Carriage",
+        "",
+        `These conditions bind every passenger. Claims are heard by the courts of ${court}.`,
+        "",
+        "1. Tickets",
+        "A ticket is personal and may not be resold.",
+        "",
+        "2. Luggage",
+        "Each passenger may carry one bag of up to 20 kg.",
+        "",
+      ].join("\n"),
+    );
+
+  it("reads the preamble as the document's own text, and a change there as substantive", () => {
+    const set = terms("Lisbon");
+    expect(byPath(set, "Preamble")?.context).toBeUndefined();
+
+    const result = diffClauses(set, terms("Porto"));
+
+    const changed = result.entries.filter((entry) => entry.severity !== "none");
+    expect(changed.map((entry) => [entry.new[0], entry.severity])).toEqual([["Preamble", "substantive"]]);
+  });
+});
+
+describe("section numbers printed without a dot", () => {
+  it("reads a title line opening with a bare number as the section its sub-sections number", () => {
+    const set = text(
+      [
+        "7 Retention",
+        "7.1 Logs are kept for 90 days.",
+        "7.2 Backups are kept for a year.",
+        "8 Deletion",
+        "8.1 Accounts are erased within 30 days of closure.",
+        "",
+      ].join("\n"),
+    );
+
+    expect(outline(set)).toEqual(["7", "  7.1", "  7.2", "8", "  8.1"]);
+    expect(byPath(set, "8.1")?.context).toBeUndefined();
+  });
+
+  it("numbers a Markdown heading that opens with a bare number", () => {
+    const set = markdown(
+      "## 3 Transfers\n\n3.1 Data stays in the region.\n\n## 4 Audits\n\n4.1 Audits are yearly.\n",
+    );
+
+    expect(outline(set)).toEqual(["3", "  3.1", "4", "  4.1"]);
+    expect(byPath(set, "4")).toMatchObject({ kind: "heading", heading: "Audits" });
   });
 });

@@ -198,6 +198,14 @@ describe("real typesetting", () => {
       ["6", "Ukraine keeps at most 600,000 troops."],
     ]);
     expect(byPath(set, "Preamble")?.context).toBe(true);
+
+    const glued = parseText("1. Ukraine keeps its sovereignty.2. Europe is not attacked. 3. Talks follow.\n");
+    expect(glued.clauses.map((clause) => [clause.key, clause.text])).toEqual([
+      ["1", "Ukraine keeps its sovereignty."],
+      ["2", "Europe is not attacked."],
+      ["3", "Talks follow."],
+    ]);
+    expect(glued.coverage).toEqual({ words: 13, placed: 13 });
   });
 
   it("does not take a figure or an abbreviation inside a sentence for a label", () => {

@@ -262,7 +262,7 @@ describe("headlines", () => {
       "A ceiling of 800,000 troops applies to the military in peacetime only.",
     );
 
-    expect(entry.headline).toMatch(/^Point 2: 600,000 → 800,000/);
+    expect(entry.headline).toMatch(/^Point 2: 600,000 people → 800,000 troops/);
   });
 
   it("cuts at a word boundary", () => {
@@ -297,5 +297,28 @@ describe("a clause replaced by pages of other text", () => {
 
     expect(result.entries).toHaveLength(1);
     expect(result.entries[0]).toMatchObject({ kind: "modified", severity: "substantive" });
+  });
+});
+
+describe("times and units", () => {
+  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
+  const headline = (a: string, b: string) =>
+    diffClauses(point(a), point(b)).entries.find((entry) => entry.severity !== "none")?.headline;
+
+  it("reads clock times whole, and the same time written two ways as no change of figure", () => {
+    expect(headline("The crossing opens at 14:00.", "The crossing opens at 15:30.")).toBe(
+      "Point 1: 14:00 → 15:30",
+    );
+    const same = diffClauses(
+      point("Polls close at 9.30 pm and results follow at 11 pm."),
+      point("Polls close at 21:30 and results follow at 23:00."),
+    ).entries[0];
+    expect(same?.flags?.filter((flag) => flag.type === "number")).toEqual([]);
+  });
+
+  it("names each side's unit when the unit changed", () => {
+    expect(headline("The buffer zone is 15 km wide.", "The buffer zone is 15 miles wide.")).toBe(
+      "Point 1: 15 km → 15 miles",
+    );
   });
 });

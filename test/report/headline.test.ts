@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { diffClauses } from "../../src/diff/index.js";
 import { readClauseSet } from "../../src/document.js";
-import { clauseNoun, digestHeadline, entryHeadline } from "../../src/report/headline.js";
+import {
+  clauseName,
+  clauseNoun,
+  digestHeadline,
+  entryHeadline,
+  outlineSize,
+} from "../../src/report/headline.js";
 import { renderText } from "../../src/report/render.js";
 
 const load = (name: string) =>
@@ -60,5 +66,30 @@ describe("headlines", () => {
 
     expect(renderText(result)).not.toContain("Point 1 unchanged");
     expect(renderText(result, { all: true })).toContain("Point 1 unchanged");
+  });
+});
+
+describe("clause names in headlines", () => {
+  it("puts the document's noun before numbers only, never before a path that names itself", () => {
+    expect(
+      ["26", "6 ¶1", "IV", "Article 3(2)", "Privacy ¶2", "¶7", "•2", "§ 4(1)", "Preamble"].map((path) =>
+        clauseName(path, "Point"),
+      ),
+    ).toEqual([
+      "Point 26",
+      "Point 6 ¶1",
+      "Point IV",
+      "Article 3(2)",
+      "Privacy ¶2",
+      "¶7",
+      "•2",
+      "§ 4(1)",
+      "Preamble",
+    ]);
+  });
+
+  it("sizes an outline by its points, and by its clauses when the points have sub-items", () => {
+    expect(outlineSize(load("v1-draft.txt"))).toBe("28 points, 55 clauses");
+    expect(outlineSize(readClauseSet("- one\n- two\n", { source: "list.txt" }))).toBe("2 clauses");
   });
 });
