@@ -473,7 +473,7 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
         return;
       }
       const text = ownText(owner);
-      if (text === "" && owner.heading === undefined && owner.children.length === 0 && owner.kind !== "heading") {
+      if (text === "" && owner.heading === undefined && owner.children.length === 0) {
         // A label alone on its line ("Article 3") is followed by its title or its text.
         if (isTitleText(unit.text) && !unit.text.endsWith(":")) {
           owner.heading = unit.text;
@@ -680,7 +680,9 @@ interface Openings {
 }
 
 function openingsOf(units: Unit[]): Openings {
-  const openings = units.map((unit) => normalizeForCompare((unit.labels[0]?.rest ?? unit.text).slice(0, 160)));
+  const openings = units.map((unit) =>
+    normalizeForCompare((unit.labels[0]?.rest ?? unit.text).slice(0, 160)),
+  );
   const byFirstWord = new Map<string, number[]>();
   openings.forEach((opening, at) => {
     const word = /^[\p{L}\p{N}]+/u.exec(opening)?.[0];
