@@ -59,7 +59,7 @@ const WORDED = new RegExp(
   "iu",
 );
 /** `(1)`, `(a)`, `(iv)`. */
-const PARENTHESIZED = /^\((\d{1,4}|[a-z]|[ivxlcdm]{1,7})\)\s*/i;
+const PARENTHESIZED = /^\((\d{1,4}|[a-z]|[ivxlcdm]{1,7}|[а-яёґєії])\)\s*/iu;
 /** `1.`, `1)`, `1:`, `1 –`, `1.º`, `10a.`, `1.-`, `2.Text` glued to its text. */
 const DECIMAL =
   /^(\d{1,6})([a-z]{0,3})(\.º|º|°|\.[-–—]|\.(?![\d])|\)|:(?!\d)|\s*[-–—](?=\s))\s*|^(\d{1,4})\.(?=["“«(\p{Lu}])/iu;
@@ -70,7 +70,26 @@ const MULTILEVEL = /^(\d{1,3}(?:\.\d{1,3})+)(?:\.(?=\s*\S)|(?=\s+["“'‘([\p{L
 /** `3 The parties…`, `10 [There will be]…`: a bare number before a capital, quote or bracket. */
 const BARE_NUMBER = /^(\d{1,3})\s+(?=["“'‘(«[]?\p{Lu})/u;
 /** `a)`, `b.`, `IV.`, `iv)` */
-const LETTERED = /^([a-z]|[ivxlcdm]{1,7})([.)])\s+/i;
+const LETTERED = /^([a-z]|[ivxlcdm]{1,7}|[а-яёґєії])([.)])\s+/iu;
+
+/**
+ * Cyrillic letters in the order lists use them (Ukrainian and Russian merged). Letters one of the
+ * two languages leaves out of its lists (ґ, є, і, ї, й in Russian; ё, ъ, ы, э in Ukrainian; ь in
+ * both) may be skipped without a gap.
+ */
+export const CYRILLIC_ORDER = "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя";
+export const CYRILLIC_OPTIONAL = new Set("ґєёіїйъыьэ");
+
+/** Arabic-Indic and Extended Arabic-Indic digits, with the Arabic thousands and decimal marks, as ASCII. */
+export function westernDigits(text: string): string {
+  if (!/[\u0660-\u066C\u06F0-\u06F9]/.test(text)) return text;
+  return text.replace(/[\u0660-\u066C\u06F0-\u06F9]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    if (code === 0x066b) return ".";
+    if (code === 0x066c) return ",";
+    return String(code >= 0x06f0 ? code - 0x06f0 : code - 0x0660);
+  });
+}
 /** Bullets as word processors, browsers and typists print them (`o` is Word's second-level bullet). */
 const BULLET = /^([—–\-•*·▪‣◦→●■□➢►✓✔⁃\u2043\uf0b7]|o(?=\s))\s*/;
 
@@ -169,7 +188,22 @@ function wordedLabel(text: string): LabelMatch[] {
  * roman one) yield several readings; the outline reader decides which one the sequence supports.
  */
 export function parseLabels(line: string): LabelMatch[] {
-  const text = line.trimStart();
+  const printed = line.trimStart();
+  const text = westernDigits(printed);
+  if (text === printed) return readLabels(text);
+  // Digits of other scripts read as numbers; label and text keep the characters as printed.
+  return readLabels(text).map((label) => {
+    const end = text.indexOf(label.printed) + label.printed.length;
+    const restAt = text.length - label.rest.length - (text.length - text.trimEnd().length);
+    return {
+      ...label,
+      printed: printed.slice(end - label.printed.length, end),
+      rest: printed.slice(restAt, restAt + label.rest.length),
+    };
+  });
+}
+
+function readLabels(text: string): LabelMatch[] {
   const out: LabelMatch[] = [];
 
   if (/^[\p{L}§¶]/u.test(text)) {
@@ -281,6 +315,17 @@ function pushLettered(
       delimiter,
     });
   }
+  const cyrillic = CYRILLIC_ORDER.indexOf(raw.toLowerCase());
+  if (cyrillic >= 0) {
+    out.push({
+      ...base(printed, rest, raw),
+      family: upper ? "alpha-upper" : "alpha-lower",
+      value: cyrillic + 1,
+      delimiter,
+      script: "cyrillic",
+    });
+    return;
+  }
   if (raw.length === 1) {
     const value = raw.toLowerCase().charCodeAt(0) - 96;
     out.push({
@@ -303,10 +348,17 @@ export function labelKey(label: LabelMatch): string {
       return toRoman(label.value);
     case "alpha-upper":
     case "alpha-lower":
-      return String.fromCharCode(96 + label.value);
+      return letterName(label, label.value).toLowerCase();
     case "bullet":
       return "•";
   }
+}
+
+/** The letter with this value in the label's alphabet, in the label's case. */
+export function letterName(label: LabelMatch, value: number): string {
+  const lower =
+    label.script === "cyrillic" ? (CYRILLIC_ORDER[value - 1] ?? "?") : String.fromCharCode(96 + value);
+  return label.family === "alpha-upper" ? lower.toUpperCase() : lower;
 }
 
 /** Canonical label word as a reader cites it (`Article`, `Section`, `§`). */

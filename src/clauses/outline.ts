@@ -7,6 +7,7 @@
  * confirms them. Unlabelled prose joins the clause it continues, or becomes a paragraph of the
  * section it stands in, or preamble and closing text at the top.
  */
+import { CYRILLIC_OPTIONAL, CYRILLIC_ORDER, letterName } from "./labels.js";
 import { normalizeForCompare } from "./normalize.js";
 import { countWords, newNode, type OutlineNode, ownText } from "./tree.js";
 import type { LabelMatch, Unit } from "./types.js";
@@ -97,6 +98,12 @@ function stepGap(previous: LabelMatch, next: LabelMatch): number | undefined {
   if (next.value === previous.value) return next.suffix > previous.suffix ? 0 : undefined;
   const step = next.value - previous.value;
   if (step < 1) return undefined;
+  if (next.script === "cyrillic") {
+    let missing = 0;
+    for (let value = previous.value + 1; value < next.value; value++)
+      if (!CYRILLIC_OPTIONAL.has(CYRILLIC_ORDER[value - 1] ?? "")) missing++;
+    return missing;
+  }
   return next.suffix === "" ? step - 1 : undefined;
 }
 
@@ -245,11 +252,21 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       const nextInLine = (missing: number | undefined) => missing !== undefined && missing <= 2;
       if (large && !(sibling >= 0 && !duplicate && nextInLine(gap)) && !nextInLine(recentGap)) continue;
       const strong = !reading.weak && !unit.inline;
+      // "(i)" after "(b)" skips letters as a letter but starts a sequence as a roman numeral.
+      const romanToo =
+        reading.family.startsWith("alpha") && unit.labels.some((other) => other.family.startsWith("roman"));
       let rank = 0;
-      if (sibling >= 0 && !duplicate) rank = gap === 0 ? 6 : strong && gap <= 10 ? 4 : 0;
+      if (sibling >= 0 && !duplicate) rank = gap === 0 ? 6 : strong && gap <= 10 && !romanToo ? 4 : 0;
       else if (duplicate) rank = 3;
       if (rank === 0 && recentGap === 0 && reading.family !== "bullet") rank = 5;
-      if (rank === 0 && strong && recentGap !== undefined && recentGap <= 10 && reading.family !== "bullet")
+      if (
+        rank === 0 &&
+        strong &&
+        recentGap !== undefined &&
+        recentGap <= 10 &&
+        reading.family !== "bullet" &&
+        !(romanToo && recentGap > 0)
+      )
         rank = 3.5;
       if (rank === 0 && reading.family === "bullet" && !unit.inline) rank = sibling >= 0 ? 6 : 2;
       if (rank === 0 && (reading.word !== "" || reading.parts) && strong) rank = 2.5;
@@ -591,6 +608,7 @@ function missingLabels(before: LabelMatch | undefined, after: LabelMatch): strin
   const to = (after.parts ? (after.parts[after.parts.length - 1] as number) : after.value) - 1;
   const out: string[] = [];
   for (let value = from; value <= to && out.length < 200; value++) {
+    if (after.script === "cyrillic" && CYRILLIC_OPTIONAL.has(CYRILLIC_ORDER[value - 1] ?? "")) continue;
     const prefix = after.parts ? `${after.parts.slice(0, -1).join(".")}.` : "";
     out.push(`${prefix}${valueName(after, value)}`);
   }
@@ -600,9 +618,8 @@ function missingLabels(before: LabelMatch | undefined, after: LabelMatch): strin
 function valueName(label: LabelMatch, value: number): string {
   switch (label.family) {
     case "alpha-lower":
-      return String.fromCharCode(96 + value);
     case "alpha-upper":
-      return String.fromCharCode(64 + value);
+      return letterName(label, value);
     case "roman-lower":
     case "roman-upper": {
       const table: Array<[number, string]> = [

@@ -30,6 +30,8 @@ export interface LabelMatch {
   parts?: number[];
   /** Labels without delimiter (`3 Text`) count only when the sequence around them confirms them. */
   weak: boolean;
+  /** Letters of another alphabet than the Latin one (`а)`, `б)`): their values follow that alphabet. */
+  script?: "cyrillic";
 }
 
 /** Kinds of reading units, before they become clauses. */

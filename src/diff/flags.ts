@@ -53,9 +53,12 @@ function numberAndReferenceFlags(oldText: string, newText: string): Flag[] {
   for (let i = 0; i < count; i++) {
     const was = removed[i];
     const now = added[i];
-    // "20 km → 20 miles": when what is counted or measured changed, each side says its own.
+    // "20 km → 20 miles": when what is counted or measured changed, each side says its own;
+    // so with a floor turned into a cap ("no fewer than 600,000 → no more than 600,000").
     const own = was && now && was.context !== now.context;
-    const withContext = (q: Quantity) => (own && q.context ? `${q.printed} ${q.context}` : q.printed);
+    const bounds = !was || !now || (was.bound ?? "").toLowerCase() !== (now.bound ?? "").toLowerCase();
+    const withContext = (q: Quantity) =>
+      `${bounds && q.bound ? `${q.bound} ` : ""}${q.printed}${own && q.context ? ` ${q.context}` : ""}`;
     const context = own ? undefined : (now?.context ?? was?.context);
     flags.push({
       type: "number",

@@ -1,4 +1,5 @@
 /** One line per change that names the most important thing about it. */
+import { isExceptionCue } from "./modality.js";
 import type { DiffEntry, Flag } from "./schema.js";
 
 /**
@@ -56,11 +57,12 @@ export function describeFlags(flags: Flag[]): string | undefined {
   if (figures) return figures;
   for (const flag of flags) {
     if (flag.type === "negation") {
+      const what = [...flag.added, ...flag.removed].every(isExceptionCue) ? "exception" : "negation";
       if (flag.added.length > 0 && flag.removed.length === 0)
-        return `negation added (${quoted(flag.added.slice(0, 2))})`;
+        return `${what} added (${quoted(flag.added.slice(0, 2))})`;
       if (flag.removed.length > 0 && flag.added.length === 0)
-        return `negation removed (${quoted(flag.removed.slice(0, 2))})`;
-      return `negation changed (${quoted(flag.removed.slice(0, 1))} → ${quoted(flag.added.slice(0, 1))})`;
+        return `${what} removed (${quoted(flag.removed.slice(0, 2))})`;
+      return `${what} changed (${quoted(flag.removed.slice(0, 1))} → ${quoted(flag.added.slice(0, 1))})`;
     }
   }
   for (const flag of flags) {
@@ -135,10 +137,11 @@ export function entryHeadline(entry: DiffEntry, noun = "Point"): string {
         line = `${who}: typography only`;
         break;
       }
-      // A rewrite is the news unless a figure changed value: a figure or name merely added to
-      // a rewritten clause is part of the rewrite.
+      // A rewrite is the news unless a figure changed value or a name went: a figure or name
+      // merely added to a rewritten clause is part of the rewrite.
       const figureChanged = flags.some((flag) => flag.type === "number" && flag.old && flag.new);
-      if (!figureChanged && flags.some((flag) => flag.type === "rewrite")) {
+      const nameGone = flags.some((flag) => flag.type === "entity" && flag.removed.length > 0);
+      if (!figureChanged && !nameGone && flags.some((flag) => flag.type === "rewrite")) {
         const terms = termsSwap(flags);
         line = terms ? `${who} rewritten (${terms})` : `${who} rewritten`;
         break;

@@ -5,22 +5,45 @@
  * governs ("will punish", "may appeal").
  */
 
-const NEGATION = /\b(?:not|no|never|without|nor|neither|none|nothing|nobody|nowhere|cannot)\b|n't\b/gi;
-const EXCEPTION = /\b(?:except|unless|save for|other than)\b/gi;
+/** "no more than", "not later than" set a bound (read with the figure), they negate nothing. */
+const NEGATION =
+  /\b(?:(?:not|no)(?!\s+(?:more|fewer|less|later|earlier|sooner|longer|greater)\s+than)|never|without|nor|neither|none|nothing|nobody|nowhere|cannot)\b|n't\b/gi;
+const CYRILLIC_PATTERN = /[\u0400-\u04ff]/;
+/** Negations of Ukrainian and Russian copies ("НАТО не розширюватиметься"); \b knows only ASCII words. */
+const NEGATION_CYRILLIC =
+  /(?<![\p{L}\p{N}'’])(?:не|ні|ни|нет|немає|без|ніколи|никогда|жоден|жодна|жодних|никакой|никаких)(?![\p{L}\p{N}'’])/giu;
+const EXCEPTION = /\b(?:except|excepting|excluding|unless|save for|other than|apart from)\b/gi;
+const EXCEPTION_CYRILLIC =
+  /(?<![\p{L}\p{N}])(?:крім|окрім|за винятком|кроме|за исключением)(?![\p{L}\p{N}])/giu;
+
+function cues(text: string, latin: RegExp, cyrillic: RegExp): string[] {
+  const found = [...text.matchAll(latin)];
+  if (CYRILLIC_PATTERN.test(text)) found.push(...text.matchAll(cyrillic));
+  return found.map((match) => match[0].toLowerCase());
+}
 
 export function negationCues(text: string): string[] {
-  return [...text.matchAll(NEGATION)].map((match) => match[0].toLowerCase());
+  return cues(text, NEGATION, NEGATION_CYRILLIC);
+}
+
+/** Whether a cue marks an exception ("except", "unless") rather than a negation. */
+export function isExceptionCue(cue: string): boolean {
+  return (
+    new RegExp(`^(?:${EXCEPTION.source})$`, "i").test(cue) ||
+    new RegExp(`^(?:${EXCEPTION_CYRILLIC.source})$`, "iu").test(cue)
+  );
 }
 
 export function exceptionCues(text: string): string[] {
-  return [...text.matchAll(EXCEPTION)].map((match) => match[0].toLowerCase());
+  return cues(text, EXCEPTION, EXCEPTION_CYRILLIC);
 }
 
 export type ModalClass = "obligation" | "permission" | "expectation";
 
+/** Modal expressions by class; the Cyrillic ones are tried only on text with Cyrillic letters. */
 const MODALS: Array<[RegExp, ModalClass]> = [
   [
-    /\b(?:should|would|ought to|(?:is|are|was|were|be) expected to|it is expected that|expects? (?:that|to)|(?:is|are) to be|intends? to|aims? to|seeks? to|hopes? to|(?:is|are) likely to)\b/gi,
+    /\b(?:should|would|ought to|(?:is|are|was|were|be) expected(?: not)? to|it is expected that|expects? (?:that|to)|(?:is|are) to be|intends? to|aims? to|seeks? to|hopes? to|(?:is|are) likely to)\b/gi,
     "expectation",
   ],
   [
@@ -29,6 +52,19 @@ const MODALS: Array<[RegExp, ModalClass]> = [
   ],
   [
     /\b(?:shall|must|will|won't|agrees? to|undertakes? to|commits? to|(?:is|are) (?:required|obliged|obligated|bound) to|(?:has|have) to|need to|needs to)\b/gi,
+    "obligation",
+  ],
+  // Ukrainian and Russian copies.
+  [
+    /(?<![\p{L}'’])(?:очікується|передбачається|має намір|мають намір|слід|следует|ожидается|предполагается|намерен[аыо]?)(?![\p{L}'’])/giu,
+    "expectation",
+  ],
+  [
+    /(?<![\p{L}'’])(?:може|можуть|можна|має право|мають право|вправі|может|могут|можно|имеет право|имеют право|вправе)(?![\p{L}'’])/giu,
+    "permission",
+  ],
+  [
+    /(?<![\p{L}'’])(?:повинен|повинна|повинно|повинні|зобов['’]язан[аиі]?|зобов['’]язується|зобов['’]язуються|має|мають|буде|будуть|должен|должна|должно|должны|обязан[аыо]?|обязуется|обязуются|будет|будут)(?![\p{L}'’])/giu,
     "obligation",
   ],
 ];
@@ -44,7 +80,9 @@ export interface Modal {
 export function modalities(text: string): Modal[] {
   let rest = text;
   const found: Modal[] = [];
+  const cyrillic = CYRILLIC_PATTERN.test(text);
   for (const [pattern, modal] of MODALS) {
+    if (!cyrillic && CYRILLIC_PATTERN.test(pattern.source)) continue;
     rest = rest.replace(pattern, (match, offset: number) => {
       found.push({ word: match.toLowerCase(), modal, at: offset, end: offset + match.length });
       return " ".repeat(match.length);

@@ -5,6 +5,7 @@
  * text ("Article 5", "point 3", "Resolution 2202", "§ 4") and is compared as a name, never as a
  * number.
  */
+import { westernDigits } from "../clauses/labels.js";
 
 const SCALES: Record<string, number> = {
   thousand: 1e3,
@@ -126,6 +127,8 @@ export interface Quantity {
   canonical: string;
   /** The noun counted or measured ("personnel", "days"), for headlines. */
   context: string | undefined;
+  /** Words that make the figure a floor or a cap ("no more than"), as printed. */
+  bound?: string;
 }
 
 export interface Reference {
@@ -190,6 +193,21 @@ function contextWord(words: string | undefined, stopwords: Set<string>): string 
   const first = words.split(/[\s-]+/)[0] as string;
   if (stopwords.has(first.toLowerCase())) return undefined;
   return first;
+}
+
+/** Words before a figure that make it a floor or a cap ("no fewer than 600,000", "up to 30 days"). */
+const BOUND =
+  /\b(at least|no (?:fewer|less) than|not (?:fewer|less) than|(?:a )?minimum of|more than|over|above|exceeding|at most|no more than|not more than|up to|(?:a )?maximum of|fewer than|less than|under|below)\s*$/i;
+const FLOORS = /^(?:at least|no (?:fewer|less) than|not (?:fewer|less) than|(?:a )?minimum of)$/i;
+const ABOVE = /^(?:more than|over|above|exceeding)$/i;
+const CEILINGS = /^(?:at most|no more than|not more than|up to|(?:a )?maximum of)$/i;
+
+/** The bound a figure is printed with, as a comparison prefix (≥, >, ≤, <), and its words. */
+function boundBefore(text: string, at: number): { sign: string; words: string } | undefined {
+  const words = BOUND.exec(text.slice(Math.max(0, at - 24), at))?.[1];
+  if (!words) return undefined;
+  const sign = FLOORS.test(words) ? "≥" : ABOVE.test(words) ? ">" : CEILINGS.test(words) ? "≤" : "<";
+  return { sign, words };
 }
 
 /** Durations in one measure each, so "three decades" and "30 years", "two weeks" and "14 days" agree. */
@@ -260,7 +278,9 @@ export function quantities(
   text: string,
   stopwords: Set<string>,
 ): { quantities: Quantity[]; references: Reference[] } {
-  const { references: refs, rest: unreferenced } = references(text);
+  // Digits of other scripts are read as numbers; figures are quoted as printed.
+  const western = westernDigits(text);
+  const { references: refs, rest: unreferenced } = references(western);
   const { times, rest } = clockTimes(unreferenced);
   const out: Quantity[] = [...times];
   for (const match of rest.matchAll(DIGITS)) {
@@ -277,16 +297,22 @@ export function quantities(
     // "10 working days", "30 calendar days": the unit may follow one qualifying word.
     const qualified = !unitOf(nextWord) && unitOf(secondWord) ? secondWord : undefined;
     const unit = percentSign || percentWord ? "%" : (unitOf(nextWord) ?? unitOf(qualified));
-    const canonical = canonicalOf(currency, value, unit);
+    const bound = boundBefore(rest, match.index);
+    const canonical = `${bound?.sign ?? ""}${canonicalOf(currency, value, unit)}`;
     const printedEnd = whole.length - (after ? after.length : 0);
-    const printed = whole.slice(0, printedEnd).replace(/[\s-]+$/, "");
+    const printed = text.slice(match.index, match.index + printedEnd).replace(/[\s-]+$/, "");
     const context =
       currency && !symbol && !code
         ? undefined
         : qualified
           ? `${nextWord} ${qualified}`
           : contextWord(after, stopwords);
-    out.push({ printed, canonical, context: unit === "%" && !percentSign ? undefined : context });
+    out.push({
+      printed,
+      canonical,
+      context: unit === "%" && !percentSign ? undefined : context,
+      ...(bound ? { bound: bound.words } : {}),
+    });
   }
   for (const match of rest.matchAll(WORD_NUMBER)) {
     const [, phrase = "", next] = match;
@@ -298,8 +324,14 @@ export function quantities(
     if (/^(?:one|a)$/i.test(phrase.split(/[\s-]+/)[0] as string) && !/[\s-]/.test(phrase.trim()) && !unit)
       continue;
     const currency = currencyOf(next);
-    const canonical = canonicalOf(currency, value, unit);
-    out.push({ printed: phrase, canonical, context: contextWord(next, stopwords) });
+    const bound = boundBefore(rest, match.index);
+    const canonical = `${bound?.sign ?? ""}${canonicalOf(currency, value, unit)}`;
+    out.push({
+      printed: phrase,
+      canonical,
+      context: contextWord(next, stopwords),
+      ...(bound ? { bound: bound.words } : {}),
+    });
   }
   return { quantities: out, references: refs };
 }

@@ -56,6 +56,9 @@ function open(): WordNet | null {
   return wordnet;
 }
 
+/** Senses of a word compared, most frequent first (WordNet orders them by frequency). */
+const COMMON_SENSES = 5;
+
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
@@ -88,16 +91,23 @@ function findLine(buffer: Buffer, lemma: string): string | undefined {
 function sensesOf(db: WordNet, lemma: string): string[] {
   const cached = db.lemmas.get(lemma);
   if (cached) return cached;
-  const out: string[] = [];
+  const byPos: Array<{ pos: Pos; offsets: string[]; tagged: number }> = [];
   for (const pos of Object.keys(POS_FILES) as Pos[]) {
     const line = findLine(db.index[pos], lemma);
     if (!line) continue;
     const parts = line.split(" ");
     const senses = Number(parts[2]);
     const pointerKinds = Number(parts[3]);
-    for (const offset of parts.slice(6 + pointerKinds, 6 + pointerKinds + senses))
-      out.push(`${pos}${offset}`);
+    const tagged = Number(parts[5 + pointerKinds]);
+    byPos.push({ pos, offsets: parts.slice(6 + pointerKinds, 6 + pointerKinds + senses), tagged });
   }
+  // A word is read in the parts of speech it is mostly used in, and in its commoner senses:
+  // "partners" is a noun, though WordNet also knows "to partner" (a kind of "to provide").
+  const most = Math.max(0, ...byPos.map((entry) => entry.tagged));
+  const usual = (tagged: number) => tagged === most || (most > 3 && tagged * 2 >= most);
+  const out = byPos
+    .filter((entry) => most === 0 || usual(entry.tagged))
+    .flatMap((entry) => entry.offsets.slice(0, COMMON_SENSES).map((offset) => `${entry.pos}${offset}`));
   db.lemmas.set(lemma, out);
   return out;
 }

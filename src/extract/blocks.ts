@@ -266,6 +266,13 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
       emitItem(node);
       return;
     }
+    if (name === "dt") {
+      // A defined term titles its definitions, as a bold title line does (rank 7, below h6).
+      flush();
+      const text = tidy(inlineText(node, dropped, false));
+      if (text !== "") blocks.push({ kind: "heading", text, level: 7 });
+      return;
+    }
     if (LIST_TAGS.has(name)) {
       flush();
       walkList(node);

@@ -379,3 +379,50 @@ describe("section numbers printed without a dot", () => {
     expect(byPath(set, "4")).toMatchObject({ kind: "heading", heading: "Audits" });
   });
 });
+
+describe("letters and roman numerals", () => {
+  it("nests (i) and (ii) under (b) as roman numerals, and goes on with (c)", () => {
+    const set = text(
+      "1. Each carrier shall:\n(a) publish fares;\n(b) refund delays, namely:\n(i) partial delays;\n(ii) cancellations;\n(c) name a contact.\n2. Fines apply.\n",
+    );
+
+    expect(outline(set)).toEqual(["1", "  1(a)", "  1(b)", "    1(b)(i)", "    1(b)(ii)", "  1(c)", "2"]);
+    expect(set.warnings).toEqual([]);
+  });
+});
+
+describe("definition lists", () => {
+  it("titles each definition with its term", () => {
+    const set = html(
+      "<h1>Lease</h1><h2>Definitions</h2><dl><dt>Term</dt><dd>The lease runs for 24 months.</dd><dt>Deposit</dt><dd>Two months of rent.</dd></dl>",
+    );
+
+    expect(outline(set)).toEqual([
+      "Title",
+      "Definitions",
+      "  Term",
+      "    Term ¶1",
+      "  Deposit",
+      "    Deposit ¶1",
+    ]);
+    expect(byPath(set, "Term ¶1")?.text).toBe("The lease runs for 24 months.");
+  });
+});
+
+describe("labels of other scripts", () => {
+  it("reads Cyrillic letters as lettered sub-items, in their alphabet's order", () => {
+    const set = text(
+      "1. Сторони зобов'язуються:\nа) провести вибори;\nб) обміняти полонених;\nв) відновити торгівлю.\n2. Угода набирає чинності.\n",
+    );
+
+    expect(outline(set)).toEqual(["1", "  1(а)", "  1(б)", "  1(в)", "2"]);
+    expect(set.warnings).toEqual([]);
+  });
+
+  it("reads Arabic-Indic numerals as numbers, keeping them as printed", () => {
+    const set = text("١. وقف إطلاق النار.\n٢. تبادل الأسرى.\n٣. انسحاب القوات.\n");
+
+    expect(outline(set)).toEqual(["1", "2", "3"]);
+    expect(byPath(set, "2")).toMatchObject({ printed: "٢.", text: "تبادل الأسرى." });
+  });
+});

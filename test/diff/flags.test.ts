@@ -262,7 +262,7 @@ describe("headlines", () => {
       "A ceiling of 800,000 troops applies to the military in peacetime only.",
     );
 
-    expect(entry.headline).toMatch(/^Point 2: 600,000 people → 800,000 troops/);
+    expect(entry.headline).toMatch(/^Point 2: no more than 600,000 people → 800,000 troops/);
   });
 
   it("cuts at a word boundary", () => {
@@ -320,5 +320,64 @@ describe("times and units", () => {
     expect(headline("The buffer zone is 15 km wide.", "The buffer zone is 15 miles wide.")).toBe(
       "Point 1: 15 km → 15 miles",
     );
+  });
+});
+
+describe("floors, caps and exceptions", () => {
+  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
+  const entry = (a: string, b: string) => diffClauses(point(a), point(b)).entries[0] as DiffEntry;
+
+  it("reads a floor turned into a cap as a changed figure, and two ways to write one cap as none", () => {
+    const flipped = entry(
+      "The force keeps no fewer than 40,000 soldiers.",
+      "The force keeps no more than 40,000 soldiers.",
+    );
+    expect(flipped.severity).toBe("substantive");
+    expect(flipped.headline).toBe("Point 1: no fewer than 40,000 → no more than 40,000 soldiers");
+
+    const same = entry(
+      "The force keeps at most 40,000 soldiers.",
+      "The force keeps no more than 40,000 soldiers.",
+    );
+    expect(same.severity).toBe("minor");
+    expect(same.flags?.map((flag) => flag.type)).toEqual([]);
+  });
+
+  it("names an exception that turns an inclusion round", () => {
+    const turned = entry(
+      "All assets, including those held abroad, stay frozen.",
+      "All assets, excluding those held abroad, stay frozen.",
+    );
+    expect(turned.severity).toBe("substantive");
+    expect(turned.headline).toBe('Point 1: exception added ("excluding")');
+  });
+
+  it("takes an expectation with its negation for an expectation", () => {
+    const firmed = entry(
+      "Each side is expected not to move heavy weapons.",
+      "Each side will not move heavy weapons.",
+    );
+    expect(firmed.flags).toContainEqual({ type: "modality", old: ["is expected not to"], new: ["will"] });
+  });
+});
+
+describe("copies in Ukrainian, Russian and Arabic", () => {
+  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
+  const entry = (a: string, b: string) => diffClauses(point(a), point(b)).entries[0] as DiffEntry;
+
+  it("reads a negation dropped and an obligation turned into a permission in Cyrillic text", () => {
+    const dropped = entry("Альянс не прийматиме нових членів.", "Альянс прийматиме нових членів.");
+    expect(dropped).toMatchObject({ severity: "substantive", headline: 'Point 1: negation removed ("не")' });
+
+    const softened = entry("Стороны должны отвести войска.", "Стороны могут отвести войска.");
+    expect(softened.flags).toContainEqual({ type: "modality", old: ["должны"], new: ["могут"] });
+  });
+
+  it("reads figures in Arabic-Indic digits and quotes them as printed", () => {
+    const changed = entry("يبلغ عدد الجنود ٦٠٠٬٠٠٠ جندي.", "يبلغ عدد الجنود ٨٠٠٬٠٠٠ جندي.");
+    expect(changed.flags?.find((flag) => flag.type === "number")).toMatchObject({
+      old: "٦٠٠٬٠٠٠",
+      new: "٨٠٠٬٠٠٠",
+    });
   });
 });
