@@ -439,9 +439,12 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
       const { chronological: ordered } = await lineageOf(planId);
       const texts = await textsOf(ordered);
       const coverage = await coverageOf(planId);
+      const newest = ordered[ordered.length - 1];
+      const newestText = newest ? texts.get(newest.id) : undefined;
       return searchPlan({
         planId,
         planTitle: plan.title,
+        noun: newestText ? clauseNoun(newestText) : "Point",
         query,
         versions: ordered.flatMap((version) => {
           const set = texts.get(version.id);

@@ -164,6 +164,7 @@ export interface PassageInput {
 export interface SearchInput {
   planId: string;
   planTitle: string;
+  noun: string;
   query: string;
   /** Oldest first. */
   versions: Array<{ id: string; set: ClauseSet }>;
@@ -251,6 +252,7 @@ export function searchPlan(input: SearchInput): SearchResults {
   return {
     planId: input.planId,
     planTitle: input.planTitle,
+    noun: input.noun,
     query: input.query.slice(0, MAX_QUERY_LENGTH),
     terms: terms.map(termLabel),
     versions: matchedVersions,

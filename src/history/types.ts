@@ -430,6 +430,8 @@ export interface CoverageHit {
 export interface SearchResults {
   planId: string;
   planTitle: string;
+  /** How the plan names its clauses ("Point"), from its newest version. */
+  noun: string;
   query: string;
   /** The words and quoted phrases looked for, as folded for matching (all must occur). */
   terms: string[];

@@ -3,6 +3,7 @@ import type { VersionRecord } from "../lineage/index.js";
 import { clauseNoun, outlineSize } from "../report/headline.js";
 import { clauseAnchor } from "./anchors.js";
 import { citationLine } from "./cite.js";
+import { exportClauses, versionDocument } from "./export.js";
 import type { CompareSide, VersionClause, VersionCopy, VersionView } from "./types.js";
 
 export interface VersionViewInput {
@@ -76,4 +77,16 @@ export function buildVersionView(input: VersionViewInput): VersionView {
       bodyHash: side.provenance.bodyHash,
     }),
   };
+}
+
+/** The version's normalized text as a plain-text outline (the export's own writer). */
+export function versionPlainText(side: CompareSide): string {
+  const label = sideName(side);
+  return versionDocument(
+    {
+      versions: [{ version: label, ...(side.clauseSet.title ? { title: side.clauseSet.title } : {}) }],
+      clauses: exportClauses(label, side.clauseSet),
+    },
+    label,
+  );
 }
