@@ -138,6 +138,7 @@ function filterForm(comparison: Comparison, links: PageLinks, params: ComparePar
     ...(isFiltered(params) ? [link(`${here({})}#changes`, "show everything")] : []),
   ];
   return `<ul class="quick" aria-label="Quick filters">${quick.map((item) => `<li>${item}</li>`).join("")}</ul>
+<details class="filters"${isFiltered(params) ? " open" : ""}><summary>Filter by severity, flag and kind</summary>
 <form class="filter" method="get" action="${h(compareWith(planId, from.ref, to.ref, {}))}">
 ${facet(
   "severity",
@@ -155,7 +156,7 @@ ${facet(
   counts(ENTRY_KINDS, (entry) => [entry.kind]),
 )}
 ${params.view === "sides" ? '<input type="hidden" name="view" value="sides">' : ""}
-<button type="submit">Filter</button></form>`;
+<button type="submit">Filter</button></form></details>`;
 }
 
 function viewSwitch(comparison: Comparison, links: PageLinks, params: CompareParams): string {

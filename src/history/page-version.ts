@@ -37,7 +37,8 @@ function clauseBlock(view: VersionView, clause: VersionClause, links: PageLinks)
     ...(clause.kind === "heading" || clause.kind === "title" ? ["heading"] : []),
     ...(clause.context ? ["context"] : []),
   ].join(" ");
-  const label = clause.printed || (clause.kind === "bullet" ? "•" : "¶");
+  // Unnumbered clauses show their path ("Preamble", "Privacy ¶2"); bullets a bullet.
+  const label = clause.printed || (clause.kind === "bullet" ? "•" : clause.key);
   const self = `<a class="label" href="${h(fragment(clause.anchor))}" title="${h(clause.key)}">${h(label)}</a>`;
   const timeline = view.version
     ? `<a class="tl" href="${h(links.clause(view.planId, clause.key, view.version))}" aria-label="${h(

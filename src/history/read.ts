@@ -303,19 +303,24 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
       );
     },
 
-    async plan(planId) {
+    async plan(planId, options = {}) {
       const plan = planConfig(planId);
       if (!plan) return undefined;
       const { versions, witnesses } = await lineageOf(planId);
+      // Newest first, as the timeline pages through them.
+      const perPage = options.perPage ?? versions.length;
+      const firstShown = options.page ? versions.length - options.page * perPage : 0;
+      const lastShown = options.page ? firstShown + perPage - 1 : versions.length - 1;
+      const described = (index: number) => index >= firstShown && index <= lastShown;
       const coverage = await coverageOf(planId);
       const texts = await textsOf(versions);
       const byId = new Map(versions.map((version) => [version.id, version]));
       const seenBy = groupBy(witnesses, (witness) => witness.version);
       const summaries = await Promise.all(
-        versions.map(async (version): Promise<VersionSummary> => {
+        versions.map(async (version, index): Promise<VersionSummary> => {
           const record = await snapshotRecord(version.snapshotId);
           const seen = seenBy.get(version.id) ?? [];
-          const parent = version.parent ? byId.get(version.parent) : undefined;
+          const parent = version.parent && described(index) ? byId.get(version.parent) : undefined;
           const edge = parent ? versionEdge(texts, parent, version) : undefined;
           const text = texts.get(version.id);
           return {
@@ -359,8 +364,11 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
       if (!planConfig(planId)) return undefined;
       const [fromSide, toSide] = await Promise.all([resolveSide(planId, from), resolveSide(planId, to)]);
       if (!fromSide || !toSide) return undefined;
+      const { versions } = await lineageOf(planId);
       return {
         planId,
+        planTitle: planConfig(planId)?.title ?? planId,
+        versions: versions.map((version) => version.id),
         from: fromSide,
         to: toSide,
         diff: diffOf(fromSide.snapshotId, fromSide.clauseSet, toSide.snapshotId, toSide.clauseSet),

@@ -22,6 +22,7 @@ import {
   renderSourcePage,
   renderVersionPage,
   serverLinks,
+  VERSIONS_PER_PAGE,
 } from "./pages.js";
 import { type History, type HistoryMetrics, openHistory } from "./read.js";
 import { versionPlainText } from "./version.js";
@@ -225,7 +226,10 @@ async function route(
   }
   if (head === "plans" && id !== undefined && sub === undefined) {
     const page = pageNumber(query, "page");
-    const plan = (await history.plan(id)) ?? notFound(`no plan "${id}"`);
+    // The page describes what changed in the versions it shows; the JSON in every version.
+    const plan =
+      (await history.plan(id, api ? {} : { page: page ?? 1, perPage: VERSIONS_PER_PAGE })) ??
+      notFound(`no plan "${id}"`);
     return out(plan, () => renderPlanPage(plan, serverLinks, page ? { page } : {}));
   }
   if (head === "plans" && id !== undefined && sub === "versions" && arg === undefined && !api) {
@@ -296,13 +300,10 @@ async function route(
           }
         : {}),
     };
-    if (api) return out(value, () => "");
-    const plan = await history.plan(id);
-    const title = plan?.plan.title;
     return out(value, () =>
       renderComparePage(comparison, serverLinks, {
-        ...(title ? { title } : {}),
-        versions: plan?.versions.map((version) => version.id) ?? [],
+        title: comparison.planTitle,
+        versions: comparison.versions,
         params,
       }),
     );

@@ -71,7 +71,7 @@ select,button{font:inherit;padding:.3rem .5rem;min-height:2.5rem}
 .permalink{word-break:break-all}
 .quick{display:flex;flex-wrap:wrap;gap:.25rem .75rem;margin:.25rem 0;padding:0;list-style:none;font-size:.9rem}
 nav.pager{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:baseline;margin:.5rem 0}
-.cite{font-size:.85rem;background:var(--soft);border-radius:.35rem;padding:.4rem .6rem}
+.cite{font-size:.85rem;background:var(--soft);border-radius:.35rem;padding:.4rem .6rem;font-variant-ligatures:none}
 .doc{margin:.5rem 0}
 .doc .clause{margin:0;padding:.2rem 0 .2rem calc(var(--depth,0) * 1.25rem);border-top:1px solid var(--soft)}
 .doc .clause:target{background:#fff8d6}
@@ -117,7 +117,7 @@ figure.chart{margin:.5rem 0}
  :root{--accent:#1b1b1b}
  html,body{font-size:10.5pt;background:#fff}
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
- .skip,form,nav.pager,.quick,.no-print,header.site,footer,.anchor,.tl{display:none}
+ .skip,details.filters,form,form.pick,form.filter,form.search,nav.pager,ul.quick,.no-print,header.site,footer,.anchor,.doc .clause .tl{display:none}
  main{max-width:none;padding:0}
  a{color:inherit;text-decoration:none}
  h1,h2,h3{break-after:avoid}
@@ -142,5 +142,5 @@ export function printRules(title: string, citations: string[]): string {
   const margin = 12 + 5 * citations.length;
   return `@page{size:A4;margin:16mm 14mm ${margin}mm;@top-left{content:${cssString(title)};font:8pt system-ui,sans-serif;color:#595959}@bottom-left{content:${cssString(
     citations.map((line) => `Cite: ${line}`).join("\n"),
-  )};white-space:pre-wrap;font:7.5pt/1.3 system-ui,sans-serif;color:#1b1b1b;vertical-align:top;padding-top:3mm}@bottom-right{content:"Page " counter(page) " of " counter(pages);font:7.5pt system-ui,sans-serif;color:#595959;vertical-align:top;padding-top:3mm;width:22mm}}`;
+  )};white-space:pre-wrap;font:7.5pt/1.3 system-ui,sans-serif;font-variant-ligatures:none;color:#1b1b1b;vertical-align:top;padding-top:3mm}@bottom-right{content:"Page " counter(page) " of " counter(pages);font:7.5pt system-ui,sans-serif;color:#595959;vertical-align:top;padding-top:3mm;width:22mm}}`;
 }

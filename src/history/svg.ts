@@ -59,9 +59,11 @@ function labelsSvg(map: ClauseMap, links: PageLinks): string {
           return cell && cell.state !== "removed";
         })?.version ?? lastVersion;
       const href = links.clause(map.planId, row.label, version);
-      const others = row.paths.filter((path) => path !== row.label);
-      const title = `${row.label}${others.length ? ` (also ${others.join(", ")})` : ""}`;
-      return `${index % 2 ? `<rect class="stripe" x="0" y="${y}" width="${LABEL_WIDTH}" height="${CELL}"/>` : ""}<a href="${h(href)}"><title>${h(title)}</title><text class="lbl${row.context ? " context" : ""}" x="${LABEL_WIDTH - 6}" y="${y + CELL - 4}" text-anchor="end">${h(cut(row.label, 14))}</text></a>`;
+      // A clause renumbered in the window reads "6 → 5": where it was, where it is.
+      const first = row.paths[0] ?? row.label;
+      const shown = first === row.label ? row.label : `${first} → ${row.label}`;
+      const title = `${row.paths.join(" → ")}${row.context ? " (page text)" : ""}`;
+      return `${index % 2 ? `<rect class="stripe" x="0" y="${y}" width="${LABEL_WIDTH}" height="${CELL}"/>` : ""}<a href="${h(href)}"><title>${h(title)}</title><text class="lbl${row.context ? " context" : ""}" x="${LABEL_WIDTH - 6}" y="${y + CELL - 4}" text-anchor="end">${h(cut(shown, 16))}</text></a>`;
     })
     .join("");
   return `<svg class="labels" width="${LABEL_WIDTH}" height="${height}" role="group" aria-label="Clauses"><text class="axis" x="6" y="${HEADER - 8}">clause</text>${rows}</svg>`;
@@ -93,10 +95,10 @@ function cellsSvg(map: ClauseMap, links: PageLinks): string {
   const height = HEADER + map.rows.length * CELL;
   const header = map.columns
     .map((column, index) => {
-      const x = index * CELL + CELL / 2 + 4;
+      const x = index * CELL + CELL / 2 + 8;
       return `<a href="${h(links.version(map.planId, column.version))}"><title>${h(
         `${column.version}, first seen ${column.firstSeen.slice(0, 10)}${column.against ? `, compared with ${column.against}` : ""}`,
-      )}</title><text class="axis" transform="translate(${x} ${HEADER - 6}) rotate(-60)">${h(column.version)}</text></a>`;
+      )}</title><text class="axis" transform="translate(${x} ${HEADER - 6}) rotate(-90)">${h(column.version)}</text></a>`;
     })
     .join("");
   const body = map.rows
@@ -142,18 +144,20 @@ const UNIT: Record<TimelineChart["unit"], string> = { day: "Day", week: "Week of
 /** Bars per period: versions first seen (linked to the first of them) and coverage mentions. */
 export function timelineChartHtml(chart: TimelineChart, planId: string, links: PageLinks): string {
   if (chart.buckets.length === 0) return "";
-  const pitch = 14;
+  // Wide bars for a few periods, narrow ones for many; never narrower than two 6 px bars.
+  const pitch = Math.max(14, Math.min(48, Math.floor(560 / chart.buckets.length)));
+  const bar = Math.floor((pitch - 2) / 2);
   const left = 30;
   const top = 10;
   const plot = 96;
-  const width = left + chart.buckets.length * pitch + 10;
+  const width = left + chart.buckets.length * pitch + 44;
   const height = top + plot + 34;
   const peak = Math.max(
     1,
     ...chart.buckets.map((bucket) => Math.max(bucket.versions.length, bucket.mentions)),
   );
   const scale = (value: number) => Math.round((value / peak) * plot);
-  const every = Math.max(1, Math.ceil(64 / pitch));
+  const every = Math.max(1, Math.ceil(44 / pitch));
   const bars = chart.buckets
     .map((bucket, index) => {
       const x = left + index * pitch;
@@ -162,7 +166,7 @@ export function timelineChartHtml(chart: TimelineChart, planId: string, links: P
       }, ${bucket.mentions} coverage mention${bucket.mentions === 1 ? "" : "s"}`;
       const versionHeight = scale(bucket.versions.length);
       const mentionHeight = scale(bucket.mentions);
-      const versionBar = `<rect class="bar-v" x="${x + 1}" y="${top + plot - versionHeight}" width="6" height="${versionHeight}"/>`;
+      const versionBar = `<rect class="bar-v" x="${x + 1}" y="${top + plot - versionHeight}" width="${bar}" height="${versionHeight}"/>`;
       const first = bucket.versions[0];
       const linked =
         first && versionHeight > 0
@@ -174,7 +178,7 @@ export function timelineChartHtml(chart: TimelineChart, planId: string, links: P
           : "";
       return `<g><title>${h(title)}</title>${linked}${
         mentionHeight > 0
-          ? `<rect class="bar-m" x="${x + 7}" y="${top + plot - mentionHeight}" width="6" height="${mentionHeight}"/>`
+          ? `<rect class="bar-m" x="${x + 1 + bar}" y="${top + plot - mentionHeight}" width="${bar}" height="${mentionHeight}"/>`
           : ""
       }</g>${label}`;
     })

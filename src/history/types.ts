@@ -124,6 +124,9 @@ export interface CompareSide {
 
 export interface Comparison {
   planId: string;
+  planTitle: string;
+  /** The plan's versions in lineage order (the version picker's choices). */
+  versions: string[];
   from: CompareSide;
   to: CompareSide;
   diff: DiffResult;
@@ -217,7 +220,11 @@ export interface HistoryOptions {
  */
 export interface History {
   plans(): Promise<PlanSummary[]>;
-  plan(planId: string): Promise<PlanTimeline | undefined>;
+  /**
+   * The timeline. Each version's `whatChanged` takes a comparison with its parent, so with `page`
+   * only the versions on that page of the timeline (newest first, `perPage` a page) get one.
+   */
+  plan(planId: string, options?: { page?: number; perPage?: number }): Promise<PlanTimeline | undefined>;
   /** `from` and `to` are version labels (`v2`) or snapshot ids (16 hex digits) of the plan's sources. */
   compare(planId: string, from: string, to: string): Promise<Comparison | undefined>;
   /**
