@@ -6,15 +6,15 @@ import type { DiffEntry } from "../diff/index.js";
 
 /**
  * An id-safe form of a path: letters and digits of any script, `.`, `-`, `(` and `)` kept, every
- * other character as `_` and its UTF-8 bytes in hex (`Privacy ¶2` → `Privacy_20_c2_b62`), so two
- * paths never share a slug and the slug never holds whitespace.
+ * other character as its UTF-8 bytes, each written `_` and two hex digits (`Privacy ¶2` →
+ * `Privacy_20_c2_b62`), so two paths never share a slug and a slug never holds whitespace.
  */
 export function pathSlug(path: string): string {
   return [...path]
     .map((char) =>
       /[\p{L}\p{N}.()-]/u.test(char)
         ? char
-        : `_${[...Buffer.from(char, "utf8")].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`,
+        : [...Buffer.from(char, "utf8")].map((byte) => `_${byte.toString(16).padStart(2, "0")}`).join(""),
     )
     .join("");
 }
