@@ -15,12 +15,18 @@ import { findConfigFile, requireConfig } from "./context.js";
  * The demo's config with its store, whose sources point at the address the demo's local server
  * had (a port that is gone now): each source shows the URL of its newest snapshot instead.
  */
-export async function openDemo(): Promise<{ config: Config; store: SnapshotStore }> {
-  const loaded = await loadConfig(
+export async function openDemo(
+  options: { storageDir?: string } = {},
+): Promise<{ config: Config; store: SnapshotStore }> {
+  const read = await loadConfig(
     join(packageRoot(), "config", "demo.yaml"),
     { ...process.env, DEMO_URL: "http://127.0.0.1" },
     { readOnly: true },
   );
+  // `clausewatch demo` can be pointed elsewhere (runDemo's storageDir); so can its reader.
+  const loaded: Config = options.storageDir
+    ? { ...read, storageDir: options.storageDir, storage: { driver: "fs", dir: options.storageDir } }
+    : read;
   const found = await stat(loaded.storageDir).then(
     (entry) => entry.isDirectory(),
     () => false,

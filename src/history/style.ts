@@ -115,7 +115,7 @@ figure.chart{margin:.5rem 0}
 }
 @media print{
  :root{--accent:#1b1b1b}
- html,body{font-size:10.5pt;background:#fff}
+ html,body{font-size:10.5pt;background:#fff;font-variant-ligatures:none;font-feature-settings:"liga" 0,"clig" 0}
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
  .skip,details.filters,form,form.pick,form.filter,form.search,nav.pager,ul.quick,.no-print,header.site,footer,.anchor,.doc .clause .tl{display:none}
  main{max-width:none;padding:0}
@@ -142,5 +142,5 @@ export function printRules(title: string, citations: string[]): string {
   const margin = 12 + 5 * citations.length;
   return `@page{size:A4;margin:16mm 14mm ${margin}mm;@top-left{content:${cssString(title)};font:8pt system-ui,sans-serif;color:#595959}@bottom-left{content:${cssString(
     citations.map((line) => `Cite: ${line}`).join("\n"),
-  )};white-space:pre-wrap;font:7.5pt/1.3 system-ui,sans-serif;font-variant-ligatures:none;color:#1b1b1b;vertical-align:top;padding-top:3mm}@bottom-right{content:"Page " counter(page) " of " counter(pages);font:7.5pt system-ui,sans-serif;color:#595959;vertical-align:top;padding-top:3mm;width:22mm}}`;
+  )};white-space:pre-wrap;font:7.5pt/1.3 system-ui,sans-serif;font-variant-ligatures:none;font-feature-settings:"liga" 0,"clig" 0;color:#1b1b1b;vertical-align:top;padding-top:3mm}@bottom-right{content:"Page " counter(page) " of " counter(pages);font:7.5pt system-ui,sans-serif;color:#595959;vertical-align:top;padding-top:3mm;width:22mm}}`;
 }
