@@ -51,18 +51,19 @@ ${divergent}
 export function renderPlanPage(
   timeline: PlanTimeline,
   links: PageLinks = serverLinks,
-  options: { page?: number } = {},
+  options: { page?: number; perPage?: number } = {},
 ): string {
   const { plan } = timeline;
+  const perPage = options.perPage ?? VERSIONS_PER_PAGE;
   const newestFirst = [...timeline.versions].reverse();
-  const pages = Math.max(1, Math.ceil(newestFirst.length / VERSIONS_PER_PAGE));
+  const pages = Math.max(1, Math.ceil(newestFirst.length / perPage));
   const page = Math.min(Math.max(1, options.page ?? 1), pages);
-  const shown = newestFirst.slice((page - 1) * VERSIONS_PER_PAGE, page * VERSIONS_PER_PAGE);
+  const shown = newestFirst.slice((page - 1) * perPage, page * perPage);
   const pager =
     pages > 1
       ? `<nav class="pager" aria-label="Pages of versions"><span>Versions ${h(
-          (page - 1) * VERSIONS_PER_PAGE + 1,
-        )}–${h((page - 1) * VERSIONS_PER_PAGE + shown.length)} of ${h(newestFirst.length)}, newest first</span>${
+          (page - 1) * perPage + 1,
+        )}–${h((page - 1) * perPage + shown.length)} of ${h(newestFirst.length)}, newest first</span>${
           page > 1 ? link(`${links.plan(plan.id, page - 1)}#versions`, "← newer") : ""
         }${page < pages ? link(`${links.plan(plan.id, page + 1)}#versions`, "older →") : ""}</nav>`
       : "";

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderPlanPage, serverLinks } from "../../src/history/pages.js";
+import { openHistory } from "../../src/history/read.js";
 import { type HistoryServer, startHistoryServer } from "../../src/history/server.js";
 import { haveChromium, launchChromium, screenshot, sidewaysOverflow } from "./browser-support.js";
 import { type BuiltStore, buildLongStore, buildPlanStore, PLAN_ID } from "./support.js";
@@ -212,6 +214,26 @@ describe.skipIf(!haveChromium)("version pages, filters, search and the map in he
     expect(existsSync(shot)).toBe(true);
     expect(earlier).toEqual(Array.from({ length: 40 }, (_, index) => `v${index + 1}`));
     await page.close();
+  });
+
+  it("pages a long timeline, saying what changed in the versions on the page", async () => {
+    const history = await openHistory({ config: long.config });
+    const timeline = await history.plan(PLAN_ID, { page: 2, perPage: 20 }).finally(() => history.close());
+    if (!timeline) throw new Error("no timeline");
+
+    const html = renderPlanPage(timeline, serverLinks, { page: 2, perPage: 20 });
+    const cards = [...html.matchAll(/<li id="(v\d+)">/g)].map((match) => match[1]);
+    const described = timeline.versions.filter((version) => version.whatChanged).map((version) => version.id);
+
+    expect(cards).toEqual(Array.from({ length: 20 }, (_, index) => `v${25 - index}`));
+    expect(described).toEqual(Array.from({ length: 20 }, (_, index) => `v${index + 6}`));
+    expect(timeline.versions.find((version) => version.id === "v25")?.whatChanged).toBe(
+      "Point 6: 623,000 → 624,000 people",
+    );
+    expect(html).toContain("<span>Versions 21–40 of 45, newest first</span>");
+    expect(html).toContain(`<a href="/plans/${PLAN_ID}#versions">← newer</a>`);
+    expect(html).toContain(`<a href="/plans/${PLAN_ID}?page=3#versions">older →</a>`);
+    expect(html).toContain('<p class="what"><strong>Point 6: 623,000 → 624,000 people</strong></p>');
   });
 
   it.each([
