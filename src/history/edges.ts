@@ -4,9 +4,8 @@
  * a thousand versions. The entries are the diff's own (`diffClauses`), so kinds, severities,
  * flags, headlines and anchors agree with the comparison page.
  */
-import { type DiffEntry, type DiffResult, diffClauses } from "../diff/index.js";
-import { clauseNoun, digestHeadline } from "../report/headline.js";
-import type { ClauseSet } from "../types.js";
+import type { DiffEntry, DiffResult } from "../diff/index.js";
+import { digestHeadline } from "../report/headline.js";
 import { changeAnchor } from "./anchors.js";
 
 export type EdgeEntry = Omit<DiffEntry, "redline"> & {
@@ -35,9 +34,4 @@ export function edgeFromDiff(diff: DiffResult, noun: string): Edge {
     for (const key of entry.new) byNew.set(key, entry);
   }
   return { whatChanged: digestHeadline(diff, { noun }), entries, byOld, byNew };
-}
-
-/** Compares two clause sets for an edge: the diff without word-level redlines, which cost the most. */
-export function computeEdge(from: ClauseSet, to: ClauseSet): Edge {
-  return edgeFromDiff(diffClauses(from, to, { redlines: false }), clauseNoun(to));
 }

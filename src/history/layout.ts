@@ -6,8 +6,7 @@
 
 import type { DiffEntry, Flag, RedlineOp } from "../diff/index.js";
 import { escapeHtml } from "../html.js";
-import type { Clause, ClauseSet } from "../types.js";
-import { fragment } from "./anchors.js";
+import type { Clause } from "../types.js";
 import { shownTime } from "./cite.js";
 import { printRules, STYLE } from "./style.js";
 import type { Provenance, WitnessSighting } from "./types.js";
@@ -96,11 +95,6 @@ export const h = escapeHtml;
 
 export function link(href: string, text: string, attributes = ""): string {
   return `<a href="${h(href)}"${attributes}>${h(text)}</a>`;
-}
-
-/** A link to an anchor on another page (or this one, with `href` ""). */
-export function anchorHref(href: string, anchor: string): string {
-  return `${href}${fragment(anchor)}`;
 }
 
 export function time(iso: string | undefined): string {
@@ -218,14 +212,6 @@ export function clauseText(clause: Pick<Clause, "text" | "heading">): string {
   return clause.heading && clause.text
     ? `${clause.heading}\n${clause.text}`
     : (clause.heading ?? clause.text);
-}
-
-export function clauseLines(set: ClauseSet, keys: string[]): string {
-  return keys
-    .map((key) => set.clauses.find((clause) => clause.key === key))
-    .filter((clause): clause is Clause => clause !== undefined)
-    .map((clause) => `${clause.printed} ${clauseText(clause)}`)
-    .join("\n");
 }
 
 export function provenanceList(

@@ -31,11 +31,14 @@ export interface MapInput {
   chart: TimelineChart;
 }
 
-/** What a diff entry makes of a cell: renumbered and typography-only clauses read as unchanged. */
-export function cellState(entry: Pick<EdgeEntry, "kind" | "severity">): CellState {
+/**
+ * What a diff entry makes of a cell: renumbered and typography-only clauses read as unchanged; a
+ * split or a merge changed the outline even when the words did not, so it reads as reworded at least.
+ */
+function cellState(entry: Pick<EdgeEntry, "kind" | "severity">): CellState {
   if (entry.kind === "added" || entry.kind === "removed" || entry.kind === "moved") return entry.kind;
   if (entry.severity === "substantive") return "substantive";
-  if (entry.severity === "minor") return "reworded";
+  if (entry.severity === "minor" || entry.kind === "split" || entry.kind === "merged") return "reworded";
   return "unchanged";
 }
 

@@ -49,7 +49,7 @@ function byKey(set: ClauseSet): Map<string, Clause> {
 }
 
 /** The citation line of one side of a comparison. */
-export function sideCitation(side: CompareSide, planTitle: string): string {
+function sideCitation(side: CompareSide, planTitle: string): string {
   return citationLine({
     planTitle,
     label: sideName(side),

@@ -7,7 +7,7 @@ import type { ClauseHit, FoundText, SearchResults } from "./types.js";
 const PLACES_SHOWN = 12;
 
 /** The text with its matches in `<mark>`; every piece escaped. */
-export function highlightHtml(found: FoundText): string {
+function highlightHtml(found: FoundText): string {
   let html = "";
   let at = 0;
   for (const [start, end] of found.matches) {

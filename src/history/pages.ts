@@ -11,10 +11,10 @@ export {
   serverLinks,
 } from "./layout.js";
 export { renderClausePage } from "./page-clause.js";
-export { renderComparePage, sideCitation } from "./page-compare.js";
+export { renderComparePage } from "./page-compare.js";
 export { renderMapPage } from "./page-map.js";
 export { renderPlanPage, VERSIONS_PER_PAGE } from "./page-plan.js";
 export { renderErrorPage, renderPlansPage } from "./page-plans.js";
-export { highlightHtml, renderSearchPage } from "./page-search.js";
+export { renderSearchPage } from "./page-search.js";
 export { renderSourcePage } from "./page-source.js";
 export { renderVersionPage } from "./page-version.js";

@@ -8,7 +8,7 @@ import { fragment } from "./anchors.js";
 import { h, type PageLinks } from "./layout.js";
 import type { CellState, ClauseMap, MapCell, TimelineChart } from "./types.js";
 
-export const CELL = 16;
+const CELL = 16;
 const BOX = 14;
 const HEADER = 58;
 const LABEL_WIDTH = 104;
