@@ -7,6 +7,7 @@ import { runCycleBench } from "./cycle.js";
 import { runDiffBench } from "./diff.js";
 import { runDocumentsBench } from "./documents.js";
 import { runExtractBench } from "./extract.js";
+import { runHistoryBench } from "./history.js";
 import { runPostgresBench } from "./postgres.js";
 import { runUnattendedBench } from "./unattended.js";
 
@@ -22,6 +23,7 @@ const BENCHES: Bench[] = [
   { title: "unattended: same-host politeness, hostile markup", run: runUnattendedBench },
   { title: "PDF, Word and feeds: speed and hostile inputs", run: runDocumentsBench },
   { title: "postgres: queue cycle with 1-3 workers, history pages fs vs postgres", run: runPostgresBench },
+  { title: "history pages at 1,000 versions and at 3,000 clauses", run: runHistoryBench },
 ];
 
 function header(title: string, index: number): string {

@@ -225,14 +225,19 @@ export function buildProgram(): Command {
 
   program
     .command("report")
-    .description("write a plan's history as a static site (timeline, comparisons, clause timelines)")
+    .description(
+      "write a plan's history as a static site (--out), or one version or comparison as a PDF (--pdf)",
+    )
     .argument("<plan>", "plan id")
-    .requiredOption("-o, --out <dir>", "output directory")
+    .option("-o, --out <dir>", "output directory of the static site")
     .option("--no-bodies", "leave out the raw bodies (copies of other outlets' pages)")
+    .argument("[what]", "with --pdf: a version (v2, or a snapshot id) or a comparison (v1..v2)")
+    .option("--pdf <file>", "print one version or comparison to this PDF file (headless Chromium)")
+    .option("--demo", "read the demo's history (snapshots/demo, after npm start)", false)
     .option("-c, --config <file>", "config file")
-    .action(async (plan: string, options) => {
+    .action(async (plan: string, what: string | undefined, options) => {
       const { runReportCommand } = await import("./cli/history-commands.js");
-      process.exitCode = await runReportCommand(plan, options);
+      process.exitCode = await runReportCommand(plan, { ...options, ...(what ? { what } : {}) });
     });
 
   program
@@ -265,7 +270,7 @@ export function buildProgram(): Command {
   program
     .command("serve")
     .description(
-      "the read-only history web view with its JSON API, /healthz and /metrics (127.0.0.1:8080 by default)",
+      "the read-only history web view with its JSON API, /healthz and /metrics (127.0.0.1:8080 by default; the demo's history without a config)",
     )
     .option("-c, --config <file>", "config file")
     .option("--host <host>", "interface to bind (anything but loopback needs a token)", "127.0.0.1")
@@ -273,6 +278,11 @@ export function buildProgram(): Command {
     .option(
       "--token <token>",
       "bearer token required of every request but /healthz (default: $CLAUSEWATCH_TOKEN)",
+    )
+    .option(
+      "--demo",
+      "serve the demo's history (snapshots/demo, after npm start; also without a config)",
+      false,
     )
     .action(async (options) => {
       const { runServeCommand } = await import("./cli/serve-command.js");

@@ -4,10 +4,12 @@ import type { Config, PlanConfig } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { buildExport, type ExportFormat, type ExportTable, formatExport } from "../history/export.js";
 import { type ImportFile, importCopies } from "../history/import.js";
+import { type PdfTarget, writePdfReport } from "../history/pdf.js";
 import { openHistory } from "../history/read.js";
 import { writeReport } from "../history/report.js";
 import { openConfiguredStore, writeFileAtomic } from "../store/index.js";
 import { openContext, requireConfig } from "./context.js";
+import { openHistoryConfig } from "./demo-history.js";
 
 function requirePlan(config: Config, planId: string): PlanConfig {
   const plan = config.plans.find((candidate) => candidate.id === planId);
@@ -113,22 +115,71 @@ export async function runImportCommand(
 
 export interface ReportCommandOptions {
   config?: string;
-  out: string;
+  /** A static site of the whole history in this directory. */
+  out?: string;
   /** `--no-bodies`: leave the raw bodies out. */
   bodies?: boolean;
+  /** One version or one comparison as a PDF file, instead of a site. */
+  pdf?: string;
+  /** With `--pdf`: what to print, a version (`v2`, or a snapshot id) or a comparison `FROM..TO`. */
+  what?: string;
+  /** Read the demo's history (what `npm start` leaves in snapshots/demo). */
+  demo?: boolean;
 }
 
-/** `clausewatch report PLAN --out DIR`: read-only, so it runs beside a live worker. */
+function pdfTarget(what: string | undefined): PdfTarget {
+  if (!what) {
+    throw new InputError(
+      "report --pdf needs what to print after the plan: a version (v2, or a snapshot id) or a comparison (v1..v2)",
+    );
+  }
+  const at = what.indexOf("..");
+  if (at < 0) return { version: what };
+  if (at === 0 || at + 2 >= what.length) {
+    throw new InputError(
+      `report: "${what}" is not a comparison; expected FROM..TO (v1..v2, or snapshot ids)`,
+    );
+  }
+  return { from: what.slice(0, at), to: what.slice(at + 2) };
+}
+
+/** `clausewatch report PLAN --out DIR` or `clausewatch report PLAN WHAT --pdf FILE`: read-only, so it runs beside a live worker. */
 export async function runReportCommand(planId: string, options: ReportCommandOptions): Promise<number> {
-  const config = await requireConfig(options.config, { readOnly: true });
-  requirePlan(config, planId);
-  const history = await openHistory({ config });
+  if (options.out && options.pdf) {
+    throw new InputError("report writes a site (--out DIR) or one PDF (--pdf FILE), not both at once");
+  }
+  if (!options.out && !options.pdf) {
+    throw new InputError("report needs --out DIR (a static site) or --pdf FILE (one version or comparison)");
+  }
+  if (!options.pdf && options.what) {
+    throw new InputError(
+      `"${options.what}" chooses what --pdf prints; a site (--out) holds every version and comparison`,
+    );
+  }
+  const target = options.pdf ? pdfTarget(options.what) : undefined;
+  const { config, store } = await openHistoryConfig(options, "reporting");
   try {
-    const outDir = resolve(options.out);
-    const { files } = await writeReport(history, planId, outDir, { bodies: options.bodies ?? true });
-    process.stderr.write(`${planId}: ${files.length} files → ${outDir}/index.html\n`);
-    return 0;
+    requirePlan(config, planId);
+    const history = await openHistory({ config, ...(store ? { store } : {}) });
+    try {
+      if (options.pdf && target) {
+        const file = resolve(options.pdf);
+        await mkdir(dirname(file), { recursive: true });
+        const { title, bytes } = await writePdfReport(history, planId, target, file, {
+          browser: config.browser,
+          ...(config.publicBaseUrl ? { baseUrl: config.publicBaseUrl } : {}),
+        });
+        process.stderr.write(`${title}: PDF of ${Math.ceil(bytes / 1024)} KB → ${file}\n`);
+        return 0;
+      }
+      const outDir = resolve(options.out ?? ".");
+      const { files } = await writeReport(history, planId, outDir, { bodies: options.bodies ?? true });
+      process.stderr.write(`${planId}: ${files.length} files → ${outDir}/index.html\n`);
+      return 0;
+    } finally {
+      await history.close();
+    }
   } finally {
-    await history.close();
+    await store?.close();
   }
 }

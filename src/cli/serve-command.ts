@@ -1,8 +1,9 @@
+import { relative } from "node:path";
 import { secretPaths } from "../config/index.js";
 import { InputError } from "../errors.js";
 import { DEFAULT_HOST, DEFAULT_PORT, startHistoryServer } from "../history/server.js";
 import { createLogger } from "../log.js";
-import { requireConfig } from "./context.js";
+import { openHistoryConfig } from "./demo-history.js";
 
 export interface ServeCommandOptions {
   config?: string;
@@ -12,6 +13,8 @@ export interface ServeCommandOptions {
   port?: string | number;
   /** @default $CLAUSEWATCH_TOKEN */
   token?: string;
+  /** Serve the history `clausewatch demo` (`npm start`) left in snapshots/demo. */
+  demo?: boolean;
 }
 
 function parsePort(value: string | number | undefined): number {
@@ -23,9 +26,9 @@ function parsePort(value: string | number | undefined): number {
   return port;
 }
 
-/** `clausewatch serve`: the read-only history view until SIGTERM/SIGINT. */
+/** `clausewatch serve`: the read-only history view until SIGTERM/SIGINT; the demo's without a config. */
 export async function runServeCommand(options: ServeCommandOptions): Promise<number> {
-  const config = await requireConfig(options.config, { readOnly: true });
+  const { config, store } = await openHistoryConfig(options, "serving");
   const logger = createLogger({
     level: config.log.level,
     format: config.log.format,
@@ -33,19 +36,25 @@ export async function runServeCommand(options: ServeCommandOptions): Promise<num
     destination: process.stderr,
   });
   const token = options.token ?? (process.env.CLAUSEWATCH_TOKEN || undefined);
-  const server = await startHistoryServer({
-    config,
-    host: options.host ?? DEFAULT_HOST,
-    port: parsePort(options.port),
-    ...(token ? { token } : {}),
-    logger,
-  });
-  process.stdout.write(
-    `clausewatch: history of ${config.storageDir} at ${server.url}/ (read-only${token ? ", token required" : ""}); Ctrl-C stops\n`,
-  );
-  await new Promise<void>((resolve) => {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
-  });
-  await server.close();
+  try {
+    const server = await startHistoryServer({
+      config,
+      host: options.host ?? DEFAULT_HOST,
+      port: parsePort(options.port),
+      ...(token ? { token } : {}),
+      logger,
+      ...(store ? { store } : {}),
+    });
+    const where = relative(process.cwd(), config.storageDir) || ".";
+    process.stdout.write(
+      `clausewatch: history of ${where} at ${server.url}/ (read-only${token ? ", token required" : ""}); Ctrl-C stops\n`,
+    );
+    await new Promise<void>((resolve) => {
+      for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve());
+    });
+    await server.close();
+  } finally {
+    await store?.close();
+  }
   return 0;
 }

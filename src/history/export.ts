@@ -106,12 +106,31 @@ export function clauseText(clause: Pick<Clause, "heading" | "text">): string {
   return [clause.heading ?? "", clause.text].filter((part) => part !== "").join("\n");
 }
 
+/** A version's clauses as export rows (document order, positions from 1). */
+export function exportClauses(version: string, set: ClauseSet): ExportClause[] {
+  return set.clauses.map((clause) => ({
+    version,
+    position: clause.index + 1,
+    key: clause.key,
+    printed: clause.printed,
+    kind: clause.kind,
+    depth: clause.depth,
+    ...(clause.parent === undefined ? {} : { parent: clause.parent }),
+    ...(clause.context ? { context: true as const } : {}),
+    text: clauseText(clause),
+    fingerprint: clause.fingerprint,
+  }));
+}
+
 /**
  * A version as a plain-text outline — the title, then each clause on its own line, indented by
  * depth, with its label as printed (unnumbered items with a dash, prose as paragraphs) — that
- * reads back as the same clauses.
+ * reads back as the same clauses. The history view serves it as a version's normalized text.
  */
-export function versionDocument(document: ExportDocument, version: string): string {
+export function versionDocument(
+  document: { versions: Array<Pick<ExportVersion, "version" | "title">>; clauses: ExportClause[] },
+  version: string,
+): string {
   const title = document.versions.find((candidate) => candidate.version === version)?.title;
   const lines: string[] = title ? [title, ""] : [];
   for (const clause of document.clauses) {
@@ -195,20 +214,7 @@ export async function buildExport(
   for (const [index, version] of versions.entries()) {
     const snapshot = snapshots[index] as StoredSnapshot;
     document.versions.push(citation(version, snapshot, witnesses));
-    for (const clause of snapshot.clauseSet.clauses) {
-      document.clauses.push({
-        version: version.id,
-        position: clause.index + 1,
-        key: clause.key,
-        printed: clause.printed,
-        kind: clause.kind,
-        depth: clause.depth,
-        ...(clause.parent === undefined ? {} : { parent: clause.parent }),
-        ...(clause.context ? { context: true as const } : {}),
-        text: clauseText(clause),
-        fingerprint: clause.fingerprint,
-      });
-    }
+    document.clauses.push(...exportClauses(version.id, snapshot.clauseSet));
     const previous = index > 0 ? snapshots[index - 1] : undefined;
     const before = versions[index - 1];
     if (!previous || !before) continue;

@@ -1,305 +1,62 @@
 /**
- * The read model of the history: plans, versions, comparisons, clause timelines and source
- * records, assembled from the store, the lineage, the coverage log and the outbox. It never
- * writes and never takes the store lock, so it runs beside a live worker. Everything returned is
- * plain JSON (the web view's API serves these objects as they are).
+ * The read model of the history: plans, versions, comparisons, clause timelines, the clause ×
+ * version map, search and source records, assembled from the store, the lineage, the coverage log
+ * and the outbox. It never writes and never takes the store lock, so it runs beside a live worker.
+ * Everything returned is plain JSON (the web view's API serves these objects as they are; their
+ * types are in types.ts). Snapshots are immutable, so what is derived from them (clause sets,
+ * comparisons) is kept in bounded caches.
  */
 
 import { stat } from "node:fs/promises";
 import { listAlerts } from "../alert/index.js";
 import { upgradeClauseSet } from "../clauses/legacy.js";
-import type { Config, PlanConfig, SourceConfig } from "../config/index.js";
+import type { SourceConfig } from "../config/index.js";
 import { readCoverage } from "../coverage/index.js";
-import type { CoverageRecord, MentionRecord, MismatchRecord, VariantRecord } from "../coverage/types.js";
-import { type DiffEntry, type DiffResult, diffClauses, type RedlineOp } from "../diff/index.js";
-import { type DiscoveredEntry, discoveredArticles } from "../discover/read.js";
+import type { CoverageRecord, MismatchRecord, VariantRecord } from "../coverage/types.js";
+import { type DiffResult, diffClauses } from "../diff/index.js";
+import { discoveredArticles } from "../discover/read.js";
 import { feedOfArticle } from "../discover/state.js";
-import type { Relation, VersionRecord, WitnessRecord } from "../lineage/index.js";
+import type { VersionRecord, WitnessRecord } from "../lineage/index.js";
 import { readLineage } from "../lineage/index.js";
-import { clauseNoun } from "../report/headline.js";
+import { clauseNoun, outlineSize } from "../report/headline.js";
 import {
   openConfiguredStore,
   type SnapshotRecord,
-  type SnapshotStore,
-  type SourceEvent,
   type SourceOverview,
-  type SourceState,
   type StoredSnapshot,
 } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
 import type { SourceChange } from "../worker/types.js";
+import { createWeightedCache } from "./cache.js";
+import { buildClauseTimeline } from "./clause-timeline.js";
+import { type Edge, edgeFromDiff } from "./edges.js";
+import { chronological } from "./export.js";
+import { buildChart, buildClauseMap, MAP_COLUMNS, MAP_ROWS_PER_PAGE, mapWindow } from "./map.js";
+import { changedCount, groupBy, provenanceOf, sighting, sourceRef } from "./records.js";
+import { type PassageInput, searchPlan } from "./search.js";
+import type {
+  CompareSide,
+  History,
+  HistoryOptions,
+  PlanSummary,
+  SnapshotEntry,
+  SourceSummary,
+  VersionCopy,
+  VersionSummary,
+} from "./types.js";
+import { buildVersionView } from "./version.js";
 
-/** Where a copy came from: what a citation needs. */
-export interface Provenance {
-  snapshotId: string;
-  sourceId: string;
-  url: string;
-  finalUrl: string;
-  status: number;
-  fetchedAt: string;
-  /** sha256 hex of the raw body as fetched. */
-  bodyHash: string;
-  clauseSetHash: string;
-  extractorVersion: string;
-  contentType?: string;
-  charset?: string;
-  etag?: string;
-  lastModified?: string;
-}
-
-/** One copy of a version seen by one source. */
-export interface WitnessSighting {
-  sourceId: string;
-  snapshotId: string;
-  at: string;
-  relation: Relation;
-  reason?: WitnessRecord["reason"];
-  departures?: string[];
-}
-
-export interface VersionSummary {
-  /** v1, v2, … */
-  id: string;
-  firstSeen: string;
-  /** The source that first carried this text, and the snapshot holding it. */
-  sourceId: string;
-  snapshotId: string;
-  fingerprint: string;
-  clauses: number;
-  parent?: string;
-  headline?: string;
-  /** Diff summary from the parent (lineage's own record). */
-  summary?: VersionRecord["summary"];
-  /** Clauses changed from the parent: everything but unchanged and renumbered. */
-  changes: number;
-  /** The first copy's provenance; absent when the snapshot is missing from the store. */
-  provenance?: Provenance;
-  /** Copies that carry this text (the first one included). */
-  witnesses: WitnessSighting[];
-  /** Copies that were judged a divergent rendering of this version (paraphrased, truncated). */
-  divergent: WitnessSighting[];
-}
-
-/** A wording that coverage reports a clause had (or will have): evidence, not a fetched text. */
-export type ReportedVariant = VariantRecord & { reported: true };
-
-export interface PlanSummary {
-  id: string;
-  title: string;
-  description?: string;
-  versions: number;
-  latest?: { id: string; firstSeen: string };
-  sources: string[];
-  changes: number;
-  reportedVariants: number;
-}
-
-export interface SourceRef {
-  id: string;
-  title?: string;
-  url: string;
-  role: SourceConfig["role"];
-  plan: string;
-}
-
-export interface PlanTimeline {
-  plan: PlanConfig;
-  /** Oldest first. */
-  versions: VersionSummary[];
-  /** Reported variants from coverage, marked `reported: true`. */
-  reported: ReportedVariant[];
-  mismatches: MismatchRecord[];
-  mentions: number;
-  /** Changes recorded for the plan's sources, oldest first. */
-  changes: SourceChange[];
-  sources: SourceRef[];
-  /** Coverage articles found by the plan's feeds and sitemaps, newest first. */
-  discovered: DiscoveredEntry[];
-}
-
-/** One side of a comparison. */
-export interface CompareSide {
-  /** The reference as asked (`v2` or a snapshot id). */
-  ref: string;
-  /** The version this text is (or witnesses), when the lineage knows it. */
-  version?: string;
-  snapshotId: string;
-  sourceId: string;
-  provenance: Provenance;
-  clauseSet: ClauseSet;
-}
-
-export interface Comparison {
-  planId: string;
-  from: CompareSide;
-  to: CompareSide;
-  diff: DiffResult;
-  /** How the document names its clauses ("Point", "Article", "§"). */
-  noun: string;
-}
-
-export interface ClauseAtVersion {
-  version: string;
-  firstSeen: string;
-  snapshotId: string;
-  /** The clause's key in this version (it may have been renumbered); absent when the version lacks it. */
-  key?: string;
-  printed?: string;
-  text?: string;
-  heading?: string;
-  /** Page the clause starts on, for paged documents (PDF). */
-  page?: number;
-  /** The version it is compared with (the lineage parent, else the previous version). */
-  against?: string;
-  /** What happened to the clause since `against`. */
-  kind?: DiffEntry["kind"];
-  severity?: DiffEntry["severity"];
-  flags?: DiffEntry["flags"];
-  redline?: RedlineOp[];
-}
-
-export interface ClauseTimeline {
-  planId: string;
-  key: string;
-  /** The version `key` was read in; absent when only coverage mentions the key. */
-  anchor?: string;
-  noun: string;
-  versions: ClauseAtVersion[];
-  mentions: MentionRecord[];
-  reported: ReportedVariant[];
-  mismatches: MismatchRecord[];
-}
-
-export interface SnapshotEntry extends Provenance {
-  /** What the lineage made of this copy, for draft sources. */
-  lineage?: { version: string; relation: Relation };
-  clauses: number;
-  title?: string;
-}
-
-export interface SourceSummary extends SourceRef {
-  health: SourceState["health"] | "unknown";
-  lastCheckAt?: string;
-  lastSuccessAt?: string;
-  lastChangeAt?: string;
-  consecutiveFailures: number;
-  lastError?: SourceState["lastError"];
-  snapshots: number;
-}
-
-export interface SourceHistory {
-  source: SourceSummary;
-  state?: SourceState;
-  /** Oldest first. */
-  events: SourceEvent[];
-  /** Oldest first. */
-  snapshots: SnapshotEntry[];
-  changes: SourceChange[];
-}
-
-export interface HistoryMetrics {
-  /** Distinct worker runs seen in the event logs. */
-  cycles: number;
-  /** Per source: fetch durations (ms) from the events that carry one. */
-  durations: Record<string, number[]>;
-  /** Per source: failed checks. */
-  failures: Record<string, number>;
-  /** Per kind: recorded changes. */
-  changes: Record<string, number>;
-  alerts: { pending: number; dead: number };
-  sourcesBroken: number;
-  sources: number;
-}
-
-export interface HistoryOptions {
-  /** Plans, sources and where the store is (`storage`; the fs store in `storageDir` without it). */
-  config: Pick<Config, "storageDir" | "plans" | "sources"> & Partial<Pick<Config, "storage">>;
-  /** A store to read instead of opening the configured one read-only (tests, memory store). */
-  store?: SnapshotStore;
-}
-
-/**
- * Lookups answer `undefined` for an unknown plan, version, snapshot, clause or source, so
- * callers choose between 404 and an error of their own.
- */
-export interface History {
-  plans(): Promise<PlanSummary[]>;
-  plan(planId: string): Promise<PlanTimeline | undefined>;
-  /** `from` and `to` are version labels (`v2`) or snapshot ids (16 hex digits) of the plan's sources. */
-  compare(planId: string, from: string, to: string): Promise<Comparison | undefined>;
-  /**
-   * One clause through every version, followed through renumbering. `key` is its key in
-   * `options.version`, or by default in the first version that has a clause with that key.
-   */
-  clause(planId: string, key: string, options?: { version?: string }): Promise<ClauseTimeline | undefined>;
-  /** A version's (or snapshot's) full text with its provenance, for exports. */
-  text(planId: string, ref: string): Promise<CompareSide | undefined>;
-  sources(): Promise<SourceSummary[]>;
-  source(sourceId: string): Promise<SourceHistory | undefined>;
-  /** A snapshot of the source with its raw body as fetched. */
-  snapshotBody(
-    sourceId: string,
-    snapshotId: string,
-  ): Promise<{ snapshot: SnapshotRecord; body: Buffer } | undefined>;
-  /** The raw body with this sha256, when stored. */
-  body(hash: string): Promise<Buffer | undefined>;
-  metrics(): Promise<HistoryMetrics>;
-  /** Whether the store can be read now (`/healthz`). */
-  readable(): Promise<boolean>;
-  close(): Promise<void>;
-}
+export type * from "./types.js";
 
 const SNAPSHOT_ID = /^[0-9a-f]{16}$/;
 const VERSION_LABEL = /^v\d+$/;
 const BODY_HASH = /^[0-9a-f]{64}$/;
+/** Full comparisons (with redlines) kept for the comparison pages. */
 const DIFF_CACHE_SIZE = 64;
-
-function provenanceOf(record: SnapshotRecord): Provenance {
-  const optional = <K extends keyof Provenance>(key: K, value: Provenance[K] | undefined) =>
-    value === undefined ? {} : { [key]: value };
-  return {
-    snapshotId: record.id,
-    sourceId: record.sourceId,
-    url: record.url,
-    finalUrl: record.finalUrl,
-    status: record.status,
-    fetchedAt: record.fetchedAt,
-    bodyHash: record.bodyHash,
-    clauseSetHash: record.clauseSetHash,
-    extractorVersion: record.extractorVersion,
-    ...optional("contentType", record.contentType),
-    ...optional("charset", record.charset),
-    ...optional("etag", record.etag),
-    ...optional("lastModified", record.lastModified),
-  };
-}
-
-function changedCount(summary: VersionRecord["summary"]): number {
-  if (!summary) return 0;
-  const { modified, removed, added, split, merged, moved } = summary;
-  return modified + removed + added + split + merged + moved;
-}
-
-function sighting(record: WitnessRecord): WitnessSighting {
-  return {
-    sourceId: record.sourceId,
-    snapshotId: record.snapshotId,
-    at: record.at,
-    relation: record.relation,
-    ...(record.reason ? { reason: record.reason } : {}),
-    ...(record.departures ? { departures: record.departures } : {}),
-  };
-}
-
-function sourceRef(source: SourceConfig): SourceRef {
-  return {
-    id: source.id,
-    ...(source.title ? { title: source.title } : {}),
-    url: source.url,
-    role: source.role,
-    plan: source.plan,
-  };
-}
+/** Clause sets kept, counted in clauses: a thousand versions of a 56-clause plan, 80 of 3,000 clauses. */
+const SNAPSHOT_CACHE_CLAUSES = 250_000;
+/** Comparisons without redlines kept for timelines and the map, counted in entries. */
+const EDGE_CACHE_ENTRIES = 400_000;
 
 /** Opens the configured store's history read-only (no lock, no migration; safe beside running workers). */
 export async function openHistory(options: HistoryOptions): Promise<History> {
@@ -307,8 +64,10 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
   const settings = config.storage ?? { driver: "fs", dir: config.storageDir };
   const store = options.store ?? (await openConfiguredStore(settings, { readOnly: true }));
   const ownsStore = options.store === undefined;
-  // Snapshots are immutable, so their diffs can be kept; the cache is bounded, oldest out first.
+  // Snapshots are immutable, so their diffs can be kept; the caches are bounded, oldest out first.
   const diffs = new Map<string, DiffResult>();
+  const snapshots = createWeightedCache<StoredSnapshot>(SNAPSHOT_CACHE_CLAUSES);
+  const edges = createWeightedCache<Edge>(EDGE_CACHE_ENTRIES);
 
   const planConfig = (planId: string) => config.plans.find((plan) => plan.id === planId);
   const sourceConfig = (sourceId: string): SourceConfig | undefined => {
@@ -324,9 +83,12 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
 
   async function lineageOf(planId: string) {
     const records = await readLineage(store, planId);
+    const versions = records.filter((record): record is VersionRecord => record.type === "version");
     return {
-      versions: records.filter((record): record is VersionRecord => record.type === "version"),
+      versions,
       witnesses: records.filter((record): record is WitnessRecord => record.type === "witness"),
+      /** In order of first sight: the order of the map's columns and of a version's neighbours. */
+      chronological: chronological(versions),
     };
   }
 
@@ -336,11 +98,15 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
 
   async function snapshot(id: string): Promise<StoredSnapshot | undefined> {
     if (!SNAPSHOT_ID.test(id)) return undefined;
+    const cached = snapshots.get(id);
+    if (cached) return cached;
     // History recorded before outlines reads as outlines too.
-    return store
+    const found = await store
       .getSnapshot(id)
-      .then((snapshot) => ({ ...snapshot, clauseSet: upgradeClauseSet(snapshot.clauseSet) }))
+      .then((stored) => ({ ...stored, clauseSet: upgradeClauseSet(stored.clauseSet) }))
       .catch(() => undefined);
+    if (found) snapshots.set(id, found, found.clauseSet.clauses.length + 1);
+    return found;
   }
 
   async function snapshotRecord(id: string): Promise<SnapshotRecord | undefined> {
@@ -348,6 +114,17 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
     if (!found) return undefined;
     const { clauseSet: _clauseSet, ...record } = found;
     return record;
+  }
+
+  /** The clause sets of these versions by version id (a version whose snapshot is missing is left out). */
+  async function textsOf(versions: VersionRecord[]): Promise<Map<string, ClauseSet>> {
+    const found = await Promise.all(versions.map((version) => snapshot(version.snapshotId)));
+    const texts = new Map<string, ClauseSet>();
+    versions.forEach((version, index) => {
+      const stored = found[index];
+      if (stored) texts.set(version.id, stored.clauseSet);
+    });
+    return texts;
   }
 
   function diffOf(fromId: string, from: ClauseSet, toId: string, to: ClauseSet): DiffResult {
@@ -363,6 +140,22 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
     return result;
   }
 
+  /** The comparison without redlines, from the full one when that is at hand. */
+  function edgeOf(fromId: string, from: ClauseSet, toId: string, to: ClauseSet): Edge {
+    const key = `${fromId}..${toId}`;
+    const cached = edges.get(key);
+    if (cached) return cached;
+    const edge = edgeFromDiff(diffs.get(key) ?? diffClauses(from, to, { redlines: false }), clauseNoun(to));
+    edges.set(key, edge, edge.entries.length + 1);
+    return edge;
+  }
+
+  function versionEdge(texts: Map<string, ClauseSet>, from: VersionRecord, to: VersionRecord) {
+    const old = texts.get(from.id);
+    const now = texts.get(to.id);
+    return old && now ? edgeOf(from.snapshotId, old, to.snapshotId, now) : undefined;
+  }
+
   async function changesOf(filter: { planId: string } | { sourceId: string }): Promise<SourceChange[]> {
     return (await store.listChanges(filter)) as SourceChange[];
   }
@@ -370,17 +163,17 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
   async function resolveSide(planId: string, ref: string): Promise<CompareSide | undefined> {
     const { versions, witnesses } = await lineageOf(planId);
     let snapshotId: string | undefined;
-    let version: string | undefined;
+    let version: VersionRecord | undefined;
     if (VERSION_LABEL.test(ref)) {
-      const found = versions.find((candidate) => candidate.id === ref);
-      if (!found) return undefined;
-      snapshotId = found.snapshotId;
-      version = found.id;
+      version = versions.find((candidate) => candidate.id === ref);
+      if (!version) return undefined;
+      snapshotId = version.snapshotId;
     } else if (SNAPSHOT_ID.test(ref)) {
       snapshotId = ref;
-      version =
+      const label =
         versions.find((candidate) => candidate.snapshotId === ref)?.id ??
         witnesses.find((witness) => witness.snapshotId === ref)?.version;
+      version = versions.find((candidate) => candidate.id === label);
     } else {
       return undefined;
     }
@@ -393,12 +186,67 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
     const { clauseSet, ...record } = stored;
     return {
       ref,
-      ...(version ? { version } : {}),
+      ...(version ? { version: version.id, firstSeen: version.firstSeen } : {}),
       snapshotId,
       sourceId: stored.sourceId,
       provenance: provenanceOf(record),
       clauseSet,
     };
+  }
+
+  async function copyOf(witness: WitnessRecord): Promise<VersionCopy> {
+    const record = await snapshotRecord(witness.snapshotId);
+    const title = sourceConfig(witness.sourceId)?.title;
+    return {
+      ...sighting(witness),
+      ...(title ? { title } : {}),
+      ...(record ? { url: record.url, bodyHash: record.bodyHash } : {}),
+    };
+  }
+
+  /** Every passage of the plan's coverage: the coverage log's, and each coverage article's as stored. */
+  async function passagesOf(planId: string, coverage: CoverageRecord[]): Promise<PassageInput[]> {
+    const passages: PassageInput[] = [];
+    const articles = [
+      ...planSources(planId)
+        .filter((source) => source.role === "coverage" && !source.discover)
+        .map((source) => ({ id: source.id, title: source.title })),
+      ...(await discoveredArticles(store, config.sources, planId)).map((article) => ({
+        id: article.id,
+        title: article.title,
+      })),
+    ];
+    const titles = new Map(articles.map((article) => [article.id, article.title]));
+    for (const record of coverage) {
+      const title = titles.get(record.sourceId) ?? sourceConfig(record.sourceId)?.title;
+      passages.push({
+        sourceId: record.sourceId,
+        ...(title ? { title } : {}),
+        snapshotId: record.snapshotId,
+        at: record.at,
+        passage: record.passage,
+        clause: { version: record.version, key: record.clauseKey, via: record.type },
+      });
+    }
+    for (const article of articles) {
+      for (const record of await store.listSnapshots(article.id).catch(() => [])) {
+        const stored = await snapshot(record.id);
+        const title = article.title ?? stored?.clauseSet.title;
+        for (const clause of stored?.clauseSet.clauses ?? []) {
+          const passage = clause.heading ? `${clause.heading}\n${clause.text}` : clause.text;
+          if (passage.trim() === "") continue;
+          passages.push({
+            sourceId: article.id,
+            ...(title ? { title } : {}),
+            url: record.url,
+            snapshotId: record.id,
+            at: record.fetchedAt,
+            passage,
+          });
+        }
+      }
+    }
+    return passages;
   }
 
   function sourceSummary(source: SourceConfig | undefined, overview: SourceOverview): SourceSummary {
@@ -455,15 +303,26 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
       );
     },
 
-    async plan(planId) {
+    async plan(planId, options = {}) {
       const plan = planConfig(planId);
       if (!plan) return undefined;
       const { versions, witnesses } = await lineageOf(planId);
+      // Newest first, as the timeline pages through them.
+      const perPage = options.perPage ?? versions.length;
+      const firstShown = options.page ? versions.length - options.page * perPage : 0;
+      const lastShown = options.page ? firstShown + perPage - 1 : versions.length - 1;
+      const described = (index: number) => index >= firstShown && index <= lastShown;
       const coverage = await coverageOf(planId);
+      const texts = await textsOf(versions);
+      const byId = new Map(versions.map((version) => [version.id, version]));
+      const seenBy = groupBy(witnesses, (witness) => witness.version);
       const summaries = await Promise.all(
-        versions.map(async (version): Promise<VersionSummary> => {
+        versions.map(async (version, index): Promise<VersionSummary> => {
           const record = await snapshotRecord(version.snapshotId);
-          const seen = witnesses.filter((witness) => witness.version === version.id);
+          const seen = seenBy.get(version.id) ?? [];
+          const parent = version.parent && described(index) ? byId.get(version.parent) : undefined;
+          const edge = parent ? versionEdge(texts, parent, version) : undefined;
+          const text = texts.get(version.id);
           return {
             id: version.id,
             firstSeen: version.firstSeen,
@@ -475,6 +334,8 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
             ...(version.headline ? { headline: version.headline } : {}),
             ...(version.summary ? { summary: version.summary } : {}),
             changes: changedCount(version.summary),
+            ...(edge ? { whatChanged: edge.whatChanged } : {}),
+            ...(text ? { size: outlineSize(text) } : {}),
             ...(record ? { provenance: provenanceOf(record) } : {}),
             witnesses: seen.filter((witness) => witness.relation !== "divergent").map(sighting),
             divergent: seen.filter((witness) => witness.relation === "divergent").map(sighting),
@@ -492,6 +353,10 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
         changes: await changesOf({ planId }),
         sources: planSources(planId).map(sourceRef),
         discovered: await discoveredArticles(store, config.sources, planId),
+        chart: buildChart(
+          versions,
+          coverage.filter((record) => record.type === "mention").map((record) => record.at),
+        ),
       };
     },
 
@@ -499,8 +364,11 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
       if (!planConfig(planId)) return undefined;
       const [fromSide, toSide] = await Promise.all([resolveSide(planId, from), resolveSide(planId, to)]);
       if (!fromSide || !toSide) return undefined;
+      const { versions } = await lineageOf(planId);
       return {
         planId,
+        planTitle: planConfig(planId)?.title ?? planId,
+        versions: versions.map((version) => version.id),
         from: fromSide,
         to: toSide,
         diff: diffOf(fromSide.snapshotId, fromSide.clauseSet, toSide.snapshotId, toSide.clauseSet),
@@ -513,123 +381,108 @@ export async function openHistory(options: HistoryOptions): Promise<History> {
       return resolveSide(planId, ref);
     },
 
+    async version(planId, ref) {
+      const plan = planConfig(planId);
+      if (!plan) return undefined;
+      const side = await resolveSide(planId, ref);
+      if (!side) return undefined;
+      const { versions, witnesses, chronological: ordered } = await lineageOf(planId);
+      const record = versions.find((version) => version.id === side.version);
+      const parent = record?.parent ? versions.find((version) => version.id === record.parent) : undefined;
+      const parentText = parent ? (await snapshot(parent.snapshotId))?.clauseSet : undefined;
+      const whatChanged =
+        record && parent && parentText
+          ? edgeOf(parent.snapshotId, parentText, record.snapshotId, side.clauseSet).whatChanged
+          : undefined;
+      const seen = record ? witnesses.filter((witness) => witness.version === record.id) : [];
+      return buildVersionView({
+        planId,
+        planTitle: plan.title,
+        side,
+        chronological: ordered,
+        ...(whatChanged ? { whatChanged } : {}),
+        witnesses: await Promise.all(seen.filter((witness) => witness.relation !== "divergent").map(copyOf)),
+        divergent: await Promise.all(seen.filter((witness) => witness.relation === "divergent").map(copyOf)),
+      });
+    },
+
+    async map(planId, options = {}) {
+      const plan = planConfig(planId);
+      if (!plan) return undefined;
+      const { chronological: ordered } = await lineageOf(planId);
+      const columns = Math.max(1, Math.min(options.columns ?? MAP_COLUMNS, 200));
+      const window = mapWindow(ordered, options.from, columns);
+      if (!window) return undefined;
+      const wanted = ordered.slice(Math.max(0, window.start - 1), window.end);
+      const texts = await textsOf(wanted);
+      const coverage = await coverageOf(planId);
+      const newest = ordered[window.end - 1];
+      const newestText = newest ? texts.get(newest.id) : undefined;
+      return buildClauseMap({
+        planId,
+        planTitle: plan.title,
+        noun: newestText ? clauseNoun(newestText) : "Point",
+        versions: ordered,
+        start: window.start,
+        end: window.end,
+        sets: texts,
+        edge: (index) => {
+          const from = ordered[index - 1];
+          const to = ordered[index];
+          return from && to ? versionEdge(texts, from, to) : undefined;
+        },
+        rows: options.rows ?? "all",
+        page: options.page ?? 1,
+        perPage: options.rowsPerPage ?? MAP_ROWS_PER_PAGE,
+        chart: buildChart(
+          ordered,
+          coverage.filter((record) => record.type === "mention").map((record) => record.at),
+        ),
+      });
+    },
+
+    async search(planId, query) {
+      const plan = planConfig(planId);
+      if (!plan) return undefined;
+      const { chronological: ordered } = await lineageOf(planId);
+      const texts = await textsOf(ordered);
+      const coverage = await coverageOf(planId);
+      const newest = ordered[ordered.length - 1];
+      const newestText = newest ? texts.get(newest.id) : undefined;
+      return searchPlan({
+        planId,
+        planTitle: plan.title,
+        noun: newestText ? clauseNoun(newestText) : "Point",
+        query,
+        versions: ordered.flatMap((version) => {
+          const set = texts.get(version.id);
+          return set ? [{ id: version.id, set }] : [];
+        }),
+        passages: await passagesOf(planId, coverage),
+      });
+    },
+
     async clause(planId, key, options = {}) {
       if (!planConfig(planId)) return undefined;
       const { versions } = await lineageOf(planId);
-      const texts = new Map<string, ClauseSet>();
-      for (const version of versions) {
-        const stored = await snapshot(version.snapshotId);
-        if (stored) texts.set(version.id, stored.clauseSet);
-      }
-      const has = (versionId: string, clauseKey: string) =>
-        texts.get(versionId)?.clauses.some((clause) => clause.key === clauseKey) ?? false;
-      const anchor = options.version
-        ? versions.find((version) => version.id === options.version && has(version.id, key))
-        : versions.find((version) => has(version.id, key));
-      if (options.version && !anchor) return undefined;
-
-      // Each version is compared with the one it derives from: its lineage parent, else the one before.
-      const previousOf = new Map<string, VersionRecord>();
-      for (const [index, version] of versions.entries()) {
-        const previous = version.parent
-          ? versions.find((candidate) => candidate.id === version.parent)
-          : versions[index - 1];
-        if (previous && texts.has(previous.id) && texts.has(version.id)) previousOf.set(version.id, previous);
-      }
-      const diffFrom = (version: VersionRecord): DiffResult | undefined => {
-        const previous = previousOf.get(version.id);
-        const from = previous && texts.get(previous.id);
-        const to = texts.get(version.id);
-        return previous && from && to ? diffOf(previous.snapshotId, from, version.snapshotId, to) : undefined;
-      };
-
-      // Follow the clause through renumbering, forwards and backwards along the comparisons.
-      const keyIn = new Map<string, string>();
-      if (anchor) keyIn.set(anchor.id, key);
-      for (let grew = anchor !== undefined; grew; ) {
-        grew = false;
-        for (const version of versions) {
-          const previous = previousOf.get(version.id);
-          const diff = previous && diffFrom(version);
-          if (!previous || !diff) continue;
-          const oldKey = keyIn.get(previous.id);
-          const newKey = keyIn.get(version.id);
-          if (oldKey !== undefined && newKey === undefined) {
-            const next = diff.entries.find((entry) => entry.old.includes(oldKey))?.new[0];
-            if (next !== undefined) {
-              keyIn.set(version.id, next);
-              grew = true;
-            }
-          } else if (newKey !== undefined && oldKey === undefined) {
-            const before = diff.entries.find((entry) => entry.new.includes(newKey))?.old[0];
-            if (before !== undefined) {
-              keyIn.set(previous.id, before);
-              grew = true;
-            }
-          }
-        }
-      }
-
-      const rows = versions.map((version): ClauseAtVersion => {
-        const base: ClauseAtVersion = {
-          version: version.id,
-          firstSeen: version.firstSeen,
-          snapshotId: version.snapshotId,
-        };
-        const ownKey = keyIn.get(version.id);
-        const previous = previousOf.get(version.id);
-        const previousKey = previous ? keyIn.get(previous.id) : undefined;
-        const diff = diffFrom(version);
-        const entry =
-          ownKey !== undefined
-            ? diff?.entries.find((candidate) => candidate.new.includes(ownKey))
-            : previousKey !== undefined
-              ? diff?.entries.find((candidate) => candidate.old.includes(previousKey))
-              : undefined;
-        const clause =
-          ownKey === undefined ? undefined : texts.get(version.id)?.clauses.find((c) => c.key === ownKey);
-        return {
-          ...base,
-          ...(clause
-            ? {
-                key: clause.key,
-                printed: clause.printed,
-                text: clause.text,
-                ...(clause.heading ? { heading: clause.heading } : {}),
-                ...(clause.page === undefined ? {} : { page: clause.page }),
-              }
-            : {}),
-          ...(previous && entry ? { against: previous.id } : {}),
-          ...(entry
-            ? {
-                kind: entry.kind,
-                severity: entry.severity,
-                ...(entry.flags ? { flags: entry.flags } : {}),
-                ...(entry.redline ? { redline: entry.redline } : {}),
-              }
-            : {}),
-        };
-      });
-      const coverage = await coverageOf(planId);
-      const related = coverage.filter((record) =>
-        keyIn.has(record.version)
-          ? keyIn.get(record.version) === record.clauseKey
-          : !anchor && record.clauseKey === key,
-      );
-      if (!anchor && related.length === 0) return undefined;
-      const anchorSet = anchor ? texts.get(anchor.id) : undefined;
-      return {
+      const texts = await textsOf(versions);
+      const full = (from: VersionRecord, to: VersionRecord) =>
+        diffOf(
+          from.snapshotId,
+          texts.get(from.id) as ClauseSet,
+          to.snapshotId,
+          texts.get(to.id) as ClauseSet,
+        );
+      return buildClauseTimeline({
         planId,
         key,
-        ...(anchor ? { anchor: anchor.id } : {}),
-        noun: anchorSet ? clauseNoun(anchorSet) : "Point",
-        versions: rows,
-        mentions: related.filter((record): record is MentionRecord => record.type === "mention"),
-        reported: related
-          .filter((record): record is VariantRecord => record.type === "variant")
-          .map((record) => ({ ...record, reported: true as const })),
-        mismatches: related.filter((record): record is MismatchRecord => record.type === "mismatch"),
-      };
+        ...(options.version ? { version: options.version } : {}),
+        versions,
+        texts,
+        edge: (from, to) => versionEdge(texts, from, to) as Edge,
+        diff: full,
+        coverage: await coverageOf(planId),
+      });
     },
 
     async sources() {

@@ -12,11 +12,14 @@ import {
   renderClausePage,
   renderComparePage,
   renderErrorPage,
+  renderMapPage,
   renderPlanPage,
   renderPlansPage,
   renderSourcePage,
+  renderVersionPage,
 } from "./pages.js";
 import type { ClauseTimeline, History, PlanTimeline } from "./read.js";
+import { versionPlainText } from "./version.js";
 
 export interface ReportOptions {
   /**
@@ -34,7 +37,10 @@ export interface ReportResult {
 
 type Target =
   | { kind: "plans" }
-  | { kind: "plan" }
+  | { kind: "plan"; page: number }
+  | { kind: "version"; version: string }
+  | { kind: "version-text"; version: string }
+  | { kind: "map"; from?: string; rows: "all" | "changed"; page: number }
   | { kind: "compare"; from: string; to: string }
   | { kind: "clause"; key: string; version?: string }
   | { kind: "source"; sourceId: string }
@@ -105,7 +111,19 @@ export async function writeReport(
   const bodies = options.bodies ?? true;
   const links: PageLinks = {
     home: INDEX,
-    plan: (id) => (id === planId ? want(TIMELINE, { kind: "plan" }) : INDEX),
+    plan: (id, page = 1) =>
+      id === planId
+        ? want(page > 1 ? `timeline-p${page}.html` : TIMELINE, { kind: "plan", page: Math.max(1, page) })
+        : INDEX,
+    version: (_plan, version) => want(`version-${fileSlug(version)}.html`, { kind: "version", version }),
+    versionText: (_plan, version) =>
+      want(`version-${fileSlug(version)}.txt`, { kind: "version-text", version }),
+    map: (_plan, options = {}) => {
+      const rows = options.rows === "changed" ? "changed" : "all";
+      const page = Math.max(1, options.page ?? 1);
+      const file = `map${options.from ? `-${fileSlug(options.from)}` : ""}${rows === "changed" ? "-changed" : ""}${page > 1 ? `-p${page}` : ""}.html`;
+      return want(file, { kind: "map", ...(options.from ? { from: options.from } : {}), rows, page });
+    },
     compare: (_plan, from, to) =>
       want(`compare-${fileSlug(canonical(from))}-${fileSlug(canonical(to))}.html`, {
         kind: "compare",
@@ -141,7 +159,23 @@ export async function writeReport(
         return renderPlansPage(plans, sources, links);
       }
       case "plan":
-        return renderPlanPage(timeline, links);
+        return renderPlanPage(timeline, links, { page: target.page });
+      case "version": {
+        const view = await history.version(planId, target.version);
+        return view ? renderVersionPage(view, links) : missing(`Version ${target.version}`);
+      }
+      case "version-text": {
+        const side = await history.text(planId, target.version);
+        return side ? versionPlainText(side) : `Version ${target.version} is not stored.\n`;
+      }
+      case "map": {
+        const map = await history.map(planId, {
+          ...(target.from ? { from: target.from } : {}),
+          rows: target.rows,
+          page: target.page,
+        });
+        return map ? renderMapPage(map, links) : missing("This window of the map");
+      }
       case "compare": {
         const comparison = await history.compare(planId, target.from, target.to);
         return comparison
@@ -172,7 +206,7 @@ export async function writeReport(
   }
 
   want(INDEX, { kind: "plans" });
-  want(TIMELINE, { kind: "plan" });
+  want(TIMELINE, { kind: "plan", page: 1 });
   for (const [index, version] of timeline.versions.entries()) {
     const previous = timeline.versions[index - 1];
     if (previous) links.compare(planId, previous.id, version.id);

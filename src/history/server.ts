@@ -9,16 +9,23 @@ import type { Logger } from "pino";
 import type { Config } from "../config/index.js";
 import { InputError } from "../errors.js";
 import type { SnapshotStore } from "../store/index.js";
+import { changeAnchor } from "./anchors.js";
+import { entryMatches, isFiltered, parseCompareParams } from "./filter.js";
 import {
   renderClausePage,
   renderComparePage,
   renderErrorPage,
+  renderMapPage,
   renderPlanPage,
   renderPlansPage,
+  renderSearchPage,
   renderSourcePage,
+  renderVersionPage,
   serverLinks,
+  VERSIONS_PER_PAGE,
 } from "./pages.js";
 import { type History, type HistoryMetrics, openHistory } from "./read.js";
+import { versionPlainText } from "./version.js";
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 8080;
@@ -178,7 +185,24 @@ function splitRange(range: string): [string, string] {
 type Answer =
   | { kind: "page"; html: string }
   | { kind: "json"; value: unknown }
+  | { kind: "text"; text: string; headers: Record<string, string> }
   | { kind: "redirect"; location: string };
+
+/** A whole number from 1 in a query parameter, or a clear 400. */
+function pageNumber(query: URLSearchParams, name: string): number | undefined {
+  const value = query.get(name);
+  if (value === null || value === "") return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 1_000_000) {
+    throw new InputError(`${name} must be a whole number from 1, got "${value.slice(0, 40)}"`);
+  }
+  return number;
+}
+
+/** A header-safe file name: letters, digits, dot, dash and underscore. */
+function fileName(value: string): string {
+  return value.replace(/[^A-Za-z0-9._-]/g, "_");
+}
 
 async function route(
   history: History,
@@ -201,8 +225,55 @@ async function route(
     return out({ plans: await history.plans() }, () => "");
   }
   if (head === "plans" && id !== undefined && sub === undefined) {
-    const plan = (await history.plan(id)) ?? notFound(`no plan "${id}"`);
-    return out(plan, () => renderPlanPage(plan));
+    const page = pageNumber(query, "page");
+    // The page describes what changed in the versions it shows; the JSON in every version.
+    const plan =
+      (await history.plan(id, api ? {} : { page: page ?? 1, perPage: VERSIONS_PER_PAGE })) ??
+      notFound(`no plan "${id}"`);
+    return out(plan, () => renderPlanPage(plan, serverLinks, page ? { page } : {}));
+  }
+  if (head === "plans" && id !== undefined && sub === "versions" && arg === undefined && !api) {
+    return { kind: "redirect", location: `${serverLinks.plan(id)}#versions` };
+  }
+  if (head === "plans" && id !== undefined && sub === "versions" && arg !== undefined && rest.length === 0) {
+    if (arg.endsWith(".txt") && !api) {
+      const ref = arg.slice(0, -".txt".length);
+      const side =
+        (await history.text(id, ref)) ?? notFound(`no version or snapshot "${ref}" in plan "${id}"`);
+      return {
+        kind: "text",
+        text: versionPlainText(side),
+        headers: {
+          "content-disposition": `inline; filename="${fileName(`${id}-${ref}`)}.txt"`,
+          "x-clausewatch-snapshot": side.snapshotId,
+          "x-body-sha256": side.provenance.bodyHash,
+        },
+      };
+    }
+    const view =
+      (await history.version(id, arg)) ?? notFound(`no version or snapshot "${arg}" in plan "${id}"`);
+    return out(view, () => renderVersionPage(view));
+  }
+  if (head === "plans" && id !== undefined && sub === "map" && arg === undefined) {
+    const rows = query.get("rows") ?? "all";
+    if (rows !== "all" && rows !== "changed") {
+      throw new InputError(`rows must be "all" or "changed", got "${rows.slice(0, 40)}"`);
+    }
+    const from = query.get("from") ?? undefined;
+    const page = pageNumber(query, "page");
+    const columns = pageNumber(query, "columns");
+    const map =
+      (await history.map(id, {
+        ...(from ? { from } : {}),
+        rows,
+        ...(page ? { page } : {}),
+        ...(columns ? { columns } : {}),
+      })) ?? notFound(from ? `no version "${from}" in plan "${id}"` : `no plan "${id}"`);
+    return out(map, () => renderMapPage(map));
+  }
+  if (head === "plans" && id !== undefined && sub === "search" && arg === undefined) {
+    const results = (await history.search(id, query.get("q") ?? "")) ?? notFound(`no plan "${id}"`);
+    return out(results, () => renderSearchPage(results));
   }
   if (head === "plans" && id !== undefined && sub === "compare" && arg === undefined && !api) {
     const from = query.get("from");
@@ -212,15 +283,28 @@ async function route(
   }
   if (head === "plans" && id !== undefined && sub === "compare" && arg !== undefined && rest.length === 0) {
     const [from, to] = splitRange(arg);
+    const params = parseCompareParams(query);
     const comparison =
       (await history.compare(id, from, to)) ??
       notFound(`no version or snapshot "${from}" or "${to}" in plan "${id}"`);
-    const plan = await history.plan(id);
-    const title = plan?.plan.title;
-    return out(comparison, () =>
+    const anchors = comparison.diff.entries.map(changeAnchor);
+    const value = {
+      ...comparison,
+      anchors,
+      ...(isFiltered(params)
+        ? {
+            filter: params,
+            matching: comparison.diff.entries
+              .filter((entry) => entryMatches(entry, params))
+              .map(changeAnchor),
+          }
+        : {}),
+    };
+    return out(value, () =>
       renderComparePage(comparison, serverLinks, {
-        ...(title ? { title } : {}),
-        versions: plan?.versions.map((version) => version.id) ?? [],
+        title: comparison.planTitle,
+        versions: comparison.versions,
+        params,
       }),
     );
   }
@@ -337,6 +421,8 @@ export function createHistoryHandler(
       const answer = await route(history, api ? segments.slice(1) : segments, url.searchParams, api);
       if (answer.kind === "redirect") {
         res.writeHead(303, { ...BASE_HEADERS, location: answer.location }).end();
+      } else if (answer.kind === "text") {
+        send(req, res, 200, "text/plain; charset=utf-8", answer.text, answer.headers);
       } else if (answer.kind === "json") {
         send(req, res, 200, "application/json; charset=utf-8", `${JSON.stringify(answer.value, null, 2)}\n`);
       } else {
@@ -345,6 +431,10 @@ export function createHistoryHandler(
     } catch (error) {
       if (error instanceof NotFound) {
         fail(404, error.message);
+        return;
+      }
+      if (error instanceof InputError) {
+        fail(400, error.message);
         return;
       }
       options.logger?.error({ err: error, url: req.url }, "history request failed");

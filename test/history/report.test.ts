@@ -3,8 +3,10 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildExport, versionDocument } from "../../src/history/export.js";
 import { openHistory } from "../../src/history/read.js";
 import { fileSlug, writeReport } from "../../src/history/report.js";
+import { openFsStore } from "../../src/store/index.js";
 import { buildPlanStore, type PlanStore } from "./plan-store.js";
 
 const HOSTILE_CLAUSES = [
@@ -98,6 +100,39 @@ describe("static report", () => {
     for (const page of files.filter((file) => file.endsWith(".html"))) {
       const html = await readFile(join(out, page), "utf8");
       expect(html).not.toMatch(/<script|<link\s|<[a-z][^>]*\ssrc=|@import|url\(/i);
+    }
+  });
+
+  it("writes each version as a page and as the export's plain text, and the map with cells that reach their anchors", async () => {
+    const store = await openFsStore(plan.config.storageDir, { lock: false });
+    const exported = await buildExport(
+      store,
+      plan.config.plans[0] as (typeof plan.config.plans)[number],
+    ).finally(() => store.close());
+    const text = await readFile(join(out, "version-v2.txt"), "utf8");
+    const version = await readFile(join(out, "version-v2.html"), "utf8");
+    const map = await readFile(join(out, "map.html"), "utf8");
+    const cells = [...map.matchAll(/href="(compare-[^"#]+)#([^"]+)"/g)].map((match): [string, string] => [
+      match[1] ?? "",
+      match[2] ?? "",
+    ]);
+
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "version-v1.html",
+        "version-v2.html",
+        "version-v3.html",
+        "version-v2.txt",
+        "map.html",
+      ]),
+    );
+    expect(text).toBe(versionDocument(exported, "v2"));
+    expect(version).toContain('id="clause-26"');
+    expect(version).toContain('href="version-v2.txt" download="peace-plan-v2.txt"');
+    expect(cells.length).toBeGreaterThan(20);
+    for (const [file, anchor] of cells) {
+      const page = await readFile(join(out, file), "utf8");
+      expect(page, `${file}#${anchor}`).toContain(`id="${decodeURIComponent(anchor)}"`);
     }
   });
 

@@ -37,7 +37,11 @@ export interface BuiltStore {
  */
 export async function buildStore(
   steps: Array<Record<string, Page>>,
-  options: { coverage?: (config: Config) => Promise<CoverageRecord[]> | CoverageRecord[] } = {},
+  options: {
+    coverage?: (config: Config) => Promise<CoverageRecord[]> | CoverageRecord[];
+    /** Titles of the sources, by id (default "Copy at ID"). */
+    titles?: Record<string, string>;
+  } = {},
 ): Promise<BuiltStore> {
   const dir = await mkdtemp(join(tmpdir(), "clausewatch-history-"));
   let step = 0;
@@ -63,7 +67,7 @@ export async function buildStore(
       "sources:",
       ...ids.map(
         (id) =>
-          `  - { id: ${id}, plan: ${PLAN_ID}, role: draft, title: "Copy at ${id}", url: "${server.url}/${id}" }`,
+          `  - { id: ${id}, plan: ${PLAN_ID}, role: draft, title: ${JSON.stringify(options.titles?.[id] ?? `Copy at ${id}`)}, url: "${server.url}/${id}" }`,
       ),
       "notify:",
       "  - type: log",
@@ -206,4 +210,85 @@ export async function buildHostileStore(): Promise<BuiltStore> {
       },
     ],
   });
+}
+
+export const XSS_SVG = '"><svg onload="window.pwned=1">';
+export const XSS_CDATA = "]]><script>window.pwned=1</script><![CDATA[";
+/** The heading's text, which becomes the path of the clause it heads: scraped text in every label. */
+export const HOSTILE_HEADING = `Terms ]]> ${XSS_SVG}`;
+
+const entities = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+function hostilePage(items: string[]): Page {
+  return {
+    type: "text/html; charset=utf-8",
+    body: `<!doctype html><html><head><title>${entities(`Hostile ${XSS_SVG} plan`)}</title></head><body><main><article>
+<h1>${entities(`Hostile ${XSS_SVG} plan`)}</h1>
+<p>This draft sets out the terms agreed between the parties for a ceasefire and for the talks after it.</p>
+<h2>${entities(HOSTILE_HEADING)}</h2>
+<ol>${items.map((item) => `<li>${entities(item)}</li>`).join("")}</ol>
+<h2>Monitoring</h2>
+<ol><li>Observers will watch the line for thirty days.</li><li>They will report every week.</li></ol>
+</article></main></body></html>`,
+  };
+}
+
+/**
+ * A plan read from HTML whose scraped text is markup everywhere it can reach: the title, a
+ * heading (and so the path of its clause, shown in the map's labels), clause text, the source's
+ * title and coverage passages. The second copy changes every numbered item, so the map and the
+ * comparison carry the hostile path in changed cells too.
+ */
+export async function buildHostileHtmlStore(): Promise<BuiltStore> {
+  const v1 = [
+    `The parties agree ${XSS_SCRIPT} to talk.`,
+    `A picture ${XSS_IMG} of the border.`,
+    `Nothing else ${XSS_CDATA} changes here.`,
+  ];
+  const v2 = [
+    `The parties agree ${XSS_SCRIPT} to talk within 30 days.`,
+    `A picture ${XSS_IMG} of the new border ${XSS_SVG}.`,
+    `A new point about ${XSS_CDATA} monitoring by 200 observers.`,
+  ];
+  return buildStore([{ hostile: hostilePage(v1) }, { hostile: hostilePage(v2) }], {
+    titles: { hostile: `Copy at ${XSS_IMG}` },
+    coverage: () => {
+      const base = {
+        planId: PLAN_ID,
+        at: "2025-11-24T09:00:00.000Z",
+        sourceId: "news",
+        snapshotId: "00000000000000cc",
+      };
+      return [
+        {
+          ...base,
+          type: "mention",
+          version: "v2",
+          clauseKey: HOSTILE_HEADING,
+          passage: `Coverage quotes the terms ${XSS_SVG} and says the parties will talk ${XSS_CDATA} soon.`,
+          via: ["quote"],
+          score: 0.7,
+        },
+        {
+          ...base,
+          type: "variant",
+          version: "v2",
+          clauseKey: HOSTILE_HEADING,
+          earlier: XSS_SCRIPT,
+          cue: `had said ${XSS_IMG}`,
+          passage: `The terms had said ${XSS_SCRIPT} before the parties agreed to talk.`,
+        },
+      ];
+    },
+  });
+}
+
+/** One source whose point 6 changes its figure at every cycle: `count` versions of the plan. */
+export async function buildLongStore(count: number): Promise<BuiltStore> {
+  const v1 = await fixture("v1-draft.txt");
+  const steps = Array.from({ length: count }, (_, index) => ({
+    wire: text(v1.replace("600,000", (600_000 + index * 1_000).toLocaleString("en-US"))),
+  }));
+  return buildStore(steps);
 }
