@@ -174,7 +174,37 @@ export function unitsFromText(text: string, page?: number): Unit[] {
       ...(page === undefined ? {} : { page }),
     });
   });
-  return confirmBareSections(units.flatMap(splitInline));
+  return capitalHeadings(confirmBareSections(units.flatMap(splitInline)));
+}
+
+/** "BAGGAGE", "DELAYS AND CANCELLATIONS": a short line in capitals standing alone. */
+function isCapitalLine(unit: Unit): boolean {
+  const text = unit.text;
+  return (
+    unit.kind === "paragraph" &&
+    unit.labels.length === 0 &&
+    !text.includes("\n") &&
+    text.length <= 60 &&
+    /\p{Lu}.*\p{Lu}/u.test(text) &&
+    text === text.toUpperCase() &&
+    !/[.;,!?]$/.test(text)
+  );
+}
+
+/**
+ * Plain text sets its section titles in capitals. Two or more such lines after the first (which
+ * may be the document's title) are headings; one alone ("A BILL") may be anything.
+ */
+function capitalHeadings(units: Unit[]): Unit[] {
+  const titles = units.filter(
+    (unit, at) => at > 0 && isCapitalLine(unit) && units[at + 1]?.kind === "paragraph",
+  );
+  if (titles.length < 2) return units;
+  for (const unit of titles) {
+    unit.kind = "heading";
+    unit.level = 2;
+  }
+  return units;
 }
 
 /** Whether a line ends its paragraph even without a blank line after it. */

@@ -197,14 +197,15 @@ function contextWord(words: string | undefined, stopwords: Set<string>): string 
 
 /** Words before a figure that make it a floor or a cap ("no fewer than 600,000", "up to 30 days"). */
 const BOUND =
-  /\b(at least|no (?:fewer|less) than|not (?:fewer|less) than|(?:a )?minimum of|more than|over|above|exceeding|at most|no more than|not more than|up to|(?:a )?maximum of|fewer than|less than|under|below)\s*$/i;
-const FLOORS = /^(?:at least|no (?:fewer|less) than|not (?:fewer|less) than|(?:a )?minimum of)$/i;
+  /\b(at least|no (?:fewer|less) than|not (?:fewer|less) than|(?:a )?minimum of|(?:a )?floor of|more than|over|above|exceeding|at most|no more than|not more than|not exceeding|not to exceed|up to|(?:a )?maximum of|(?:a )?(?:cap|ceiling|limit) of|(?:capped|limited|restricted|confined) (?:at|to)|(?:cap|caps|capping|limit|limits|limiting|restrict|restricts|restricting)(?: [\p{L}'’-]+){1,4} (?:at|to)|fewer than|less than|under|below)\s*$/iu;
+const FLOORS = /^(?:at least|no (?:fewer|less) than|not (?:fewer|less) than|(?:a )?minimum of|floor of)$/i;
 const ABOVE = /^(?:more than|over|above|exceeding)$/i;
-const CEILINGS = /^(?:at most|no more than|not more than|up to|(?:a )?maximum of)$/i;
+const CEILINGS =
+  /^(?:at most|no more than|not more than|not exceeding|not to exceed|up to|(?:a )?maximum of|(?:a )?(?:cap|ceiling|limit) of|(?:capped|limited|restricted|confined) (?:at|to)|(?:cap|caps|capping|limit|limits|limiting|restrict|restricts|restricting) .*)$/iu;
 
 /** The bound a figure is printed with, as a comparison prefix (≥, >, ≤, <), and its words. */
 function boundBefore(text: string, at: number): { sign: string; words: string } | undefined {
-  const words = BOUND.exec(text.slice(Math.max(0, at - 24), at))?.[1];
+  const words = BOUND.exec(text.slice(Math.max(0, at - 48), at))?.[1]?.replace(/^an? /i, "");
   if (!words) return undefined;
   const sign = FLOORS.test(words) ? "≥" : ABOVE.test(words) ? ">" : CEILINGS.test(words) ? "≤" : "<";
   return { sign, words };

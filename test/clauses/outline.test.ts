@@ -353,6 +353,46 @@ describe("a document of titled sections with a preamble", () => {
   });
 });
 
+describe("plain text titled in capitals", () => {
+  const rules = (...sections: string[]) =>
+    text(["CARRIAGE RULES", "", "These rules bind every rider.", "", ...sections].join("\n"));
+
+  it("takes two or more short capital lines as section headings, and files the text under them", () => {
+    const set = rules(
+      "LUGGAGE",
+      "",
+      "Each rider may carry two bags.",
+      "Bicycles travel when space allows.",
+      "",
+      "REFUNDS AND DELAYS",
+      "",
+      "A cancelled trip is refunded in full.",
+    );
+    expect(outline(set)).toEqual([
+      "Title",
+      "Preamble",
+      "LUGGAGE",
+      "  LUGGAGE ¶1",
+      "  LUGGAGE ¶2",
+      "REFUNDS AND DELAYS",
+      "  REFUNDS AND DELAYS ¶1",
+    ]);
+  });
+
+  it("leaves a single capital line, or one ending a sentence, as a paragraph", () => {
+    const alone = rules(
+      "LUGGAGE",
+      "",
+      "Each rider may carry two bags.",
+      "",
+      "THE OPERATOR MAY REFUSE ANY BAG.",
+      "",
+      "Refunds follow within a week.",
+    );
+    expect(alone.clauses.filter((clause) => clause.kind === "heading")).toEqual([]);
+  });
+});
+
 describe("section numbers printed without a dot", () => {
   it("reads a title line opening with a bare number as the section its sub-sections number", () => {
     const set = text(

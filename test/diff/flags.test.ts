@@ -262,7 +262,7 @@ describe("headlines", () => {
       "A ceiling of 800,000 troops applies to the military in peacetime only.",
     );
 
-    expect(entry.headline).toMatch(/^Point 2: no more than 600,000 people → 800,000 troops/);
+    expect(entry.headline).toMatch(/^Point 2: no more than 600,000 people → ceiling of 800,000 troops/);
   });
 
   it("cuts at a word boundary", () => {
@@ -341,6 +341,27 @@ describe("floors, caps and exceptions", () => {
     );
     expect(same.severity).toBe("minor");
     expect(same.flags?.map((flag) => flag.type)).toEqual([]);
+  });
+
+  it("reads a cap put in a verb or a noun as the same cap", () => {
+    for (const wording of [
+      "The force is restricted to 40,000 soldiers.",
+      "The force is capped at 40,000 soldiers.",
+      "Each side will limit its standing forces to 40,000 soldiers.",
+      "A ceiling of 40,000 soldiers applies to the force.",
+      "The force is not to exceed 40,000 soldiers.",
+    ]) {
+      const kept = entry("The force keeps no more than 40,000 soldiers.", wording);
+      expect(
+        kept.flags?.filter((flag) => flag.type === "number"),
+        wording,
+      ).toEqual([]);
+    }
+    const dropped = entry("The force is limited to 40,000 soldiers.", "The force keeps 40,000 soldiers.");
+    expect(dropped.flags?.find((flag) => flag.type === "number")).toMatchObject({
+      old: "limited to 40,000",
+      new: "40,000",
+    });
   });
 
   it("names an exception that turns an inclusion round", () => {
