@@ -30,7 +30,7 @@ import {
   type SnapshotStore,
 } from "../src/store/index.js";
 import type { ClauseSet } from "../src/types.js";
-import { renderPage } from "./cycle.js";
+import { renderPage } from "./pages.js";
 import { type Cluster, startCluster } from "./pg-cluster.js";
 
 const CLI = fileURLToPath(new URL("../src/cli.js", import.meta.url));

@@ -19,7 +19,7 @@ interface Bench {
 const BENCHES: Bench[] = [
   { title: "clause engine: parse + diff", run: runDiffBench },
   { title: "extraction quality and speed", run: runExtractBench },
-  { title: "worker cycle: collect → extract → diff → store", run: runCycleBench },
+  { title: "worker cycle side by side with urlwatch, and history growth", run: runCycleBench },
   { title: "unattended: same-host politeness, hostile markup", run: runUnattendedBench },
   { title: "PDF, Word and feeds: speed and hostile inputs", run: runDocumentsBench },
   { title: "postgres: queue cycle with 1-3 workers, history pages fs vs postgres", run: runPostgresBench },
