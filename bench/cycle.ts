@@ -344,7 +344,10 @@ async function historyGrowth(server: PageServer, cycles: number, sources: number
 }
 
 export async function runCycleBench(): Promise<void> {
-  const sizes = option("sizes", "100,1000").split(",").map(Number);
+  const sizes = option("sizes", "100,1000")
+    .split(",")
+    .map(Number)
+    .filter((size) => size > 0);
   const runs = Number(option("runs", "3"));
   const historyCycles = Number(option("history", "100"));
   const tools = ensurePeerTools();

@@ -170,12 +170,12 @@ export function renderPage(n: number, version: number): string {
   // Real article pages are 30-60 KB: reader comments and a bulky inline state blob make up the rest.
   const padRandom = prng(n * 31 + 7);
   const comments = Array.from(
-    { length: 12 + Math.floor(padRandom() * 28) },
+    { length: 24 + Math.floor(padRandom() * 60) },
     (_, index) =>
       `<li class="comment"><b>reader${(n * 37 + index) % 997}</b> <time>${1 + (index % 28)} Nov</time><p>${pick(padRandom, REASONS)}, and ${pick(padRandom, ACTIONS)} is what people here have asked for since the spring.</p></li>`,
   ).join("\n");
   const state = JSON.stringify({
-    recommendations: Array.from({ length: 30 + Math.floor(padRandom() * 60) }, (_, index) => ({
+    recommendations: Array.from({ length: 50 + Math.floor(padRandom() * 150) }, (_, index) => ({
       id: n * 1000 + index,
       url: `/region/story-${n * 1000 + index}`,
       title: `Story ${index}: ${pick(padRandom, ACTIONS)}`,

@@ -3,8 +3,9 @@
  * `{ source, run }`. Secrets never reach the output: redaction runs before serialization, so it
  * covers both the JSON and the pretty format.
  */
+import { createRequire } from "node:module";
 import pino from "pino";
-import pretty from "pino-pretty";
+import type prettyFactory from "pino-pretty";
 import { secretPaths } from "./config/secrets.js";
 
 export type Logger = pino.Logger;
@@ -66,6 +67,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (format === "pretty") {
     // A stream in this thread rather than a worker transport: works the same in tests, in
     // containers and when bundled, and the last lines are not lost on a crash.
+    // Loaded only for pretty output: JSON logging (containers, the worker) never pays for it.
+    const pretty = createRequire(import.meta.url)("pino-pretty") as typeof prettyFactory;
     const stream = pretty({
       destination: options.destination ?? 1,
       sync: true,

@@ -3,7 +3,8 @@
  * paragraphs, underlined headings, tables and escapes are read as CommonMark defines them. Inline
  * markup is stripped here (the inline parser would cost more than the whole outline).
  */
-import MarkdownIt from "markdown-it";
+import { createRequire } from "node:module";
+import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { isBoldLine, stripInlineMarkdown } from "./inline.js";
 import { parseLabels } from "./labels.js";
@@ -15,7 +16,9 @@ let parser: MarkdownIt | undefined;
 
 function markdown(): MarkdownIt {
   if (parser) return parser;
-  const md = new MarkdownIt("commonmark", { html: true });
+  // Required on first use, so processes that never read Markdown (the worker's main thread) skip it.
+  const Parser = createRequire(import.meta.url)("markdown-it") as typeof MarkdownIt;
+  const md = new Parser("commonmark", { html: true });
   md.enable("table");
   // Indented text is a nested list item's continuation in these documents, never code.
   md.disable("code");

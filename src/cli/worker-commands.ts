@@ -5,13 +5,11 @@ import { startAlerts } from "../alert/index.js";
 import { InputError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { packageRoot } from "../paths.js";
-import { startQueueWorker } from "../queue/index.js";
 import { openConfiguredStore } from "../store/index.js";
 import { runCycle } from "../worker/cycle.js";
-import { assessHeartbeat, HEARTBEAT_FILE, type Heartbeat, startScheduler } from "../worker/scheduler.js";
+import type { Heartbeat } from "../worker/scheduler.js";
 import type { CycleReport } from "../worker/types.js";
 import { findConfigFile, openContext, requireConfig } from "./context.js";
-import { runDemoCommand } from "./demo-command.js";
 import { formatCycle, pad } from "./format.js";
 
 export async function runCheckCommand(options: {
@@ -78,12 +76,17 @@ export async function runWorkerCommand(options: { config?: string }): Promise<nu
     process.stderr.write(
       "clausewatch: no config file found; running the embedded demo and watching it (Ctrl-C to stop)\n",
     );
+    const { runDemoCommand } = await import("./demo-command.js");
     return runDemoCommand({ watch: true });
   }
   const config = await requireConfig(options.config);
   const { ctx, close } = await openContext(config, { command: "run", waitForLock: true });
   // With the postgres driver every machine runs this same command: the queue shares the work out.
-  const worker = config.storage.driver === "postgres" ? await startQueueWorker(ctx) : startScheduler(ctx);
+  // Each loaded only when it runs: the queue brings pg-boss, the scheduler node-cron.
+  const worker =
+    config.storage.driver === "postgres"
+      ? await (await import("../queue/index.js")).startQueueWorker(ctx)
+      : (await import("../worker/scheduler.js")).startScheduler(ctx);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       ctx.logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
@@ -159,6 +162,7 @@ export async function runHealthCommand(options: { config?: string; maxAge: numbe
   const config = file ? await requireConfig(options.config, { readOnly: true }) : undefined;
   // Without a config the worker runs the demo, whose store lives in the package's snapshots/demo.
   const dir = config?.storageDir ?? join(packageRoot(), "snapshots", "demo");
+  const { assessHeartbeat, HEARTBEAT_FILE } = await import("../worker/scheduler.js");
   const text = await readFile(join(dir, HEARTBEAT_FILE), "utf8").catch(() => undefined);
   const logger = createLogger({ destination: process.stderr, level: "info" });
   if (!text) {

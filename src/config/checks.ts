@@ -2,7 +2,8 @@
  * Field-level checks that zod cannot express by shape alone. Each returns a problem message,
  * or `undefined` when the value is fine, so both the schema refinements and the rules can use them.
  */
-import * as cheerio from "cheerio";
+import { createRequire } from "node:module";
+import type * as Cheerio from "cheerio";
 import { validateDetailed } from "node-cron";
 
 /**
@@ -50,6 +51,9 @@ export function checkSelector(selector: string): string | undefined {
     return `expected a CSS selector, got markup ${JSON.stringify(selector)}`;
   }
   try {
+    // Loaded for the first selector only: configs without selectors, and the worker's main
+    // thread that leaves parsing to its threads, never load cheerio for this.
+    const cheerio = createRequire(import.meta.url)("cheerio") as typeof Cheerio;
     cheerio.load("")(selector);
     return undefined;
   } catch (error) {

@@ -23,8 +23,7 @@ export type { FlatReason } from "./parse.js";
 export { textToBlocks } from "./plain-text.js";
 export type { ExtractOptions } from "./types.js";
 
-/** Bump when the output for the same HTML changes; stored with snapshots so old ones can be re-extracted. */
-export const EXTRACTOR_VERSION = "2";
+export { EXTRACTOR_VERSION } from "./version.js";
 
 /** Everything extraction learns about a page. */
 export interface ExtractedPage {

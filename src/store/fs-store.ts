@@ -12,6 +12,7 @@
  *   sources/<sourceId>/snapshots.jsonl  snapshot index (full records), append-only, oldest first
  *   sources/<sourceId>/events.jsonl     event log, append-only
  *   changes.jsonl                       change log, append-only, idempotency keys unique
+ *   checks.json                         times of the latest quiet checks (304, same body), see fs-checks.ts
  *
  * Crash safety: objects and state are written temp → fsync → rename → fsync(dir), so a name
  * only ever points at complete content; logs are appended with fsync and a torn last line is
@@ -29,6 +30,7 @@ import { z } from "zod";
 import { excerpt, StoreError } from "../errors.js";
 import type { ClauseSet } from "../types.js";
 import { appendLine, createKeyedQueue, fsyncDir, readJsonl, writeFileAtomic } from "./atomic.js";
+import { createQuietChecks } from "./fs-checks.js";
 import { createFsLogs } from "./fs-logs.js";
 import { isObject, verifyFsStore } from "./fs-verify.js";
 import { acquireLock, LOCK_FILE, type LockHandle, type LockInfo } from "./lock.js";
@@ -242,6 +244,7 @@ function createFsStore(
   const sourceDir = (sourceId: string) => join(root, "sources", sourceId);
   const changesPath = join(root, "changes.jsonl");
   const logs = createFsLogs(root, { fsync: opts.fsync, writable: !readOnly });
+  const quietChecks = createQuietChecks(root, { tmpDir, fsync: opts.fsync });
 
   function assertOpen(): void {
     if (closed) throw new StoreError(`${P}: ${root} is closed`, { source: root });
@@ -494,25 +497,30 @@ function createFsStore(
       checkSourceId(FS_STORE_NAME, sourceId);
       const path = join(sourceDir(sourceId), "state.json");
       if (!(await exists(path))) return undefined;
-      return (await readJsonFile(path, `state of source ${sourceId}`, sourceId)) as SourceState;
+      return quietChecks.read(
+        (await readJsonFile(path, `state of source ${sourceId}`, sourceId)) as SourceState,
+      );
     },
 
     async setSourceState(state: SourceState): Promise<void> {
       assertWritable("save source state");
       const valid = validateState(FS_STORE_NAME, state);
       await queue.run(`state:${valid.sourceId}`, async () => {
+        if (await quietChecks.quiet(valid)) return;
         await ensureDir(sourceDir(valid.sourceId));
         await atomic(join(sourceDir(valid.sourceId), "state.json"), prettyJson(valid));
+        quietChecks.written(valid);
       });
     },
 
-    async appendEvent(sourceId: string, event: SourceEvent): Promise<void> {
+    async appendEvent(sourceId: string, event: SourceEvent, options = { durable: true }): Promise<void> {
       assertWritable("append an event");
       checkSourceId(FS_STORE_NAME, sourceId);
       const valid = validateEvent(FS_STORE_NAME, sourceId, event);
       await queue.run(`events:${sourceId}`, async () => {
         await ensureDir(sourceDir(sourceId));
-        await append(join(sourceDir(sourceId), "events.jsonl"), JSON.stringify(valid));
+        const path = join(sourceDir(sourceId), "events.jsonl");
+        await appendLine(path, JSON.stringify(valid), { fsync: opts.fsync && options.durable !== false });
       });
     },
 
@@ -617,7 +625,11 @@ function createFsStore(
       if (closed) return;
       closed = true;
       await queue.idle();
-      await lock?.release();
+      try {
+        if (!readOnly) await quietChecks.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 

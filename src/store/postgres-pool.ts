@@ -4,7 +4,8 @@
  * locked work runs — on its own pool it can never starve the queries that work makes), and the
  * bookkeeping every operation shares: refused after close, waited for by close, errors wrapped.
  */
-import pg from "pg";
+import { createRequire } from "node:module";
+import type pg from "pg";
 import { StoreError } from "../errors.js";
 
 export const POSTGRES_STORE_NAME = "postgres";
@@ -60,9 +61,11 @@ export function createPgContext(options: PgContextOptions): PgContext & {
   readonly closed: boolean;
 } {
   const where = `${redactUrl(options.url)} (schema ${options.schema})`;
+  // Loaded on first use, so commands on the fs store never load the PostgreSQL client.
+  const { Pool } = createRequire(import.meta.url)("pg") as typeof pg;
   const common = { connectionString: options.url, application_name: options.applicationName };
-  const pool = new pg.Pool({ ...common, max: options.poolSize });
-  const lockPool = new pg.Pool({ ...common, max: Math.max(2, Math.ceil(options.poolSize / 2)) });
+  const pool = new Pool({ ...common, max: options.poolSize });
+  const lockPool = new Pool({ ...common, max: Math.max(2, Math.ceil(options.poolSize / 2)) });
   // An idle client whose server went away emits here; the next query reports it properly.
   pool.on("error", () => undefined);
   lockPool.on("error", () => undefined);

@@ -204,8 +204,16 @@ export interface SnapshotStore extends StoreLogs {
   /** Every source id the store knows anything about, sorted. */
   listSources(): Promise<string[]>;
   getSourceState(sourceId: string): Promise<SourceState | undefined>;
+  /**
+   * Replaces the source's state. A driver may keep a state that differs from the stored one only
+   * in `lastCheckAt`/`lastSuccessAt` (a quiet check) less durably: losing those times costs nothing.
+   */
   setSourceState(state: SourceState): Promise<void>;
-  appendEvent(sourceId: string, event: SourceEvent): Promise<void>;
+  /**
+   * `durable: false` (the event of a quiet check, which the next check repeats) lets a driver skip
+   * flushing it to disk before it resolves.
+   */
+  appendEvent(sourceId: string, event: SourceEvent, options?: { durable?: boolean }): Promise<void>;
   /** Events of one source, oldest first (newest last). */
   readEvents(sourceId: string, options?: ReadEventsOptions): Promise<SourceEvent[]>;
   /**

@@ -8,7 +8,7 @@ import {
 import { redactSecrets, type SourceConfig } from "../config/index.js";
 import { diffClauses, severityAtLeast } from "../diff/index.js";
 import { ClausewatchError, ExtractError, FetchError } from "../errors.js";
-import { EXTRACTOR_VERSION } from "../extract/index.js";
+import { EXTRACTOR_VERSION } from "../extract/version.js";
 import type { Lineage } from "../lineage/index.js";
 import { sourceLogger } from "../log.js";
 import { clauseNoun, digestHeadline, outlineSize } from "../report/headline.js";
@@ -39,18 +39,22 @@ export async function finish(
   extra: Partial<SourceOutcome> = {},
 ): Promise<SourceOutcome> {
   const durationMs = Math.round(performance.now() - started);
-  await step.ctx.store.appendEvent(step.source.id, {
-    at: step.at,
-    type: status,
-    run: step.runId,
-    durationMs,
-    ...(extra.snapshotId ? { snapshotId: extra.snapshotId } : {}),
-    ...(extra.error ? { error: extra.error } : {}),
-    ...(step.changes.length > 0 ? { changes: step.changes.map((change) => change.key) } : {}),
-  });
+  const quiet = status === "unchanged" || status === "not-modified" || status === "noise";
+  await step.ctx.store.appendEvent(
+    step.source.id,
+    {
+      at: step.at,
+      type: status,
+      run: step.runId,
+      durationMs,
+      ...(extra.snapshotId ? { snapshotId: extra.snapshotId } : {}),
+      ...(extra.error ? { error: extra.error } : {}),
+      ...(step.changes.length > 0 ? { changes: step.changes.map((change) => change.key) } : {}),
+    },
+    { durable: !quiet || step.changes.length > 0 },
+  );
   await step.ctx.store.setSourceState(step.state);
   const log = sourceLogger(step.ctx.logger, step.source.id, step.runId);
-  const quiet = status === "unchanged" || status === "not-modified" || status === "noise";
   log[quiet ? "debug" : "info"](
     { status, durationMs, changes: step.changes.map((change) => change.key) },
     "source checked",

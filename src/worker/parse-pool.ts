@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { CollectControl } from "../collect/index.js";
-import { type DocumentOptions, readClauseSet } from "../document.js";
+import type { DocumentOptions } from "../document.js";
 import { ClausewatchError, type ErrorCode, ExtractError } from "../errors.js";
 import { packageRoot } from "../paths.js";
 import type { ClauseSet } from "../types.js";
@@ -34,6 +34,8 @@ export function inProcessReader(): ClauseSetReader {
     threads: 0,
     async read(body, options, control) {
       if (control?.signal?.aborted) throw control.signal.reason;
+      // Loaded on the first read: with parsing threads the main thread never needs the readers.
+      const { readClauseSet } = await import("../document.js");
       return readClauseSet(body, options);
     },
     async close() {},

@@ -9,7 +9,6 @@ import { OUTLINE_VERSION } from "../clauses/index.js";
 import { upgradeClauseSet } from "../clauses/legacy.js";
 import type { FetchedOutcome } from "../collect/index.js";
 import type { SourceConfig } from "../config/index.js";
-import { readFetched } from "../document.js";
 import { ExtractError, excerpt } from "../errors.js";
 import type { StoredSnapshot } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
@@ -19,7 +18,10 @@ import type { WorkerContext } from "./types.js";
 
 /** Reads a fetched copy: PDF and Word files in their own bounded thread, pages in the parsing pool under the deadline. */
 export async function readCopy(step: Step, outcome: FetchedOutcome): Promise<ClauseSet> {
-  if (outcome.binary) return readFetched(outcome, step.source, step.ctx.config.documents);
+  if (outcome.binary) {
+    const { readFetched } = await import("../document.js");
+    return readFetched(outcome, step.source, step.ctx.config.documents);
+  }
   const reader = step.ctx.reader ?? inProcessReader();
   const source = step.source;
   return reader.read(
@@ -55,6 +57,7 @@ export async function currentReading(ctx: WorkerContext, snapshot: StoredSnapsho
     if (!source) throw new Error("source no longer configured");
     const body = await ctx.store.getBody(snapshot.bodyHash);
     const binary = snapshot.charset === "binary";
+    const { readFetched } = await import("../document.js");
     set = await readFetched(
       {
         kind: "fetched",

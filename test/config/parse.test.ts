@@ -477,8 +477,32 @@ describe("parseConfig syntax errors", () => {
     );
 
     expect(problems).toEqual([
-      expect.stringMatching(/^w\.yml:2:1: YAML syntax error: Map keys must be unique/),
+      expect.stringMatching(/^w\.yml:2:1: YAML syntax error: duplicated mapping key/),
     ]);
+  });
+
+  it("refuses a few lines of aliases that expand to billions of values, without expanding them", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let level = 1; level <= 8; level++) {
+      const name = String.fromCharCode(97 + level);
+      const previous = String.fromCharCode(96 + level);
+      levels.push(`${name}: &${name} [${Array.from({ length: 10 }, () => `*${previous}`).join(", ")}]`);
+    }
+    const problems = problemsOf(() => parseConfig(`${levels.join("\n")}\n`, { file: "bomb.yaml", env: {} }));
+
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^bomb\.yaml: YAML holds more than 2,000,000 values once its aliases are expanded/,
+      ),
+    ]);
+  });
+
+  it("keeps an unquoted date as the text it was written as", () => {
+    const config = parseConfig(
+      'plans:\n  - { id: p, title: Plan, description: 2026-12-01 }\nsources:\n  - { id: s, plan: p, url: "https://example.org/a" }\n',
+      { file: "w.yaml", env: {} },
+    );
+    expect(config.plans[0]?.description).toBe("2026-12-01");
   });
 
   it("reports a JSON syntax error with line and column", () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createTransport } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import { z } from "zod";
 import type { Flag, RedlineOp } from "../../diff/index.js";
 import { excerpt, NotifyError } from "../../errors.js";
@@ -333,17 +333,22 @@ export function createEmailNotifier(
   const server = `${smtp.host}:${smtp.port}`;
   const id = options.id ?? EMAIL_NOTIFIER;
   const log = context.logger.child({ notifier: id });
-  const transport = createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    requireTLS: smtp.requireTls,
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass ?? "" } } : {}),
-    connectionTimeout: options.timeoutMs,
-    greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
-    dnsTimeout: options.timeoutMs,
-  });
+  // nodemailer is loaded when the first message goes out, so a worker without email never loads it.
+  let transport: Promise<Transporter> | undefined;
+  const connect = async () => {
+    const { createTransport } = await import("nodemailer");
+    return createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      requireTLS: smtp.requireTls,
+      ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass ?? "" } } : {}),
+      connectionTimeout: options.timeoutMs,
+      greetingTimeout: options.timeoutMs,
+      socketTimeout: options.timeoutMs,
+      dnsTimeout: options.timeoutMs,
+    });
+  };
 
   async function send(alerts: Alert[], delivery: DeliveryContext): Promise<void> {
     const first = alerts[0];
@@ -351,7 +356,8 @@ export function createEmailNotifier(
     const roots = [...new Set(alerts.map((alert) => planThreadId(alert.plan.id)))];
     let info: { rejected?: unknown[]; rejectedErrors?: unknown[] };
     try {
-      info = await transport.sendMail({
+      transport ??= connect();
+      info = await (await transport).sendMail({
         from: options.from,
         to: options.to,
         ...(options.cc ? { cc: options.cc } : {}),
@@ -390,7 +396,7 @@ export function createEmailNotifier(
     id,
     send,
     async close() {
-      transport.close();
+      (await transport)?.close();
     },
   };
 }
