@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseClauses } from "../src/clauses/index.js";
 import { type DiffResult, diffClauses } from "../src/diff/index.js";
 import type { ClauseSet } from "../src/types.js";
-import { type FateKind, type GeneratedTruth, generatePair } from "./generate.js";
+import { type FateKind, type GeneratedTruth, generatePair, generateTermsDocument } from "./generate.js";
 
 export interface TimedPair {
   label: string;
@@ -377,6 +377,37 @@ async function benchCli(
   }
 }
 
+/** A 1 MB terms document read as an outline (Markdown), and two versions of it diffed. */
+function benchTermsDocument(): void {
+  const { text, revised } = generateTermsDocument({ bytes: 1_000_000, seed: SEED });
+  const read = (body: string) => parseClauses({ source: "terms.md", format: "markdown", text: body });
+  read(text);
+  const parseTimes: number[] = [];
+  let oldSet: ClauseSet | undefined;
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now();
+    oldSet = read(text);
+    parseTimes.push(performance.now() - started);
+  }
+  const newSet = read(revised);
+  diffClauses(oldSet as ClauseSet, newSet);
+  const diffTimes: number[] = [];
+  let result: DiffResult | undefined;
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    result = diffClauses(oldSet as ClauseSet, newSet);
+    diffTimes.push(performance.now() - started);
+  }
+  const set = oldSet as ClauseSet;
+  const changed = (result as DiffResult).entries.filter((entry) => entry.severity !== "none").length;
+  console.log(
+    `
+terms document, ${fixed(Buffer.byteLength(text) / 2 ** 20, 2)} MB Markdown: ${set.clauses.length.toLocaleString("en")} clauses, ` +
+      `${fixed((100 * set.coverage.placed) / Math.max(1, set.coverage.words), 1)}% of words placed; parse ${fixed(median(parseTimes), 0)} ms median of 5 ` +
+      `(target ≤ 100 ms); diff against a revision with one paragraph in twenty edited: ${fixed(median(diffTimes), 0)} ms median of 3, ${changed} entries above none`,
+  );
+}
+
 export async function runDiffBench(): Promise<void> {
   const root = repoRoot();
   const plan = path.join(root, "test", "fixtures", "plan");
@@ -456,6 +487,8 @@ export async function runDiffBench(): Promise<void> {
 
   for (const g of generated)
     printAccuracy(`accuracy, generated ${g.clauses.toLocaleString("en")} (seed ${SEED})`, g.report);
+
+  benchTermsDocument();
 
   const cliPair = generated.find((g) => g.clauses === CLI_CLAUSES);
   if (cliPair) await benchCli(root, cliPair.oldText, cliPair.newText, cliPair.row.result.entries.length);

@@ -449,3 +449,53 @@ export function generatePair(options: GenerateOptions): GeneratedPair {
     truth: { fates, added },
   };
 }
+
+export interface TermsDocument {
+  /** The document as Markdown: a title, a preamble, `## N. Title` sections, `N.M` sub-sections, lettered items, bullets, prose. */
+  text: string;
+  /** The same document with about one paragraph in twenty edited (words, figures, modals, negation). */
+  revised: string;
+}
+
+/** A terms-of-service-like outline of about `bytes` bytes, in generated words, deterministic for a seed. */
+export function generateTermsDocument(options: { bytes: number; seed: number }): TermsDocument {
+  const random = mulberry32(options.seed);
+  const sentence = (words: number) => renderLines([lineTokens(random, words)])[0] as string;
+  const title = (words: number) =>
+    Array.from({ length: words }, () => capitalize(contentWord(random))).join(" ");
+  const out: string[] = [`# ${title(3)} Terms of Service`, "", sentence(40), "", sentence(30), ""];
+  let size = out.join("\n").length;
+  for (let section = 1; size < options.bytes; section++) {
+    const lines: string[] = [`## ${section}. ${title(randomInt(random, 1, 3))}`, "", sentence(35), ""];
+    const subsections = randomInt(random, 2, 6);
+    for (let sub = 1; sub <= subsections; sub++) {
+      lines.push(`${section}.${sub} ${sentence(randomInt(random, 25, 70))}`, "");
+      const shape = random();
+      if (shape < 0.25) {
+        for (let item = 0; item < randomInt(random, 2, 5); item++)
+          lines.push(`(${String.fromCharCode(97 + item)}) ${sentence(randomInt(random, 10, 30))}`);
+        lines.push("");
+      } else if (shape < 0.45) {
+        for (let item = 0; item < randomInt(random, 2, 6); item++)
+          lines.push(`- ${sentence(randomInt(random, 8, 25))}`);
+        lines.push("");
+      } else if (shape < 0.6) {
+        lines.push(sentence(randomInt(random, 30, 60)), "");
+      }
+    }
+    out.push(...lines);
+    size += lines.join("\n").length + 1;
+  }
+  const text = `${out.join("\n")}\n`;
+  // Revise: edit one prose line in twenty with the same light edits as the clause pairs.
+  const revised = out
+    .map((line) => {
+      const match = /^((?:\d+\.\d+|\([a-z]\)|-) )(.+)\.$/.exec(line);
+      if (!match || random() >= 0.05) return line;
+      const tokens = (match[2] as string).split(" ");
+      const [edited = tokens] = editClause(random, [tokens]);
+      return `${match[1]}${edited.join(" ")}.`;
+    })
+    .join("\n");
+  return { text, revised: `${revised}\n` };
+}

@@ -9,6 +9,7 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic.js";
+import { canonicalJson } from "./records.js";
 import type { SourceState } from "./types.js";
 
 export const CHECKS_FILE = "checks.json";
@@ -35,7 +36,7 @@ export interface QuietChecks {
 
 function withoutTimes(state: SourceState): string {
   const { lastCheckAt: _check, lastSuccessAt: _success, ...rest } = state;
-  return JSON.stringify(rest);
+  return canonicalJson(rest);
 }
 
 const later = (a: string | undefined, b: string | undefined) => (a === undefined || (b ?? "") > a ? b : a);

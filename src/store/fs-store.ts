@@ -497,6 +497,8 @@ function createFsStore(
       checkSourceId(FS_STORE_NAME, sourceId);
       const path = join(sourceDir(sourceId), "state.json");
       if (!(await exists(path))) return undefined;
+      // Its directory exists, so appending this source's events needs no mkdir.
+      knownDirs.add(sourceDir(sourceId));
       return quietChecks.read(
         (await readJsonFile(path, `state of source ${sourceId}`, sourceId)) as SourceState,
       );

@@ -432,3 +432,64 @@ describe("fs store logs", () => {
     expect((await fsp.readFile(join(dir, "changes.jsonl"), "utf8")).trim().split("\n")).toHaveLength(1);
   });
 });
+
+describe("fs store quiet checks", () => {
+  const state = (at: string, etag = '"a"') => ({
+    sourceId: "wire",
+    lastCheckAt: at,
+    lastSuccessAt: at,
+    etag,
+    consecutiveFailures: 0,
+    health: "ok" as const,
+    recentClauseSetHashes: [],
+  });
+  const statePath = (dir: string) => join(dir, "sources", "wire", "state.json");
+
+  it("keeps the times of a check that changed nothing in checks.json, and state.json as it was", async () => {
+    const dir = await freshDir();
+    const store = await open(dir);
+    await store.setSourceState(state("2026-12-01T10:00:00.000Z"));
+    const written = await fsp.readFile(statePath(dir), "utf8");
+
+    await store.getSourceState("wire");
+    await store.setSourceState(state("2026-12-01T10:10:00.000Z"));
+
+    expect(await fsp.readFile(statePath(dir), "utf8")).toBe(written);
+    expect((await store.getSourceState("wire"))?.lastCheckAt).toBe("2026-12-01T10:10:00.000Z");
+    await store.close();
+    expect(JSON.parse(await fsp.readFile(join(dir, "checks.json"), "utf8"))).toEqual({
+      wire: { lastCheckAt: "2026-12-01T10:10:00.000Z", lastSuccessAt: "2026-12-01T10:10:00.000Z" },
+    });
+
+    const again = await open(dir, { lock: false });
+    expect(await again.getSourceState("wire")).toEqual(state("2026-12-01T10:10:00.000Z"));
+  });
+
+  it("writes state.json when anything besides the times changed", async () => {
+    const dir = await freshDir();
+    const store = await open(dir);
+    await store.setSourceState(state("2026-12-01T10:00:00.000Z"));
+    await store.getSourceState("wire");
+
+    await store.setSourceState(state("2026-12-01T10:10:00.000Z", '"b"'));
+
+    expect(JSON.parse(await fsp.readFile(statePath(dir), "utf8"))).toMatchObject({
+      etag: '"b"',
+      lastCheckAt: "2026-12-01T10:10:00.000Z",
+    });
+  });
+
+  it("reads the state alone when checks.json is torn or older than it", async () => {
+    const dir = await freshDir();
+    const store = await open(dir);
+    await store.setSourceState(state("2026-12-01T10:00:00.000Z"));
+    await store.close();
+    await fsp.writeFile(join(dir, "checks.json"), '{"wire": {"lastCheckAt": "2026-12');
+
+    const torn = await open(dir, { lock: false });
+    expect((await torn.getSourceState("wire"))?.lastCheckAt).toBe("2026-12-01T10:00:00.000Z");
+    await fsp.writeFile(join(dir, "checks.json"), '{"wire": {"lastCheckAt": "2026-11-30T09:00:00.000Z"}}');
+    const older = await open(dir, { lock: false });
+    expect((await older.getSourceState("wire"))?.lastCheckAt).toBe("2026-12-01T10:00:00.000Z");
+  });
+});
