@@ -367,6 +367,21 @@ export function citedWord(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+/** Abbreviations cited by their full English word (`Art. 5` is Article 5). */
+const ABBREVIATIONS = new Set(["art.", "sec.", "para.", "chap.", "§§"]);
+
+/**
+ * The word a label is cited with, in the document's own language: `Стаття 3` stays Стаття,
+ * `Artículo 2` Artículo, `ARTICLE 4` and `Art. 4` are Article.
+ */
+export function labelWord(label: Pick<LabelMatch, "word" | "printed" | "name">): string {
+  const at = label.printed.toLowerCase().lastIndexOf(label.name.toLowerCase());
+  const printed = (at > 0 ? label.printed.slice(0, at) : "").trim().toLowerCase();
+  if (printed === "" || printed === label.word || ABBREVIATIONS.has(printed) || !(printed in WORD_SPELLINGS))
+    return citedWord(label.word);
+  return citedWord(printed);
+}
+
 const INLINE_DECIMAL = /(?<=(?:^|[^\d\s])[.!?;:]["”’')\]»]?\s*)(\d{1,3})([.)])\s*(?=["“«'‘([]?\p{Lu})/gu;
 
 /** Offsets of numbered labels that start inside a line right after a sentence ends (`…sovereignty.2. Non-aggression…`). */

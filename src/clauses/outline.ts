@@ -113,6 +113,20 @@ function sameValue(previous: LabelMatch, next: LabelMatch): boolean {
   return previous.value === next.value && previous.suffix === next.suffix;
 }
 
+/** Label words of units that hold text of their own under a title (not points of a list). */
+const SECTION_WORDS = new Set([
+  "article",
+  "section",
+  "subsection",
+  "chapter",
+  "part",
+  "title",
+  "§",
+  "schedule",
+  "annex",
+  "appendix",
+]);
+
 function isTitleText(text: string): boolean {
   if (text === "" || text.length > 100 || countWords(text) > 12) return false;
   const upper = text === text.toUpperCase() && /\p{Lu}/u.test(text);
@@ -451,6 +465,10 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
     if (!parent) return false;
     const chain = parent.children.filter((child) => child.chain === node.chain);
     if (chain.length <= 1) return true;
+    // "Article 2. Term", "Section 4 Remedies": a titled unit named by a section word holds the
+    // text that follows it, like its siblings that hold numbered paragraphs.
+    if (node.label && SECTION_WORDS.has(node.label.word) && chain.some((child) => child.children.length > 0))
+      return true;
     return chain.some(
       (child) => child !== node && child.children.some((grand) => grand.kind === "paragraph"),
     );
@@ -585,7 +603,12 @@ function promoteTitles(root: OutlineNode): void {
     stack.push(...node.children);
     if (node.kind !== "numbered" || node.heading !== undefined || node.parts.length !== 1) continue;
     const text = node.parts[0] as string;
-    if (isTitleText(text) && node.children.some((child) => child.kind === "paragraph")) {
+    const sectionTitle =
+      node.label !== undefined &&
+      SECTION_WORDS.has(node.label.word) &&
+      node.children.length > 0 &&
+      !text.endsWith(":");
+    if (isTitleText(text) && (sectionTitle || node.children.some((child) => child.kind === "paragraph"))) {
       node.heading = text.replace(/[.:]$/, "");
       node.parts = [];
     }

@@ -4,7 +4,7 @@
  * heading or their position under it. A heading's name is left out of its clauses' paths while
  * their numbers are unique in the document, and kept when numbering restarts under each heading.
  */
-import { citedWord } from "./labels.js";
+import { labelWord } from "./labels.js";
 import { type OutlineNode, ownText } from "./tree.js";
 
 /** Label words whose units are cited by number alone ("point 26", not "Point 26"). */
@@ -45,7 +45,7 @@ function labelSegment(node: OutlineNode, parent: OutlineNode | undefined): Segme
   const name = label.name;
   if (label.parts) return { joins: false, text: name, separator: " " };
   if (!BARE_WORDS.has(label.word))
-    return { joins: false, text: `${citedWord(label.word)} ${name}`, separator: " " };
+    return { joins: false, text: `${labelWord(label)} ${name}`, separator: " " };
   const parentLabel = parent?.label;
   const namedBullet = parentLabel?.family === "bullet" && parent?.heading !== undefined;
   if (!parentLabel || namedBullet || CONTAINER_WORDS.has(parentLabel.word))

@@ -353,6 +353,52 @@ describe("a document of titled sections with a preamble", () => {
   });
 });
 
+describe("articles whose body follows their title", () => {
+  const agreement = (word: string, first: string, last: string) =>
+    text(
+      [
+        "Cooperation Agreement",
+        "",
+        `${word} 1. ${first}`,
+        "",
+        "1. The parties cooperate in teaching.",
+        "2. The parties share what they learn.",
+        "",
+        `${word} 2. ${last}`,
+        "",
+        "This agreement lasts five years.",
+      ].join("\n"),
+    );
+
+  it("keeps the last article's text under it, not as closing prose, and titles both articles", () => {
+    const set = agreement("Article", "Subject", "Term");
+    expect(outline(set)).toEqual([
+      "Title",
+      "Article 1",
+      "  Article 1(1)",
+      "  Article 1(2)",
+      "Article 2",
+      "  Article 2 ¶1",
+    ]);
+    expect(byPath(set, "Article 1")?.heading).toBe("Subject");
+    expect(byPath(set, "Article 2 ¶1")?.context).toBeUndefined();
+  });
+
+  it("cites articles by the document's own word, and an abbreviation by the full one", () => {
+    const ukrainian = agreement("Стаття", "Предмет", "Строк");
+    expect(outline(ukrainian)).toEqual([
+      "Title",
+      "Стаття 1",
+      "  Стаття 1(1)",
+      "  Стаття 1(2)",
+      "Стаття 2",
+      "  Стаття 2 ¶1",
+    ]);
+    const abbreviated = agreement("Art.", "Subject", "Term");
+    expect(abbreviated.clauses.map((clause) => clause.key)).toContain("Article 2 ¶1");
+  });
+});
+
 describe("plain text titled in capitals", () => {
   const rules = (...sections: string[]) =>
     text(["CARRIAGE RULES", "", "These rules bind every rider.", "", ...sections].join("\n"));
