@@ -734,6 +734,13 @@ function openingsOf(units: Unit[]): Openings {
   return { openings, byFirstWord };
 }
 
+/** What a table of contents is called above its entries, in the languages labels are read in. */
+const CONTENTS_TITLE =
+  /^(?:table of contents|contents|index|зміст|содержание|оглавление|inhalt|inhaltsverzeichnis|sommaire|table des matières|índice|indice|sumário|spis treści)[:.]?$/iu;
+
+/** A contents line's dot leader (or tab, or run of spaces) and page number: `…… 12`, `\t12`, `.... iv`. */
+const CONTENTS_LEADER = /(?:\s*[.…·_]{2,}\s*|\s{2,}|\t+)(?:\d{1,4}|[ivxlc]{1,6})$/;
+
 /**
  * Tables of contents: three or more short list lines whose texts come back later as the opening
  * words of headings or clauses. They are navigation, read as one clause, and never join the numbering.
@@ -764,11 +771,19 @@ function findContents(units: Unit[]): Map<number, "start" | "more"> {
     if (length >= 3 && length <= 300) {
       let hits = 0;
       for (let at = start; at < end; at++) {
-        const entry = (index().openings[at] as string).replace(/[.:]$/, "");
+        // "Payment ........ 3": the dot leader and page number are the contents' own typesetting.
+        const unit = units[at] as Unit;
+        const printed = (unit.labels[0]?.rest ?? unit.text).slice(0, 160);
+        const entry = CONTENTS_LEADER.test(printed)
+          ? normalizeForCompare(printed.replace(CONTENTS_LEADER, "")).replace(/[.:]$/, "")
+          : (index().openings[at] as string).replace(/[.:]$/, "");
         if (entry !== "" && comesBack(entry, end)) hits++;
       }
       if (hits >= Math.ceil(length * 0.6)) {
-        for (let at = start; at < end; at++) found.set(at, at === start ? "start" : "more");
+        // A "Contents" line just before the entries is their title, part of the same navigation.
+        const titled = start > 0 && CONTENTS_TITLE.test((units[start - 1] as Unit).text.trim());
+        const first = titled ? start - 1 : start;
+        for (let at = first; at < end; at++) found.set(at, at === first ? "start" : "more");
       }
     }
     start = -1;

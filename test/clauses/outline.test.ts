@@ -100,20 +100,11 @@ describe("outlines from Markdown", () => {
       ].join("\n"),
     );
 
-    expect(outline(set)).toEqual([
-      "Title",
-      "Contents",
-      "  Contents Contents",
-      "  1",
-      "    1.1",
-      "  2",
-      "    2.1",
-      "  3",
-      "    3.1",
-    ]);
+    // The "Contents" heading titles the navigation; the clauses after it are not under it.
+    expect(outline(set)).toEqual(["Title", "Contents", "1", "  1.1", "2", "  2.1", "3", "  3.1"]);
     expect(set.warnings).toEqual([]);
-    expect(byPath(set, "Contents Contents")).toMatchObject({ kind: "contents", context: true });
-    expect(byPath(set, "Contents Contents")?.text).toBe("1. Accounts\n2. Payments\n3. Ending the agreement");
+    expect(byPath(set, "Contents")).toMatchObject({ kind: "contents", context: true });
+    expect(byPath(set, "Contents")?.text).toBe("Contents\n1. Accounts\n2. Payments\n3. Ending the agreement");
     expect(byPath(set, "2")).toMatchObject({ heading: "Payments", text: "" });
   });
 
@@ -350,6 +341,45 @@ describe("a document of titled sections with a preamble", () => {
 
     const changed = result.entries.filter((entry) => entry.severity !== "none");
     expect(changed.map((entry) => [entry.new[0], entry.severity])).toEqual([["Preamble", "substantive"]]);
+  });
+});
+
+describe("plain-text contents with page numbers", () => {
+  const terms = (leader: (page: number) => string) =>
+    text(
+      [
+        "Service Terms",
+        "",
+        "Contents",
+        `1. Definitions${leader(2)}`,
+        `2. Payment${leader(3)}`,
+        `3. Termination${leader(4)}`,
+        "",
+        "1. Definitions",
+        "",
+        "The Service means the hosted software.",
+        "",
+        "2. Payment",
+        "",
+        "Fees are due monthly in advance.",
+        "",
+        "3. Termination",
+        "",
+        "Either party may end the contract with 30 days notice.",
+      ].join("\n"),
+    );
+
+  it("reads dot leaders, tabs and spaced page numbers as contents, titled, out of the numbering", () => {
+    for (const leader of [
+      (page: number) => ` ........ ${page}`,
+      (page: number) => `\t${page}`,
+      (page: number) => `    ${page}`,
+    ]) {
+      const set = terms(leader);
+      expect(outline(set)).toEqual(["Title", "Contents", "1", "  1 ¶1", "2", "  2 ¶1", "3", "  3 ¶1"]);
+      expect(byPath(set, "Contents")).toMatchObject({ kind: "contents", context: true });
+      expect(byPath(set, "2")?.heading).toBe("Payment");
+    }
   });
 });
 
