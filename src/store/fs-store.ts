@@ -68,6 +68,8 @@ import type {
 } from "./types.js";
 
 export const FS_STORE_NAME = "fs";
+/** The key at the start of a change line as this store writes it: `{"key":"…",`. */
+const LEADING_KEY = /^\{"key":("(?:[^"\\]|\\.)*")[,}]/;
 /** The on-disk format this code writes and reads. */
 export const STORE_FORMAT_VERSION = 1;
 
@@ -540,9 +542,7 @@ function createFsStore(
       assertWritable("append a change");
       const valid = validateChange(FS_STORE_NAME, change);
       return queue.run("changes", async () => {
-        if (changeKeys === undefined) {
-          changeKeys = new Set((await readChanges()).map((c) => c.key));
-        }
+        changeKeys ??= await readChangeKeys();
         if (changeKeys.has(valid.key)) return false;
         await append(changesPath, JSON.stringify(valid));
         changeKeys.add(valid.key);
@@ -634,6 +634,31 @@ function createFsStore(
       }
     },
   };
+
+  /**
+   * The keys of every stored change, without parsing whole records: this store writes `key` first,
+   * so a line's key is read from its start (any other line is parsed in full). A torn last line
+   * is no change yet, as for readers.
+   */
+  async function readChangeKeys(): Promise<Set<string>> {
+    const text = await fsp.readFile(changesPath, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return "";
+      throw error;
+    });
+    const keys = new Set<string>();
+    const lines = text.split("\n");
+    lines.pop();
+    for (const line of lines) {
+      const quoted = LEADING_KEY.exec(line)?.[1];
+      try {
+        const key: unknown = quoted ? JSON.parse(quoted) : (JSON.parse(line) as { key?: unknown }).key;
+        if (typeof key === "string") keys.add(key);
+      } catch {
+        // A damaged line is reported by verify(); it holds no key to keep unique.
+      }
+    }
+    return keys;
+  }
 
   async function readChanges(): Promise<ChangeRecord[]> {
     const { records } = await readJsonl<ChangeRecord>(changesPath, {
