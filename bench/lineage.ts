@@ -18,18 +18,22 @@
  *
  * "CLI" is the child's wall time; "in-process" is `runCycle` for the one source on a freshly
  * opened context (a fresh lineage, a fresh store handle, no clause set cached) with the clause
- * sets the lineage loads counted. Medians of `CLAUSEWATCH_BENCH_LINEAGE_RUNS` (5) runs. Prints
- * figures; asserts nothing.
+ * sets the lineage loads counted; "judge" is the time inside `lineage.observe`; "catch-up" is the
+ * alert catch-up `check` runs at start over the store's changes (alert code, outside the
+ * lineage, timed on the same fresh context before the cycle). Medians of
+ * `CLAUSEWATCH_BENCH_LINEAGE_RUNS` (5) runs. Prints figures; asserts nothing.
+ *
+ * `CLAUSEWATCH_BENCH_PROF=<dir>` writes a V8 CPU profile of every CLI run there, in run order.
  */
 import { spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { stringify } from "yaml";
-import { startAlerts } from "../src/alert/index.js";
+import { catchUpChanges, startAlerts } from "../src/alert/index.js";
 import { openContext } from "../src/cli/context.js";
 import { loadConfig } from "../src/config/index.js";
 import { createLineage, readLineage } from "../src/lineage/index.js";
@@ -316,7 +320,9 @@ async function freshCopy(pristine: string, pagesUrl: string): Promise<{ dir: str
 function runCli(args: string[]): Promise<{ ms: number; status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const profile = process.env.CLAUSEWATCH_BENCH_PROF;
+    const flags = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+    const child = spawn(process.execPath, [...flags, CLI, ...args], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
@@ -341,6 +347,8 @@ interface Timed {
   inProcessMs: number;
   /** Time inside `lineage.observe` (in-process runs). */
   judgeMs: number;
+  /** `check`'s start-up alert catch-up over the store's changes (alert code, not the lineage). */
+  catchUpMs: number;
   loads: number;
   judged: string;
 }
@@ -349,6 +357,7 @@ async function timeCopy(pristine: string, pages: PageServer, runs: number): Prom
   const cli: number[] = [];
   const inProcess: number[] = [];
   const judge: number[] = [];
+  const catchUp: number[] = [];
   let loads = 0;
   let outcome = "";
   for (let run = 0; run < runs; run++) {
@@ -386,6 +395,9 @@ async function timeCopy(pristine: string, pages: PageServer, runs: number): Prom
         },
       };
       try {
+        const caught = performance.now();
+        await catchUpChanges({ config, storageDir: config.storageDir, store: ctx.store, outbox: ctx.store });
+        catchUp.push(performance.now() - caught);
         const started = performance.now();
         const report = await runCycle(ctx, { sourceIds: ["copy"] });
         inProcess.push(performance.now() - started);
@@ -403,6 +415,7 @@ async function timeCopy(pristine: string, pages: PageServer, runs: number): Prom
     cliMs: median(cli),
     inProcessMs: median(inProcess),
     judgeMs: median(judge),
+    catchUpMs: median(catchUp),
     loads,
     judged: outcome,
   };
@@ -414,10 +427,15 @@ export async function runLineageBench(): Promise<void> {
   const pages = await startPages();
   try {
     console.log(
+      `${cpus().length} CPUs, load ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(" ")}, Node ${process.version}`,
+    );
+    console.log(
       `one copy judged by \`check --once --source copy\` in a fresh process (CLI) and by runCycle on a freshly opened context (in-process); medians of ${runs} runs; fs store, fsync on`,
     );
     console.log(
-      "document              copy                         plan history              CLI ms  in-proc ms  judge ms  sets loaded  judged as",
+      "document              copy                         plan history              CLI ms  in-proc ms  judge ms  sets loaded  catch-up ms  judged as",
     );
     for (const doc of documents()) {
       const newest = doc.texts[VERSIONS - 1] as string;
@@ -446,12 +464,12 @@ export async function runLineageBench(): Promise<void> {
         const large = await timeCopy(full, pages, runs);
         const row = (history: string, timed: Timed) =>
           console.log(
-            `${doc.name.padEnd(21)} ${copy.name.padEnd(28)} ${history.padEnd(24)} ${timed.cliMs.toFixed(0).padStart(7)} ${timed.inProcessMs.toFixed(0).padStart(11)} ${timed.judgeMs.toFixed(0).padStart(9)} ${String(timed.loads).padStart(12)}  ${timed.judged}`,
+            `${doc.name.padEnd(21)} ${copy.name.padEnd(28)} ${history.padEnd(24)} ${timed.cliMs.toFixed(0).padStart(7)} ${timed.inProcessMs.toFixed(0).padStart(11)} ${timed.judgeMs.toFixed(0).padStart(9)} ${String(timed.loads).padStart(12)} ${timed.catchUpMs.toFixed(0).padStart(12)}  ${timed.judged}`,
           );
         row("1 version", small);
         row(`${counts.versions} versions, ${counts.witnesses + counts.divergent} witnesses`, large);
         console.log(
-          `${"".padEnd(21)} ${"".padEnd(28)} ${"ratio".padEnd(24)} ${`${(large.cliMs / small.cliMs).toFixed(2)}×`.padStart(7)} ${`${(large.inProcessMs / small.inProcessMs).toFixed(2)}×`.padStart(11)} ${`${(large.judgeMs / small.judgeMs).toFixed(2)}×`.padStart(9)}`,
+          `${"".padEnd(21)} ${"".padEnd(28)} ${"ratio".padEnd(24)} ${`${(large.cliMs / small.cliMs).toFixed(2)}×`.padStart(7)} ${`${(large.inProcessMs / small.inProcessMs).toFixed(2)}×`.padStart(11)} ${`${(large.judgeMs / small.judgeMs).toFixed(2)}×`.padStart(9)} ${"".padStart(12)} ${`${(large.catchUpMs / small.catchUpMs).toFixed(2)}×`.padStart(12)}`,
         );
       }
     }
