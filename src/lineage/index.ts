@@ -174,6 +174,7 @@ export function createLineage(
     const candidates = new Set(ranked.slice(0, CANDIDATES).map((entry) => entry.version));
     const newest = versions[versions.length - 1];
     if (newest) candidates.add(newest);
+    await Promise.all([...candidates].map(textOf));
 
     // Closest = fewest changed clauses of the document, then fewest substantive ones; on a tie the
     // later version, since texts usually evolve from the newest draft.
