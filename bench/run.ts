@@ -8,6 +8,7 @@ import { runDiffBench } from "./diff.js";
 import { runDocumentsBench } from "./documents.js";
 import { runExtractBench } from "./extract.js";
 import { runHistoryBench } from "./history.js";
+import { runLineageBench } from "./lineage.js";
 import { runPostgresBench } from "./postgres.js";
 import { runUnattendedBench } from "./unattended.js";
 
@@ -24,6 +25,10 @@ const BENCHES: Bench[] = [
   { title: "PDF, Word and feeds: speed and hostile inputs", run: runDocumentsBench },
   { title: "postgres: queue cycle with 1-3 workers, history pages fs vs postgres", run: runPostgresBench },
   { title: "history pages at 1,000 versions and at 3,000 clauses", run: runHistoryBench },
+  {
+    title: "lineage: one new copy against 1 version vs 50 versions and 100 witnesses",
+    run: runLineageBench,
+  },
 ];
 
 function header(title: string, index: number): string {

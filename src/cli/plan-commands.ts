@@ -37,7 +37,8 @@ export async function runVersionsCommand(
   const records = await readOnly(config, (store) => readLineage(store, plan.id));
   const versions = records.filter((record): record is VersionRecord => record.type === "version");
   const witnesses = records.filter((record): record is WitnessRecord => record.type === "witness");
-  const rows = versions.map((version) => {
+  // The kept clause fingerprints are the lineage's ranking data, not something to read.
+  const rows = versions.map(({ clauseFingerprints: _ranking, ...version }) => {
     const seen = witnesses.filter((witness) => witness.version === version.id);
     const sources = (relation: WitnessRecord["relation"][]) => [
       ...new Set(

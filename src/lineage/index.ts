@@ -3,11 +3,19 @@ import { type DiffResult, diffClauses } from "../diff/index.js";
 import { type StoreLogsRef, storeLogs } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
 import { type Judgement, judgeCopy } from "./judge.js";
+import { documentFingerprints, versionFingerprints, versionShares } from "./shares.js";
 import type { LineageRecord, LineageRules, Relation, VersionRecord, WitnessRecord } from "./types.js";
 
 export { type Judgement, judgeCopy } from "./judge.js";
 
-export type { LineageRecord, LineageRules, Relation, VersionRecord, WitnessRecord } from "./types.js";
+export type {
+  LineageRecord,
+  LineageRules,
+  Relation,
+  VersionFingerprints,
+  VersionRecord,
+  WitnessRecord,
+} from "./types.js";
 
 export const DEFAULT_LINEAGE_RULES: LineageRules = { divergentShare: 0.6 };
 
@@ -19,20 +27,6 @@ export function textFingerprint(set: ClauseSet): string {
     hash.update(`${clause.key}\u0000${clause.fingerprint}\n`);
   }
   return hash.digest("hex").slice(0, 24);
-}
-
-/** The document's clause fingerprints: what two copies share, found without a diff. */
-function signature(set: ClauseSet): Set<string> {
-  return new Set(
-    set.clauses.filter((clause) => !clause.context && clause.kind !== "title").map((c) => c.fingerprint),
-  );
-}
-
-function sharedShare(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
-  let shared = 0;
-  for (const value of a) if (b.has(value)) shared++;
-  return shared / Math.max(a.size, b.size);
 }
 
 /** How many known versions a new copy is diffed against: the ones sharing most clauses with it, and the newest. */
@@ -84,7 +78,7 @@ export function createLineage(
   const signatureOf = (snapshotId: string, set: ClauseSet) => {
     let found = signatures.get(snapshotId);
     if (!found) {
-      found = signature(set);
+      found = documentFingerprints(set);
       signatures.set(snapshotId, found);
     }
     return found;
@@ -167,19 +161,20 @@ export function createLineage(
     if (same) return witness(same, { relation: "witness", explanation: "same version, same wording" });
 
     // Candidates: the versions sharing most clause fingerprints with the copy, and the newest one;
-    // only they are diffed, without redlines, and only the kept pair is diffed in full.
-    const copySignature = signature(sighting.clauseSet);
-    const ranked = await Promise.all(
-      versions.map(async (version, order) => ({
-        version,
-        order,
-        share: sharedShare(signatureOf(version.snapshotId, await textOf(version)), copySignature),
-      })),
+    // only they are loaded and diffed, without redlines, and only the kept pair is diffed in full.
+    // The shares come from the fingerprints the version records keep, so a plan's history costs
+    // a read of its lineage log, not a load of every version's clause set.
+    const copySignature = documentFingerprints(sighting.clauseSet);
+    const outline = sighting.clauseSet.outline;
+    const shares = await versionShares(versions, copySignature, outline, async (version) =>
+      signatureOf(version.snapshotId, await textOf(version)),
     );
+    const ranked = versions.map((version, order) => ({ version, order, share: shares[order] ?? 0 }));
     ranked.sort((x, y) => y.share - x.share || y.order - x.order);
     const candidates = new Set(ranked.slice(0, CANDIDATES).map((entry) => entry.version));
     const newest = versions[versions.length - 1];
     if (newest) candidates.add(newest);
+    await Promise.all([...candidates].map(textOf));
 
     // Closest = fewest changed clauses of the document, then fewest substantive ones; on a tie the
     // later version, since texts usually evolve from the newest draft.
@@ -195,11 +190,25 @@ export function createLineage(
       if (!closest || distance <= closest.distance) closest = { version, diff, distance };
     }
     const full = closest ? diffClauses(await textOf(closest.version), sighting.clauseSet) : undefined;
-    if (closest && full) {
-      const judgement = judgeCopy(full, rules);
-      if (judgement.relation !== "new-version") return witness(closest.version, judgement, full);
-    }
-    const explanation = full ? judgeCopy(full, rules).explanation : "first version";
+    const judgement = full ? judgeCopy(full, rules) : undefined;
+    if (closest && full && judgement && judgement.relation !== "new-version")
+      return witness(closest.version, judgement, full);
+    const explanation = judgement?.explanation ?? "first version";
+    const parentText = closest ? await textOf(closest.version) : undefined;
+    const kept =
+      outline === undefined
+        ? undefined
+        : versionFingerprints(
+            copySignature,
+            outline,
+            closest && parentText
+              ? {
+                  id: closest.version.id,
+                  fingerprints: signatureOf(closest.version.snapshotId, parentText),
+                  outline: parentText.outline,
+                }
+              : undefined,
+          );
 
     const version: VersionRecord = {
       type: "version",
@@ -212,6 +221,7 @@ export function createLineage(
       clauses: sighting.clauseSet.clauses.length,
       explanation,
       ...(closest && full ? { parent: closest.version.id, summary: full.summary } : {}),
+      ...(kept ? { clauseFingerprints: kept } : {}),
     };
     texts.set(sighting.snapshotId, sighting.clauseSet);
     await append(planId, version);

@@ -22,6 +22,26 @@ export interface VersionRecord {
   headline?: string;
   /** Why this copy is a new version ("new version: 3 figures changed, 1 point removed"). */
   explanation?: string;
+  /**
+   * The document's clause fingerprints, kept so later copies are ranked against this version
+   * without loading its clause set. Records written before they were kept have none.
+   */
+  clauseFingerprints?: VersionFingerprints;
+}
+
+/**
+ * A version's clause fingerprints (page text and title aside) as the change from its parent's,
+ * or in full for a first version: a few fingerprints per version after the first.
+ */
+export interface VersionFingerprints {
+  /** The reading (`ClauseSet.outline`) they were taken under: another reading fingerprints differently. */
+  outline: number;
+  /** The version they are relative to (the parent). Absent: `added` is the whole set. */
+  base?: string;
+  /** Space-separated fingerprints this version has and its base lacks. */
+  added: string;
+  /** Space-separated fingerprints its base has and this version lacks. */
+  dropped?: string;
 }
 
 /** One copy seen by one source, and what it was judged to be. */
