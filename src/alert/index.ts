@@ -25,6 +25,7 @@ import {
   type OutboxEntry,
   outboxDir,
   prepareOutbox,
+  readEntries,
   readOutbox,
   replay,
 } from "./outbox.js";
@@ -137,7 +138,15 @@ export async function catchUpChanges(
     (options.now ?? (() => new Date()))(),
   );
   const changes = (await options.store.listChanges({ since })) as SourceChange[];
-  return enqueueChanges(changes, options);
+  // Only changes without an alert: building one loads its snapshots, and the outbox already
+  // holds nearly all of them (an alert's id is its change's key).
+  const enqueued = new Set(
+    (await readEntries(options.outbox ?? options.storageDir)).map((entry) => entry.alert.id),
+  );
+  return enqueueChanges(
+    changes.filter((change) => !enqueued.has(change.key)),
+    options,
+  );
 }
 
 /**

@@ -137,4 +137,25 @@ describe("catching up after a crash between the store and the outbox", () => {
       sampleChange(3).key,
     ]);
   });
+
+  it("reads no snapshot for a change that already has its alert, however long the history", async () => {
+    const store = createMemoryStore();
+    await prepareOutbox(dir, new Date("2025-11-20T00:00:00.000Z"));
+    const history = Array.from({ length: 40 }, (_, index) => sampleChange(index + 1));
+    for (const change of history) await store.appendChange(change);
+    await enqueueChanges(history.slice(0, 39), { config, storageDir: dir });
+    const read: string[] = [];
+    const counting = {
+      listChanges: store.listChanges.bind(store),
+      getSnapshot: (id: string) => {
+        read.push(id);
+        return store.getSnapshot(id);
+      },
+    };
+
+    const caught = await catchUpChanges({ config, storageDir: dir, store: counting });
+
+    expect(caught.map((alert) => alert.id)).toEqual([history[39]?.key]);
+    expect(read.length).toBeLessThanOrEqual(3);
+  });
 });
