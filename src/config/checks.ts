@@ -53,7 +53,7 @@ export function checkSelector(selector: string): string | undefined {
   try {
     // Loaded for the first selector only: configs without selectors, and the worker's main
     // thread that leaves parsing to its threads, never load cheerio for this.
-    const cheerio = createRequire(import.meta.url)("cheerio") as typeof Cheerio;
+    const cheerio = createRequire(import.meta.url)("cheerio/slim") as typeof Cheerio;
     cheerio.load("")(selector);
     return undefined;
   } catch (error) {

@@ -3,7 +3,9 @@
  * that give plain text and Markdown the same shape. Pure: no I/O.
  */
 import type { CheerioAPI } from "cheerio";
-import { load } from "cheerio";
+// The htmlparser2-only entry: the full one also loads parse5 and undici (for fromURL), which
+// every parsing thread would pay for at start.
+import { load } from "cheerio/slim";
 import type { AnyNode, Document, Element } from "domhandler";
 import { ExtractError, excerpt } from "../errors.js";
 import type { TextBlock } from "../types.js";
