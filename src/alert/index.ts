@@ -65,6 +65,22 @@ export interface EnqueueOptions {
   now?: () => Date;
 }
 
+/** The store's snapshots, each read once per enqueue (a change's noun and pages need the same ones). */
+function snapshotReader(store: EnqueueOptions["store"]): EnqueueOptions["store"] {
+  if (!store) return undefined;
+  const read = new Map<string, ReturnType<SnapshotStore["getSnapshot"]>>();
+  return {
+    getSnapshot(id) {
+      let found = read.get(id);
+      if (!found) {
+        found = store.getSnapshot(id);
+        read.set(id, found);
+      }
+      return found;
+    },
+  };
+}
+
 async function nounOf(change: SourceChange, store: EnqueueOptions["store"]): Promise<string> {
   if (!store || !change.toSnapshot) return "Point";
   try {
@@ -103,6 +119,7 @@ async function pagesOf(
 export async function enqueueChanges(changes: SourceChange[], options: EnqueueOptions): Promise<Alert[]> {
   const { config } = options;
   const at = (options.now ?? (() => new Date()))().toISOString();
+  const store = snapshotReader(options.store);
   const entries: OutboxEntry[] = [];
   for (const change of changes) {
     const targets = config.notify
@@ -111,8 +128,8 @@ export async function enqueueChanges(changes: SourceChange[], options: EnqueueOp
     if (targets.length === 0) continue;
     const alert = buildAlert(change, {
       planTitle: config.plans.find((plan) => plan.id === change.planId)?.title ?? change.planId,
-      noun: await nounOf(change, options.store),
-      ...(await pagesOf(change, options.store)),
+      noun: await nounOf(change, store),
+      ...(await pagesOf(change, store)),
       ...optional("sourceTitle", config.sources.find((source) => source.id === change.sourceId)?.title),
       ...optional("publicBaseUrl", config.publicBaseUrl),
     });

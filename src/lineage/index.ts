@@ -179,9 +179,11 @@ export function createLineage(
     // Closest = fewest changed clauses of the document, then fewest substantive ones; on a tie the
     // later version, since texts usually evolve from the newest draft.
     let closest: { version: VersionRecord; diff: DiffResult; distance: number } | undefined;
-    for (const version of versions) {
-      if (!candidates.has(version)) continue;
-      const diff = diffClauses(await textOf(version), sighting.clauseSet, { redlines: false });
+    const pool = versions.filter((version) => candidates.has(version));
+    // With one candidate (a plan of one version) its diff is the kept one: computed once, in full.
+    const single = pool.length === 1;
+    for (const version of pool) {
+      const diff = diffClauses(await textOf(version), sighting.clauseSet, single ? {} : { redlines: false });
       const changed = diff.entries.filter(
         (entry) => !entry.context && (entry.severity === "minor" || entry.severity === "substantive"),
       );
@@ -189,7 +191,11 @@ export function createLineage(
         changed.length * 1000 + changed.filter((entry) => entry.severity === "substantive").length;
       if (!closest || distance <= closest.distance) closest = { version, diff, distance };
     }
-    const full = closest ? diffClauses(await textOf(closest.version), sighting.clauseSet) : undefined;
+    const full = closest
+      ? single
+        ? closest.diff
+        : diffClauses(await textOf(closest.version), sighting.clauseSet)
+      : undefined;
     const judgement = full ? judgeCopy(full, rules) : undefined;
     if (closest && full && judgement && judgement.relation !== "new-version")
       return witness(closest.version, judgement, full);
