@@ -12,7 +12,7 @@ import { writeFileAtomic } from "./atomic.js";
 import { canonicalJson } from "./records.js";
 import type { SourceState } from "./types.js";
 
-export const CHECKS_FILE = "checks.json";
+const CHECKS_FILE = "checks.json";
 
 /** The fields a quiet check changes. */
 type CheckTimes = Pick<SourceState, "lastCheckAt" | "lastSuccessAt">;
@@ -30,7 +30,7 @@ export interface QuietChecks {
   quiet(state: SourceState): Promise<boolean>;
   /** After `state.json` was written with `state`. */
   written(state: SourceState): void;
-  flush(): Promise<void>;
+  /** Writes the times still held, as the store closes. */
   close(): Promise<void>;
 }
 
@@ -108,9 +108,6 @@ export function createQuietChecks(root: string, options: { tmpDir: string; fsync
     written(state) {
       persisted.set(state.sourceId, withoutTimes(state));
     },
-    flush,
-    async close() {
-      await flush();
-    },
+    close: flush,
   };
 }
