@@ -112,6 +112,7 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): P
   });
   const code = await new Promise<number>((resolve) => child.once("exit", (status) => resolve(status ?? -1)));
   const figures = (await fsp.readFile(timeFile, "utf8")).trim().split("\n").pop() ?? "";
+  await fsp.rm(timeFile, { force: true });
   const [wall, user, system, rssKb] = figures.split(" ").map(Number);
   if (code > 1) console.log(`  !! ${path.basename(command)} exited ${code}: ${stderr.trim().slice(0, 400)}`);
   return {
