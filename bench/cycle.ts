@@ -336,8 +336,10 @@ async function historyGrowth(server: PageServer, cycles: number, sources: number
     const window = (from: number) => median(figures.slice(from, from + 5).map((entry) => entry.wallS));
     if (second && last)
       console.log(
-        `  cycle ${cycles} / cycle 2: wall ${fixed(last.wallS / second.wallS, 2)}×, cpu ${fixed(last.cpuS / second.cpuS, 2)}×; ` +
-          `median of the last five / cycles 2-6: ${fixed(window(cycles - 5) / window(1), 2)}×`,
+        `  cycle ${cycles} / cycle 2: wall ${fixed(last.wallS / second.wallS, 2)}×, cpu ${fixed(last.cpuS / second.cpuS, 2)}×` +
+          (cycles >= 12
+            ? `; median of the last five / cycles 2-6: ${fixed(window(cycles - 5) / window(1), 2)}×`
+            : ""),
       );
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
