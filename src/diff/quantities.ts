@@ -302,9 +302,10 @@ export function quantities(
     const canonical = `${bound?.sign ?? ""}${canonicalOf(currency, value, unit)}`;
     const printedEnd = whole.length - (after ? after.length : 0);
     const printed = text.slice(match.index, match.index + printedEnd).replace(/[\s-]+$/, "");
+    // "6 euros": the currency word is what the figure counts, and headlines say it ("6 → 8 euros").
     const context =
       currency && !symbol && !code
-        ? undefined
+        ? nextWord
         : qualified
           ? `${nextWord} ${qualified}`
           : contextWord(after, stopwords);

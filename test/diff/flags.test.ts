@@ -343,6 +343,13 @@ describe("floors, caps and exceptions", () => {
     expect(same.flags?.map((flag) => flag.type)).toEqual([]);
   });
 
+  it("names the currency a figure is written with in words, and compares it as money", () => {
+    const fare = entry("A day pass costs 6 euros.", "A day pass costs 8 euros.");
+    expect(fare.headline).toBe("Point 1: 6 → 8 euros");
+    const same = entry("A day pass costs 6 euros.", "A day pass costs €6.");
+    expect(same.flags?.filter((flag) => flag.type === "number")).toEqual([]);
+  });
+
   it("reads a cap put in a verb or a noun as the same cap", () => {
     for (const wording of [
       "The force is restricted to 40,000 soldiers.",
