@@ -1,6 +1,5 @@
 /** Config text → plain value, with syntax errors located by file, line and column. */
 import * as jsyaml from "js-yaml";
-import { CORE_SCHEMA, load, type Type, YAMLException } from "js-yaml";
 
 export type ConfigFormat = "yaml" | "json";
 
@@ -66,18 +65,18 @@ function shapeProblem(
 }
 
 /** YAML 1.2's core schema (no timestamps: a date stays the string it was written as), plus `<<` merges. */
-const CONFIG_SCHEMA = CORE_SCHEMA.extend({
+const CONFIG_SCHEMA = jsyaml.CORE_SCHEMA.extend({
   // js-yaml exports its built-in types; @types/js-yaml does not declare them.
-  implicit: [(jsyaml as unknown as { types: { merge: Type } }).types.merge],
+  implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge],
 });
 
 function readYaml(text: string, file: string): ReadResult {
   try {
     // merge: YAML `<<: *defaults` lets many sources share one block of settings. Duplicate keys
     // are refused, as a second `schedule:` silently winning would be.
-    return { ok: true, value: load(text, { filename: file, schema: CONFIG_SCHEMA, json: false }) };
+    return { ok: true, value: jsyaml.load(text, { filename: file, schema: CONFIG_SCHEMA, json: false }) };
   } catch (error) {
-    if (!(error instanceof YAMLException)) {
+    if (!(error instanceof jsyaml.YAMLException)) {
       const reason = error instanceof Error ? error.message : String(error);
       return { ok: false, problems: [`${file}: YAML error: ${reason}`] };
     }
@@ -109,10 +108,10 @@ function readJson(text: string, file: string): ReadResult {
  */
 function yamlPosition(text: string): string | undefined {
   try {
-    load(text, { schema: CONFIG_SCHEMA });
+    jsyaml.load(text, { schema: CONFIG_SCHEMA });
     return undefined;
   } catch (error) {
-    const mark = error instanceof YAMLException ? error.mark : undefined;
+    const mark = error instanceof jsyaml.YAMLException ? error.mark : undefined;
     return mark === undefined ? undefined : `${mark.line + 1}:${mark.column + 1}`;
   }
 }
