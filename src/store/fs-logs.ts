@@ -15,7 +15,7 @@
  * runs beside a worker holding the lock, and a file of its own keeps the worker's attempt log
  * single-writer (appendLine cuts a torn tail, which could cut a line another process is writing).
  */
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { StoreError } from "../errors.js";
 import { appendLine, createKeyedQueue, readJsonl, writeFileAtomic } from "./atomic.js";
@@ -91,6 +91,17 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
     }
   }
 
+  /**
+   * The alert ids in the outbox and the file size they were read at: the log is read again only
+   * when something else grew it, not for every change a cycle enqueues.
+   */
+  let knownAlerts: { ids: Set<string>; size: number } | undefined;
+  const sizeOf = (path: string) =>
+    stat(path).then(
+      (info) => info.size,
+      () => 0,
+    );
+
   async function readAlerts<A>(): Promise<A[]> {
     return (await readJsonl<A>(outboxPath("alerts"), { accept: isOutboxAlert })).records;
   }
@@ -147,13 +158,22 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       return appends.run(path, async () => {
         if (entries.length === 0) return [];
         await mkdir(join(root, OUTBOX_DIR), { recursive: true });
-        const known = new Set((await readAlerts<OutboxAlertRecord>()).map((entry) => entry.alert.id));
+        const size = await sizeOf(path);
+        if (knownAlerts?.size !== size) {
+          const ids = new Set((await readAlerts<OutboxAlertRecord>()).map((entry) => entry.alert.id));
+          knownAlerts = { ids, size };
+        }
+        const known = knownAlerts.ids;
         const written: (typeof entries)[number][] = [];
-        for (const entry of entries) {
-          if (known.has(entry.alert.id)) continue;
-          known.add(entry.alert.id);
-          await appendLine(path, JSON.stringify(entry), { fsync });
-          written.push(entry);
+        try {
+          for (const entry of entries) {
+            if (known.has(entry.alert.id)) continue;
+            await appendLine(path, JSON.stringify(entry), { fsync });
+            known.add(entry.alert.id);
+            written.push(entry);
+          }
+        } finally {
+          knownAlerts.size = await sizeOf(path);
         }
         return written;
       });
