@@ -8,7 +8,7 @@ import type MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import { isBoldLine, stripInlineMarkdown } from "./inline.js";
 import { parseLabels } from "./labels.js";
-import { decodeEntities } from "./normalize.js";
+import { decodeEntities, oneSpaced } from "./normalize.js";
 import type { LabelMatch, Unit } from "./types.js";
 import { extend, headingLabels, itemLabels, splitInline } from "./units.js";
 
@@ -81,7 +81,7 @@ function runInHeading(raw: string): string | undefined {
 }
 
 function cleanLine(line: string): string {
-  return decodeEntities(stripInlineMarkdown(line)).replace(/\s+/g, " ").trim();
+  return oneSpaced(decodeEntities(stripInlineMarkdown(line))).trim();
 }
 
 const HTML_TAGS = /<\/?[a-z!][^<>]*>/gi;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /*
  * Normalization for comparison only: display text is always kept as printed.
@@ -74,35 +74,55 @@ export function foldTypography(text: string): string {
   const decoded = decodeEntities(text);
   // Plain ASCII has no compatibility forms, curly quotes, odd spaces or dashes to fold.
   if (!NON_ASCII.test(decoded)) {
-    return decoded
-      .replace(/`/g, "'")
-      .replace(/\.\.\./g, "…")
-      .replace(/\s+/g, " ")
-      .replace(GROUPED_NUMBER, (n) => n.replace(/[ ,.']/g, ""))
-      .trim();
+    const quoted = decoded.includes("`") ? decoded.replace(/`/g, "'") : decoded;
+    return settleSpacing(quoted);
   }
-  return shieldedNfkc(decoded)
-    .replace(INVISIBLES, "")
-    .replace(SPACES, " ")
-    .replace(SINGLE_QUOTES, "'")
-    .replace(DOUBLE_QUOTES, '"')
-    .replace(DASHES, "-")
-    .replace(/\.\.\./g, "…")
-    .replace(/\s+/g, " ")
-    .replace(GROUPED_NUMBER, (n) => n.replace(/[ ,.']/g, ""))
-    .trim();
+  return settleSpacing(
+    shieldedNfkc(decoded)
+      .replace(INVISIBLES, "")
+      .replace(SPACES, " ")
+      .replace(SINGLE_QUOTES, "'")
+      .replace(DOUBLE_QUOTES, '"')
+      .replace(DASHES, "-"),
+  );
+}
+
+/** Every run of whitespace as one space; no new string when there is nothing to change. */
+export function oneSpaced(text: string): string {
+  return text.replace(/\s{2,}|[^\S ]/g, " ");
+}
+
+/**
+ * Whitespace runs as one space, "..." as an ellipsis, digit groups joined, ends trimmed. A run that
+ * is already one space is left alone, so the common case builds no new string.
+ */
+function settleSpacing(text: string): string {
+  const dotted = text.includes("...") ? text.replace(/\.\.\./g, "…") : text;
+  const spaced = oneSpaced(dotted);
+  const grouped = /\d[ ,.']\d/.test(spaced)
+    ? spaced.replace(GROUPED_NUMBER, (n) => n.replace(/[ ,.']/g, ""))
+    : spaced;
+  return grouped.trim();
 }
 
 /** Comparison form of a piece of clause text: folded, lower-cased, spacing and trailing punctuation settled. */
 export function normalizeForCompare(text: string): string {
   // foldTypography leaves single spaces only, so the spacing rules can match one space.
-  return foldTypography(text)
-    .toLowerCase()
-    .replace(/ ([,;:.!?)\]])/g, "$1")
-    .replace(/([([]) /g, "$1")
-    .replace(/ - | -|- /g, " - ")
-    .replace(/[\s.,;:]+$/, "")
-    .trim();
+  let out = foldTypography(text).toLowerCase();
+  if (out.includes(" ")) out = out.replace(/ ([,;:.!?)\]])/g, "$1").replace(/([([]) /g, "$1");
+  if (out.includes("-")) out = out.replace(/ - | -|- /g, " - ");
+  return trimEnding(out);
+}
+
+/** Without trailing spaces and the punctuation a clause ends with (`.`, `,`, `;`, `:`). */
+function trimEnding(text: string): string {
+  let end = text.length;
+  while (end > 0) {
+    const ch = text.charCodeAt(end - 1);
+    if (ch === 0x2e || ch === 0x2c || ch === 0x3b || ch === 0x3a || /\s/.test(text[end - 1] as string)) end--;
+    else break;
+  }
+  return end === text.length ? text.trim() : text.slice(0, end).trim();
 }
 
 const WORD = /[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*/gu;
@@ -114,5 +134,5 @@ export function wordTokens(norm: string): string[] {
 }
 
 export function fingerprint(norm: string): string {
-  return createHash("sha256").update(norm).digest("hex").slice(0, 16);
+  return hash("sha256", norm, "hex").slice(0, 16);
 }

@@ -67,7 +67,9 @@ export function newNode(
 }
 
 export function ownText(node: OutlineNode): string {
-  return node.parts.filter((part) => part !== "").join("\n");
+  const parts = node.parts;
+  if (parts.length === 1) return parts[0] as string;
+  return parts.filter((part) => part !== "").join("\n");
 }
 
 /** Nodes in document order (pre-order), the root left out. */
@@ -83,22 +85,26 @@ export function preorder(root: OutlineNode): OutlineNode[] {
 }
 
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+/** 1 for ASCII letters and digits. */
+const ASCII_WORD_CHAR = Uint8Array.from({ length: 128 }, (_, code) =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) ? 1 : 0,
+);
 
 /** Words as a reader counts them: runs of letters and digits, of any script. */
 export function countWords(text: string): number {
   let count = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
+  let inWord = 0;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
-    let wordChar: boolean;
-    if (code < 0x80) {
-      wordChar = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-    } else {
+    let wordChar: number;
+    if (code < 0x80) wordChar = ASCII_WORD_CHAR[code] as number;
+    else {
       const point = text.codePointAt(i) as number;
       if (point > 0xffff) i++;
-      wordChar = LETTER_OR_DIGIT.test(String.fromCodePoint(point));
+      wordChar = LETTER_OR_DIGIT.test(String.fromCodePoint(point)) ? 1 : 0;
     }
-    if (wordChar && !inWord) count++;
+    if (wordChar > inWord) count++;
     inWord = wordChar;
   }
   return count;

@@ -287,7 +287,9 @@ export function alignClauses(oldClauses: Clause[], newClauses: Clause[]): Alignm
   pairEqualKeys(oldClauses, newClauses, (clause) => clause.fingerprint, usedA, usedB, "exact", pairs);
   pairEqualKeys(oldClauses, newClauses, (clause) => wordsKey(clause.norm), usedA, usedB, "words", pairs);
 
-  const corpus = buildCorpus(oldClauses, newClauses);
+  const sameNorm = new Int32Array(newClauses.length).fill(-1);
+  for (const pair of pairs) if (pair.via === "exact") sameNorm[pair.b] = pair.a;
+  const corpus = buildCorpus(oldClauses, newClauses, sameNorm);
   const oldParents = parentIndexes(oldClauses);
   const newParents = parentIndexes(newClauses);
   const anchored = oldToNew(oldClauses.length, pairs, []);

@@ -59,11 +59,16 @@ export interface EntityContext {
   knownNames: Set<string>;
 }
 
+const MID_SENTENCE_CAPITAL = /(?<=[\p{L}\p{N},;] )(\p{Lu}[\p{L}\p{M}'’-]*)/gu;
+const ASCII_MID_SENTENCE_CAPITAL = /(?<=[A-Za-z0-9,;] )([A-Z][A-Za-z'-]*)/g;
+
 /** Capitalized words used mid-sentence anywhere: these are names even when they open a sentence. */
 export function knownNamesOf(displays: string[]): Set<string> {
   const known = new Set<string>();
   for (const display of displays) {
-    for (const match of display.matchAll(/(?<=[\p{L}\p{N},;] )(\p{Lu}[\p{L}\p{M}'’-]*)/gu)) {
+    // Plain ASCII text reads the same with the ASCII pattern, which runs several times faster.
+    const pattern = /[^\t\n\r -~]/.test(display) ? MID_SENTENCE_CAPITAL : ASCII_MID_SENTENCE_CAPITAL;
+    for (const match of display.matchAll(pattern)) {
       known.add((match[1] as string).toLowerCase().replace(/['’]s$/, ""));
     }
   }

@@ -16,25 +16,48 @@ export interface Corpus {
   idf: (term: string) => number;
 }
 
-export function buildCorpus(oldClauses: Clause[], newClauses: Clause[]): Corpus {
+/**
+ * `pairedOld[b]`: the old clause the new clause `b` has the same normalized text as (-1: none);
+ * its tokens are the old clause's, so they are read once.
+ */
+export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOld?: Int32Array): Corpus {
   const oldTokens = oldClauses.map((clause) => wordTokens(clause.norm));
-  const newTokens = newClauses.map((clause) => wordTokens(clause.norm));
-  const df = new Map<string, number>();
-  const seenIn = new Map<string, number>();
+  // A new clause with an old one's normalized text has its tokens: read once, counted for both.
+  const counted = new Uint8Array(oldClauses.length).fill(1);
+  const newTokens = newClauses.map((clause, b) => {
+    const a = pairedOld?.[b] ?? -1;
+    if (a < 0 || oldClauses[a]?.norm !== clause.norm || counted[a] !== 1) return wordTokens(clause.norm);
+    counted[a] = 2;
+    return oldTokens[a] as string[];
+  });
+  // Per term: in how many clauses it appears, and the last clause counted.
+  const stats = new Map<string, { df: number; last: number }>();
   let document = 0;
-  for (const tokens of [...oldTokens, ...newTokens]) {
+  const count = (tokens: string[], times: number) => {
     document++;
     for (const token of tokens) {
-      if (seenIn.get(token) === document) continue;
-      seenIn.set(token, document);
-      df.set(token, (df.get(token) ?? 0) + 1);
+      const stat = stats.get(token);
+      if (stat === undefined) stats.set(token, { df: times, last: document });
+      else if (stat.last !== document) {
+        stat.last = document;
+        stat.df += times;
+      }
     }
-  }
+  };
+  oldTokens.forEach((tokens, a) => {
+    count(tokens, counted[a] as number);
+  });
+  newTokens.forEach((tokens, b) => {
+    const a = pairedOld?.[b] ?? -1;
+    if (a < 0 || oldTokens[a] !== tokens) count(tokens, 1);
+  });
+  document = oldClauses.length + newClauses.length;
+  const df = (term: string) => stats.get(term)?.df ?? 0;
   const idfCache = new Map<string, number>();
   const idf = (term: string) => {
     let value = idfCache.get(term);
     if (value === undefined) {
-      value = Math.log((1 + document) / (1 + (df.get(term) ?? 0))) + 0.1;
+      value = Math.log((1 + document) / (1 + df(term))) + 0.1;
       idfCache.set(term, value);
     }
     return value;

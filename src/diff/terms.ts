@@ -3,6 +3,7 @@
  * near-synonyms (WordNet) are matched up — so "stationed"/"deployed" or "pact"/"agreement" cancel
  * out, while "audit"/"amnesty" stay a swap.
  */
+import { memoized } from "./memo.js";
 import { baseForms, related } from "./wordnet.js";
 import { STOPWORDS, stem } from "./words.js";
 
@@ -26,9 +27,7 @@ function spellingKey(word: string): string {
     .replace(/yse(s|d)?$/, "yze$1");
 }
 
-function termKey(word: string): string {
-  return spellingKey(stem(word.toLowerCase().replace(/['’]s?$/, "")));
-}
+const termKey = memoized((word: string) => spellingKey(stem(word.toLowerCase().replace(/['’]s?$/, ""))));
 
 /** Content terms of a text: words of three letters or more, function words and figures left out. */
 export function contentTerms(text: string): Term[] {

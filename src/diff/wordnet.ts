@@ -7,9 +7,11 @@
  * Nothing is loaded up front: the sorted index files are binary-searched in memory once read
  * (about 6 MB in all), and synsets are read by their byte offset from the data files on demand.
  */
+
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { memoized, remember } from "./memo.js";
 
 type Pos = "n" | "v" | "a" | "r";
 const POS_FILES: Record<Pos, string> = { n: "noun", v: "verb", a: "adj", r: "adv" };
@@ -136,8 +138,7 @@ function synsetOf(db: WordNet, id: string): Synset {
   return synset;
 }
 
-/** Base forms a word may be an inflection of (regular English morphology). */
-export function baseForms(word: string): string[] {
+function formsOf(word: string): readonly string[] {
   const w = word.toLowerCase().replace(/['’]s?$/, "");
   const out = new Set([w]);
   const rules: Array<[string, string]> = [
@@ -159,6 +160,9 @@ export function baseForms(word: string): string[] {
   if (doubled) out.add(w.slice(0, -(doubled[2] as string).length - 1));
   return [...out];
 }
+
+/** Base forms a word may be an inflection of (regular English morphology). */
+export const baseForms = memoized(formsOf);
 
 function senses(db: WordNet, word: string): string[] {
   const out: string[] = [];
@@ -223,20 +227,6 @@ function profileOf(db: WordNet, word: string): Profile | null {
 }
 
 const relatedCache = new Map<string, boolean>();
-
-/** Caches live as long as the worker: past this many entries the oldest half is dropped. */
-const CACHE_LIMIT = 100_000;
-
-function remember<V>(cache: Map<string, V>, key: string, value: V): void {
-  if (cache.size >= CACHE_LIMIT) {
-    let drop = CACHE_LIMIT / 2;
-    for (const old of cache.keys()) {
-      if (drop-- <= 0) break;
-      cache.delete(old);
-    }
-  }
-  cache.set(key, value);
-}
 
 /**
  * Whether two words mean nearly the same here: synonyms, one a kind of the other, or close kin in
