@@ -66,6 +66,11 @@ function shieldedNfkc(text: string): string {
 /** Anything but printable ASCII and ordinary whitespace: such text takes the full fold. */
 const NON_ASCII = /[^\t\n\r -~]/;
 
+/** Printable ASCII and ordinary whitespace only: text that ASCII-only patterns read exactly like Unicode ones. */
+export function isPlainAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
 /**
  * Folds typography: entities, invisibles, space variants, quotes, dashes, ellipsis, compatibility
  * forms and digit grouping. Case and punctuation are kept (see `normalizeForCompare`).

@@ -5,6 +5,8 @@
  * counts as removed only when nothing on the other side stands for it: the same words in any case,
  * its acronym or expansion, its demonym ("Ukrainian" for "Ukraine"), or a common alias.
  */
+import { isPlainAscii } from "../clauses/normalize.js";
+import { memoized } from "./memo.js";
 import { STOPWORDS } from "./words.js";
 
 const CONNECTORS = new Set(["of", "for", "de", "du", "von", "al", "on", "the"]);
@@ -67,7 +69,7 @@ export function knownNamesOf(displays: string[]): Set<string> {
   const known = new Set<string>();
   for (const display of displays) {
     // Plain ASCII text reads the same with the ASCII pattern, which runs several times faster.
-    const pattern = /[^\t\n\r -~]/.test(display) ? MID_SENTENCE_CAPITAL : ASCII_MID_SENTENCE_CAPITAL;
+    const pattern = isPlainAscii(display) ? ASCII_MID_SENTENCE_CAPITAL : MID_SENTENCE_CAPITAL;
     for (const match of display.matchAll(pattern)) {
       known.add((match[1] as string).toLowerCase().replace(/['’]s$/, ""));
     }
@@ -79,14 +81,15 @@ function isAcronym(word: string): boolean {
   return /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}]+$/u.test(word);
 }
 
+const NAME_TOKEN =
+  /(?:\p{Lu}\.){2,}|\p{Lu}\.(?=\s+\p{Lu})|\p{Lu}+&\p{Lu}+|[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
+const ASCII_NAME_TOKEN =
+  /(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z]+&[A-Z]+|[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*|[^\sA-Za-z0-9]/g;
+
 /** Names in a text (folded typography), as printed. */
 export function entities(text: string, context: EntityContext): string[] {
   // Initials ("Donald J. Trump", "U.S.") stay inside a name; other dots end sentences.
-  const tokens = [
-    ...text.matchAll(
-      /(?:\p{Lu}\.){2,}|\p{Lu}\.(?=\s+\p{Lu})|\p{Lu}+&\p{Lu}+|[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{N}]/gu,
-    ),
-  ].map((match) => match[0]);
+  const tokens = text.match(isPlainAscii(text) ? ASCII_NAME_TOKEN : NAME_TOKEN) ?? [];
   const out: string[] = [];
   let run: string[] = [];
   let runOpensSentence = false;
@@ -133,19 +136,23 @@ export function entities(text: string, context: EntityContext): string[] {
   return out;
 }
 
-function stemName(word: string): string {
+const stemName = memoized((word: string): string => {
   const w = word.toLowerCase().replace(/\./g, "");
   // Demonyms and plurals: Ukrainian → ukrain, Ukraine → ukrain, Europeans → europe.
   for (const suffix of ["ians", "ian", "ans", "an", "ese", "ish", "es", "s", "e"]) {
     if (w.endsWith(suffix) && w.length - suffix.length >= 4) return w.slice(0, -suffix.length);
   }
   return w;
-}
+});
+
+const NAME_WORD = /(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+/gu;
+const ASCII_NAME_WORD = /(?:[A-Z]\.){2,}|[A-Za-z0-9]+/g;
 
 /** The words of a text as name stems, to ask whether a name appears there in any form. */
 export function nameStems(text: string): Set<string> {
   const out = new Set<string>();
-  for (const match of text.matchAll(/(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+/gu)) out.add(stemName(match[0]));
+  const pattern = isPlainAscii(text) ? ASCII_NAME_WORD : NAME_WORD;
+  for (const match of text.matchAll(pattern)) out.add(stemName(match[0]));
   return out;
 }
 

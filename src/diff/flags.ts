@@ -92,14 +92,15 @@ function entityFlags(oldText: string, newText: string, context: EntityContext): 
 }
 
 function polarityFlags(oldText: string, newText: string): Flag[] {
-  const before = [...negationCues(oldText), ...exceptionCues(oldText)];
-  const after = [...negationCues(newText), ...exceptionCues(newText)];
-  const negationsBefore = negationCues(oldText).length;
-  const negationsAfter = negationCues(newText).length;
-  const exceptionsBefore = exceptionCues(oldText).length;
-  const exceptionsAfter = exceptionCues(newText).length;
+  const negationsBefore = negationCues(oldText);
+  const negationsAfter = negationCues(newText);
+  const exceptionsBefore = exceptionCues(oldText);
+  const exceptionsAfter = exceptionCues(newText);
   // "not" and "never" negate alike: only a change in how many negations (or exceptions) there are counts.
-  if (negationsBefore === negationsAfter && exceptionsBefore === exceptionsAfter) return [];
+  if (negationsBefore.length === negationsAfter.length && exceptionsBefore.length === exceptionsAfter.length)
+    return [];
+  const before = [...negationsBefore, ...exceptionsBefore];
+  const after = [...negationsAfter, ...exceptionsAfter];
   const removed = multisetDifference(before, after, (cue) => cue);
   const added = multisetDifference(after, before, (cue) => cue);
   return [{ type: "negation", removed, added }];

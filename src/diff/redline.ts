@@ -1,6 +1,7 @@
 import { diffArrays } from "diff";
 import { foldTypography } from "../clauses/normalize.js";
 import type { Clause } from "../types.js";
+import { memoized } from "./memo.js";
 import type { RedlineOp } from "./schema.js";
 
 /** Numbers keep their grouping ("600 000" is one token); words, spaces and marks stand alone. */
@@ -11,12 +12,12 @@ function tokenize(text: string): string[] {
   return text.match(TOKEN) ?? [];
 }
 
-function compareKey(token: string): string {
+const compareKey = memoized((token: string): string => {
   if (/^\s+$/.test(token)) return " ";
   // Plain ASCII words fold to themselves; only other tokens need the full typography fold.
   if (/^[A-Za-z0-9]+$/.test(token)) return token.toLowerCase();
   return foldTypography(token).toLowerCase();
-}
+});
 
 /** The text a redline runs over: the clause's heading, then its own text. */
 export function clauseDisplay(clause: Pick<Clause, "heading" | "text">): string {

@@ -3,6 +3,7 @@
  * near-synonyms (WordNet) are matched up — so "stationed"/"deployed" or "pact"/"agreement" cancel
  * out, while "audit"/"amnesty" stay a swap.
  */
+import { isPlainAscii } from "../clauses/normalize.js";
 import { memoized } from "./memo.js";
 import { baseForms, related } from "./wordnet.js";
 import { STOPWORDS, stem } from "./words.js";
@@ -29,11 +30,13 @@ function spellingKey(word: string): string {
 
 const termKey = memoized((word: string) => spellingKey(stem(word.toLowerCase().replace(/['’]s?$/, ""))));
 
+const WORD = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
+const ASCII_WORD = /[A-Za-z]+(?:['-][A-Za-z]+)*/g;
+
 /** Content terms of a text: words of three letters or more, function words and figures left out. */
 export function contentTerms(text: string): Term[] {
   const out = new Map<string, Term>();
-  for (const match of text.matchAll(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu)) {
-    const word = match[0];
+  for (const word of text.match(isPlainAscii(text) ? ASCII_WORD : WORD) ?? []) {
     const lower = word.toLowerCase().replace(/['’]s?$/, "");
     if (lower.length < 3 || STOPWORDS.has(lower)) continue;
     const key = termKey(lower);
@@ -42,12 +45,13 @@ export function contentTerms(text: string): Term[] {
   return [...out.values()];
 }
 
+const formSet = memoized((key: string): ReadonlySet<string> => new Set(baseForms(key)));
+
 /** Whether two differing terms are the same word in another form, or near-synonyms. */
 function sameMeaning(a: Term, b: Term): boolean {
   if (a.key === b.key) return true;
-  const aForms = baseForms(a.key);
-  const bForms = new Set(baseForms(b.key));
-  if (aForms.some((form) => bForms.has(form))) return true;
+  const bForms = formSet(b.key);
+  if (baseForms(a.key).some((form) => bForms.has(form))) return true;
   // Derivations sharing a long stem ("confirmed" / "confirmation", "guarantee" / "guarantor").
   const shared = commonPrefix(a.key, b.key);
   if (shared >= 6 && shared >= Math.min(a.key.length, b.key.length) - 3) return true;
