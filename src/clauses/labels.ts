@@ -141,12 +141,25 @@ function decimalOrRoman(
   return { family: uppercaseHint || raw === raw.toUpperCase() ? "roman-upper" : "roman-lower", value };
 }
 
-function base(
-  printed: string,
-  rest: string,
-  name: string,
-): Omit<LabelMatch, "family" | "value" | "delimiter"> {
-  return { printed: printed.trim(), rest: rest.trim(), suffix: "", word: "", weak: false, name };
+type LabelFields = Pick<LabelMatch, "family" | "value" | "delimiter"> &
+  Partial<Pick<LabelMatch, "suffix" | "word" | "weak" | "parts" | "script">>;
+
+/** One label reading, built in one shape (objects spread from partial ones cost more than the whole parse of the line). */
+function makeLabel(printed: string, rest: string, name: string, fields: LabelFields): LabelMatch {
+  const label: LabelMatch = {
+    family: fields.family,
+    value: fields.value,
+    suffix: fields.suffix ?? "",
+    word: fields.word ?? "",
+    delimiter: fields.delimiter,
+    printed: printed.trim(),
+    name,
+    rest: rest.trim(),
+    weak: fields.weak ?? false,
+  };
+  if (fields.parts) label.parts = fields.parts;
+  if (fields.script) label.script = fields.script;
+  return label;
 }
 
 function multilevelParts(raw: string): number[] {
@@ -161,24 +174,33 @@ function wordedLabel(text: string): LabelMatch[] {
   const rest = text.slice(printed.length);
   if (delimiter === "" && !restStartsLikeClause(rest)) return [];
   const word = WORD_SPELLINGS[rawWord.toLowerCase()] ?? rawWord.toLowerCase();
-  const common = { ...base(printed, rest, `${number}${suffix}`), word, delimiter: delimiter || " " };
+  const name = `${number}${suffix}`;
+  const spelled = { word, delimiter: delimiter || " " };
   if (/^\d+(\.\d+)+$/.test(number)) {
     const parts = multilevelParts(number);
-    return [{ ...common, family: "decimal", value: parts[0] as number, parts }];
+    return [
+      makeLabel(printed, rest, name, { ...spelled, family: "decimal", value: parts[0] as number, parts }),
+    ];
   }
   const read = decimalOrRoman(number, true);
   if (read && (read.family === "decimal" || number.length > 1 || !LETTERED_WORDS.has(word))) {
     return [
-      {
-        ...common,
+      makeLabel(printed, rest, name, {
+        ...spelled,
         family: read.family === "decimal" ? "decimal" : "roman-upper",
         value: read.value,
         suffix: suffix.toLowerCase(),
-      },
+      }),
     ];
   }
   if (number.length === 1 && /[a-z]/i.test(number) && LETTERED_WORDS.has(word)) {
-    return [{ ...common, family: "alpha-upper", value: number.toLowerCase().charCodeAt(0) - 96 }];
+    return [
+      makeLabel(printed, rest, name, {
+        ...spelled,
+        family: "alpha-upper",
+        value: number.toLowerCase().charCodeAt(0) - 96,
+      }),
+    ];
   }
   return [];
 }
@@ -215,13 +237,14 @@ function readLabels(text: string): LabelMatch[] {
   if (multilevel) {
     const [printed, raw = ""] = multilevel;
     const parts = multilevelParts(raw);
-    out.push({
-      ...base(printed, text.slice(printed.length), raw),
-      family: "decimal",
-      value: parts[0] as number,
-      delimiter: ".",
-      parts,
-    });
+    out.push(
+      makeLabel(printed, text.slice(printed.length), raw, {
+        family: "decimal",
+        value: parts[0] as number,
+        delimiter: ".",
+        parts,
+      }),
+    );
     return out;
   }
 
@@ -229,7 +252,7 @@ function readLabels(text: string): LabelMatch[] {
   if (row) {
     const [printed, raw = ""] = row;
     const read = decimalOrRoman(raw, false);
-    if (read) out.push({ ...base(printed, text.slice(printed.length), raw), ...read, delimiter: "|" });
+    if (read) out.push(makeLabel(printed, text.slice(printed.length), raw, { ...read, delimiter: "|" }));
     return out;
   }
 
@@ -238,7 +261,7 @@ function readLabels(text: string): LabelMatch[] {
     const [printed, raw = ""] = paren;
     const rest = text.slice(printed.length);
     if (/^\d+$/.test(raw)) {
-      out.push({ ...base(printed, rest, raw), family: "decimal", value: Number(raw), delimiter: "()" });
+      out.push(makeLabel(printed, rest, raw, { family: "decimal", value: Number(raw), delimiter: "()" }));
       return out;
     }
     pushLettered(out, printed, raw, rest, "()");
@@ -252,26 +275,28 @@ function readLabels(text: string): LabelMatch[] {
     const trimmedDelimiter = glued ? "." : delimiter.trim();
     const kind = /^[-–—]$/.test(trimmedDelimiter) ? "-" : trimmedDelimiter.replace(/º|°/, ".");
     const value = Number(glued ?? number);
-    out.push({
-      ...base(printed, rest, `${glued ?? number}${suffix}`),
-      family: "decimal",
-      value,
-      suffix: suffix.toLowerCase(),
-      delimiter: kind,
-    });
+    out.push(
+      makeLabel(printed, rest, `${glued ?? number}${suffix}`, {
+        family: "decimal",
+        value,
+        suffix: suffix.toLowerCase(),
+        delimiter: kind,
+      }),
+    );
     return out;
   }
 
   const bare = BARE_NUMBER.exec(text);
   if (bare) {
     const [printed, number = ""] = bare;
-    out.push({
-      ...base(printed, text.slice(printed.length), number),
-      family: "decimal",
-      value: Number(number),
-      delimiter: " ",
-      weak: true,
-    });
+    out.push(
+      makeLabel(printed, text.slice(printed.length), number, {
+        family: "decimal",
+        value: Number(number),
+        delimiter: " ",
+        weak: true,
+      }),
+    );
     return out;
   }
 
@@ -288,12 +313,9 @@ function readLabels(text: string): LabelMatch[] {
     // "-5%" or "--" are not bullets; a hyphen (or Word's "o") bullet needs a space after it.
     if ((mark === "-" || mark === "o") && !/^[-o]\s/.test(text)) return out;
     if (mark === "*" && /^\*\*/.test(text)) return out;
-    out.push({
-      ...base(printed, text.slice(printed.length), ""),
-      family: "bullet",
-      value: 0,
-      delimiter: mark,
-    });
+    out.push(
+      makeLabel(printed, text.slice(printed.length), "", { family: "bullet", value: 0, delimiter: mark }),
+    );
   }
   return out;
 }
@@ -308,32 +330,31 @@ function pushLettered(
   const upper = raw === raw.toUpperCase();
   const roman = romanValue(raw);
   if (roman !== undefined) {
-    out.push({
-      ...base(printed, rest, raw),
-      family: upper ? "roman-upper" : "roman-lower",
-      value: roman,
-      delimiter,
-    });
+    out.push(
+      makeLabel(printed, rest, raw, {
+        family: upper ? "roman-upper" : "roman-lower",
+        value: roman,
+        delimiter,
+      }),
+    );
   }
   const cyrillic = CYRILLIC_ORDER.indexOf(raw.toLowerCase());
   if (cyrillic >= 0) {
-    out.push({
-      ...base(printed, rest, raw),
-      family: upper ? "alpha-upper" : "alpha-lower",
-      value: cyrillic + 1,
-      delimiter,
-      script: "cyrillic",
-    });
+    out.push(
+      makeLabel(printed, rest, raw, {
+        family: upper ? "alpha-upper" : "alpha-lower",
+        value: cyrillic + 1,
+        delimiter,
+        script: "cyrillic",
+      }),
+    );
     return;
   }
   if (raw.length === 1) {
     const value = raw.toLowerCase().charCodeAt(0) - 96;
-    out.push({
-      ...base(printed, rest, raw),
-      family: upper ? "alpha-upper" : "alpha-lower",
-      value,
-      delimiter,
-    });
+    out.push(
+      makeLabel(printed, rest, raw, { family: upper ? "alpha-upper" : "alpha-lower", value, delimiter }),
+    );
   }
 }
 

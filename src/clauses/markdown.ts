@@ -117,7 +117,7 @@ export function unitsFromMarkdown(text: string): Unit[] {
         continue;
       }
       const lead = runInHeading(raw);
-      current = {
+      const unit: Unit = {
         kind: "paragraph",
         text: line,
         container: depth,
@@ -125,16 +125,17 @@ export function unitsFromMarkdown(text: string): Unit[] {
         blankBefore: current === undefined,
         structured: true,
         labels,
-        ...(current === undefined ? {} : { soft: true }),
-        ...(lead ? { heading: lead } : {}),
       };
-      units.push(current);
+      if (current !== undefined) unit.soft = true;
+      if (lead) unit.heading = lead;
+      current = unit;
+      units.push(unit);
     }
   };
 
   const itemUnit = (item: ItemFrame, text: string, level: number | undefined, titled: boolean): Unit => {
     const { labels, marked } = itemLabels(item.marker, text);
-    return {
+    const unit: Unit = {
       kind: "item",
       text,
       container: item.depth - 1,
@@ -143,10 +144,11 @@ export function unitsFromMarkdown(text: string): Unit[] {
       blankBefore: true,
       structured: true,
       labels,
-      ...(marked ? { marked } : {}),
-      ...(titled ? { titled } : {}),
-      ...(level === undefined ? {} : { level }),
     };
+    if (marked) unit.marked = marked;
+    if (titled) unit.titled = titled;
+    if (level !== undefined) unit.level = level;
+    return unit;
   };
 
   for (let i = 0; i < tokens.length; i++) {

@@ -58,10 +58,10 @@ export function newNode(
     titled: false,
     structured: unit.structured && unit.kind === "item",
     at,
-    ...(unit.page === undefined ? {} : { page: unit.page }),
-    ...(unit.list === undefined ? {} : { list: unit.list }),
-    ...fields,
   };
+  if (unit.page !== undefined) node.page = unit.page;
+  if (unit.list !== undefined) node.list = unit.list;
+  Object.assign(node, fields);
   parent?.children.push(node);
   return node;
 }

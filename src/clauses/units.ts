@@ -161,7 +161,7 @@ export function unitsFromText(text: string, page?: number): Unit[] {
       extend(previous, line.text);
       return;
     }
-    units.push({
+    const unit: Unit = {
       kind: "paragraph",
       text: line.text,
       container: 0,
@@ -169,10 +169,11 @@ export function unitsFromText(text: string, page?: number): Unit[] {
       blankBefore: line.blankBefore || index === 0,
       structured: false,
       labels,
-      // A labelled line inside running text: it wraps the line before if its label is not confirmed.
-      ...(breaks ? {} : { soft: true }),
-      ...(page === undefined ? {} : { page }),
-    });
+    };
+    // A labelled line inside running text: it wraps the line before if its label is not confirmed.
+    if (!breaks) unit.soft = true;
+    if (page !== undefined) unit.page = page;
+    units.push(unit);
   });
   return capitalHeadings(confirmBareSections(units.flatMap(splitInline)));
 }
