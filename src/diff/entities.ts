@@ -67,7 +67,8 @@ const ASCII_MID_SENTENCE_CAPITAL = /(?<=[A-Za-z0-9,;] )([A-Z][A-Za-z'-]*)/g;
 /** Capitalized words used mid-sentence anywhere: these are names even when they open a sentence. */
 export function knownNamesOf(displays: string[]): Set<string> {
   const known = new Set<string>();
-  for (const display of displays) {
+  // Clauses kept from one version to the next print the same text: each text is read once.
+  for (const display of new Set(displays)) {
     // Plain ASCII text reads the same with the ASCII pattern, which runs several times faster.
     const pattern = isPlainAscii(display) ? ASCII_MID_SENTENCE_CAPITAL : MID_SENTENCE_CAPITAL;
     for (const match of display.matchAll(pattern)) {
