@@ -405,8 +405,12 @@ export function labelWord(label: Pick<LabelMatch, "word" | "printed" | "name">):
 
 const INLINE_DECIMAL = /(?<=(?:^|[^\d\s])[.!?;:]["”’')\]»]?\s*)(\d{1,3})([.)])\s*(?=["“«'‘([]?\p{Lu})/gu;
 
+const INLINE_DECIMAL_HINT = /[.!?;:]["”’')\]»]?\s*\d{1,3}[.)]/;
+
 /** Offsets of numbered labels that start inside a line right after a sentence ends (`…sovereignty.2. Non-aggression…`). */
 export function inlineLabelOffsets(text: string): number[] {
+  // What every such label needs, without the look-behind: most lines have none.
+  if (!INLINE_DECIMAL_HINT.test(text)) return [];
   const out: number[] = [];
   for (const match of text.matchAll(INLINE_DECIMAL)) if (match.index > 0) out.push(match.index);
   return out;

@@ -1,4 +1,5 @@
 import { hash } from "node:crypto";
+import { dualPattern, isPlainAscii } from "./ascii.js";
 
 /*
  * Normalization for comparison only: display text is always kept as printed.
@@ -63,14 +64,6 @@ function shieldedNfkc(text: string): string {
   return folded.replace(/[\uE000-\uF8FF]/g, (ch) => shielded[ch.charCodeAt(0) - PLACEHOLDER_BASE] ?? ch);
 }
 
-/** Anything but printable ASCII and ordinary whitespace: such text takes the full fold. */
-const NON_ASCII = /[^\t\n\r -~]/;
-
-/** Printable ASCII and ordinary whitespace only: text that ASCII-only patterns read exactly like Unicode ones. */
-export function isPlainAscii(text: string): boolean {
-  return !NON_ASCII.test(text);
-}
-
 /**
  * Folds typography: entities, invisibles, space variants, quotes, dashes, ellipsis, compatibility
  * forms and digit grouping. Case and punctuation are kept (see `normalizeForCompare`).
@@ -78,7 +71,7 @@ export function isPlainAscii(text: string): boolean {
 export function foldTypography(text: string): string {
   const decoded = decodeEntities(text);
   // Plain ASCII has no compatibility forms, curly quotes, odd spaces or dashes to fold.
-  if (!NON_ASCII.test(decoded)) {
+  if (isPlainAscii(decoded)) {
     const quoted = decoded.includes("`") ? decoded.replace(/`/g, "'") : decoded;
     return settleSpacing(quoted);
   }
@@ -130,12 +123,11 @@ function trimEnding(text: string): string {
   return end === text.length ? text.trim() : text.slice(0, end).trim();
 }
 
-const WORD = /[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*/gu;
-const ASCII_WORD = /[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*/g;
+const WORD = dualPattern(/[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*/gu);
 
 /** Word tokens of normalized text (letters and digits; inner apostrophes, dots and hyphens kept). */
 export function wordTokens(norm: string): string[] {
-  return norm.match(NON_ASCII.test(norm) ? WORD : ASCII_WORD) ?? [];
+  return norm.match(WORD.for(norm)) ?? [];
 }
 
 export function fingerprint(norm: string): string {

@@ -5,7 +5,7 @@
  * counts as removed only when nothing on the other side stands for it: the same words in any case,
  * its acronym or expansion, its demonym ("Ukrainian" for "Ukraine"), or a common alias.
  */
-import { isPlainAscii } from "../clauses/normalize.js";
+import { dualPattern } from "../clauses/ascii.js";
 import { memoized } from "./memo.js";
 import { STOPWORDS } from "./words.js";
 
@@ -61,17 +61,14 @@ export interface EntityContext {
   knownNames: Set<string>;
 }
 
-const MID_SENTENCE_CAPITAL = /(?<=[\p{L}\p{N},;] )(\p{Lu}[\p{L}\p{M}'’-]*)/gu;
-const ASCII_MID_SENTENCE_CAPITAL = /(?<=[A-Za-z0-9,;] )([A-Z][A-Za-z'-]*)/g;
+const MID_SENTENCE_CAPITAL = dualPattern(/(?<=[\p{L}\p{N},;] )(\p{Lu}[\p{L}\p{M}'’-]*)/gu);
 
 /** Capitalized words used mid-sentence anywhere: these are names even when they open a sentence. */
 export function knownNamesOf(displays: string[]): Set<string> {
   const known = new Set<string>();
   // Clauses kept from one version to the next print the same text: each text is read once.
   for (const display of new Set(displays)) {
-    // Plain ASCII text reads the same with the ASCII pattern, which runs several times faster.
-    const pattern = isPlainAscii(display) ? ASCII_MID_SENTENCE_CAPITAL : MID_SENTENCE_CAPITAL;
-    for (const match of display.matchAll(pattern)) {
+    for (const match of display.matchAll(MID_SENTENCE_CAPITAL.for(display))) {
       known.add((match[1] as string).toLowerCase().replace(/['’]s$/, ""));
     }
   }
@@ -82,15 +79,14 @@ function isAcronym(word: string): boolean {
   return /^(?:\p{Lu}\.){2,}$|^\p{Lu}[\p{Lu}\p{N}]+$/u.test(word);
 }
 
-const NAME_TOKEN =
-  /(?:\p{Lu}\.){2,}|\p{Lu}\.(?=\s+\p{Lu})|\p{Lu}+&\p{Lu}+|[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
-const ASCII_NAME_TOKEN =
-  /(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z]+&[A-Z]+|[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*|[^\sA-Za-z0-9]/g;
+const NAME_TOKEN = dualPattern(
+  /(?:\p{Lu}\.){2,}|\p{Lu}\.(?=\s+\p{Lu})|\p{Lu}+&\p{Lu}+|[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{N}]/gu,
+);
 
 /** Names in a text (folded typography), as printed. */
 export function entities(text: string, context: EntityContext): string[] {
   // Initials ("Donald J. Trump", "U.S.") stay inside a name; other dots end sentences.
-  const tokens = text.match(isPlainAscii(text) ? ASCII_NAME_TOKEN : NAME_TOKEN) ?? [];
+  const tokens = text.match(NAME_TOKEN.for(text)) ?? [];
   const out: string[] = [];
   let run: string[] = [];
   let runOpensSentence = false;
@@ -146,14 +142,12 @@ const stemName = memoized((word: string): string => {
   return w;
 });
 
-const NAME_WORD = /(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+/gu;
-const ASCII_NAME_WORD = /(?:[A-Z]\.){2,}|[A-Za-z0-9]+/g;
+const NAME_WORD = dualPattern(/(?:\p{Lu}\.){2,}|[\p{L}\p{M}\p{N}]+/gu);
 
 /** The words of a text as name stems, to ask whether a name appears there in any form. */
 export function nameStems(text: string): Set<string> {
   const out = new Set<string>();
-  const pattern = isPlainAscii(text) ? ASCII_NAME_WORD : NAME_WORD;
-  for (const match of text.matchAll(pattern)) out.add(stemName(match[0]));
+  for (const match of text.matchAll(NAME_WORD.for(text))) out.add(stemName(match[0]));
   return out;
 }
 

@@ -4,6 +4,7 @@
  * swapped, or the clause rewritten; otherwise the change is `minor` wording (synonyms, word order,
  * articles, abridgement). Typography never reaches here (equal words are settled by alignment).
  */
+import { dualPattern } from "../clauses/ascii.js";
 import { foldTypography } from "../clauses/normalize.js";
 import { type EntityContext, entities, namedIn, nameStems } from "./entities.js";
 import { commitments, exceptionCues, modalities, negationCues } from "./modality.js";
@@ -125,8 +126,10 @@ function modalityFlags(oldText: string, newText: string): Flag[] {
   ];
 }
 
+const VERB = dualPattern(/[\p{L}]{3,}/gu);
+
 function verbsOf(text: string): string[] {
-  return (text.match(/[\p{L}]{3,}/gu) ?? [])
+  return (text.match(VERB.for(text)) ?? [])
     .map((word) => word.toLowerCase())
     .filter((word) => !STOPWORDS.has(word));
 }

@@ -5,6 +5,7 @@
  * text ("Article 5", "point 3", "Resolution 2202", "§ 4") and is compared as a name, never as a
  * number.
  */
+import { dualPattern, isPlainAscii } from "../clauses/ascii.js";
 import { westernDigits } from "../clauses/labels.js";
 
 const SCALES: Record<string, number> = {
@@ -115,9 +116,11 @@ const MULTIPLIERS: Record<string, number> = {
 /** Words that make the number after them a reference. */
 const REFERENCE_WORDS =
   "articles?|art\\.|sections?|sec\\.|§§?|points?|paragraphs?|para\\.|clauses?|items?|chapters?|parts?|annex(?:es)?|schedules?|appendix|appendices|exhibits?|rules?|regulations?|resolutions?|directives?|protocols?|decrees?|orders?|acts?|laws?|no\\.|nos\\.|number|nr\\.|step";
-const REFERENCE = new RegExp(
-  `\\b(${REFERENCE_WORDS})\\s*((?:\\d{1,5}(?:[./]\\d{1,4})*[a-z]?|[IVXLCDM]{1,7})(?:\\([a-z0-9]{1,4}\\))*(?:\\s*(?:,|and|or|–|-|to)\\s*(?:\\d{1,5}(?:\\.\\d{1,4})*[a-z]?|[IVXLCDM]{1,7}))*)(?![\\p{L}\\p{N}])`,
-  "giu",
+const REFERENCE = dualPattern(
+  new RegExp(
+    `\\b(${REFERENCE_WORDS})\\s*((?:\\d{1,5}(?:[./]\\d{1,4})*[a-z]?|[IVXLCDM]{1,7})(?:\\([a-z0-9]{1,4}\\))*(?:\\s*(?:,|and|or|–|-|to)\\s*(?:\\d{1,5}(?:\\.\\d{1,4})*[a-z]?|[IVXLCDM]{1,7}))*)(?![\\p{L}\\p{N}])`,
+    "giu",
+  ),
 );
 
 export interface Quantity {
@@ -137,12 +140,14 @@ export interface Reference {
 }
 
 /** Clock times ("14:00", "9.30 pm", "11 a.m.", "18h30"): one figure each, never an hour and a stray minute. */
-const CLOCK = /(?<![\p{N}.,:])(\d{1,2})(?:([:h.])([0-5]\d))?(?:\s*([ap])\.?m\b\.?)?(?![\p{N}])/giu;
+const CLOCK = dualPattern(
+  /(?<![\p{N}.,:])(\d{1,2})(?:([:h.])([0-5]\d))?(?:\s*([ap])\.?m\b\.?)?(?![\p{N}])/giu,
+);
 
-function clockTimes(text: string): { times: Quantity[]; rest: string } {
+function clockTimes(text: string, ascii: boolean): { times: Quantity[]; rest: string } {
   const times: Quantity[] = [];
   const rest = text.replace(
-    CLOCK,
+    ascii ? CLOCK.ascii : CLOCK.unicode,
     (
       whole,
       hours: string,
@@ -167,7 +172,7 @@ function clockTimes(text: string): { times: Quantity[]; rest: string } {
 /** References in a text, and the text with them blanked out so their numbers are not read as quantities. */
 export function references(text: string): { references: Reference[]; rest: string } {
   const found: Reference[] = [];
-  const rest = text.replace(REFERENCE, (whole, word: string, numbers: string) => {
+  const rest = text.replace(REFERENCE.for(text), (whole, word: string, numbers: string) => {
     const base = word
       .toLowerCase()
       .replace(/\.$/, "")
@@ -179,13 +184,19 @@ export function references(text: string): { references: Reference[]; rest: strin
   return { references: found, rest };
 }
 
-const DIGITS =
-  /(?<![\p{L}\p{N}.,])(?:([$€£¥₽₴])\s?|\b(USD|EUR|GBP|UAH|RUB)\s?)?(\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)(?:(%)|\s?(percent|per cent|pct)\b)?(?:\s?(thousand|million|billion|trillion|bn|mn|mln|tn|k|m|b)\b)?(?![\p{L}\p{N}])(?:[\s-]+((?:[\p{L}]+[\s-]){0,1}[\p{L}]+))?/giu;
-
-const WORD_NUMBER = new RegExp(
-  `\\b((?:(?:${Object.keys(NUMBER_WORDS).join("|")}|a)(?:[\\s-]+(?:and[\\s-]+)?(?:${[...Object.keys(NUMBER_WORDS), ...Object.keys(MULTIPLIERS)].join("|")}))*))\\b(?:[\\s-]+([\\p{L}]+))?`,
-  "giu",
+const DIGITS = dualPattern(
+  /(?<![\p{L}\p{N}.,])(?:([$€£¥₽₴])\s?|\b(USD|EUR|GBP|UAH|RUB)\s?)?(\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)(?:(%)|\s?(percent|per cent|pct)\b)?(?:\s?(thousand|million|billion|trillion|bn|mn|mln|tn|k|m|b)\b)?(?![\p{L}\p{N}])(?:[\s-]+((?:[\p{L}]+[\s-]){0,1}[\p{L}]+))?/giu,
 );
+
+const WORD_NUMBER = dualPattern(
+  new RegExp(
+    `\\b((?:(?:${Object.keys(NUMBER_WORDS).join("|")}|a)(?:[\\s-]+(?:and[\\s-]+)?(?:${[...Object.keys(NUMBER_WORDS), ...Object.keys(MULTIPLIERS)].join("|")}))*))\\b(?:[\\s-]+([\\p{L}]+))?`,
+    "giu",
+  ),
+);
+
+/** A letter right before a figure: the last code point of the two code units before it. */
+const LETTER_END = /[\p{L}]$/u;
 
 /** Nouns after a figure that say what it counts rather than what it is ("troops", "people"). */
 function contextWord(words: string | undefined, stopwords: Set<string>): string | undefined {
@@ -196,8 +207,9 @@ function contextWord(words: string | undefined, stopwords: Set<string>): string 
 }
 
 /** Words before a figure that make it a floor or a cap ("no fewer than 600,000", "up to 30 days"). */
-const BOUND =
-  /\b(at least|no (?:fewer|less) than|not (?:fewer|less) than|(?:a )?minimum of|(?:a )?floor of|more than|over|above|exceeding|at most|no more than|not more than|not exceeding|not to exceed|up to|(?:a )?maximum of|(?:a )?(?:cap|ceiling|limit) of|(?:capped|limited|restricted|confined) (?:at|to)|(?:cap|caps|capping|limit|limits|limiting|restrict|restricts|restricting)(?: [\p{L}'’-]+){1,4} (?:at|to)|fewer than|less than|under|below)\s*$/iu;
+const BOUND = dualPattern(
+  /\b(at least|no (?:fewer|less) than|not (?:fewer|less) than|(?:a )?minimum of|(?:a )?floor of|more than|over|above|exceeding|at most|no more than|not more than|not exceeding|not to exceed|up to|(?:a )?maximum of|(?:a )?(?:cap|ceiling|limit) of|(?:capped|limited|restricted|confined) (?:at|to)|(?:cap|caps|capping|limit|limits|limiting|restrict|restricts|restricting)(?: [\p{L}'’-]+){1,4} (?:at|to)|fewer than|less than|under|below)\s*$/iu,
+);
 const FLOORS = /^(?:at least|no (?:fewer|less) than|not (?:fewer|less) than|(?:a )?minimum of|floor of)$/i;
 const ABOVE = /^(?:more than|over|above|exceeding)$/i;
 const CEILINGS =
@@ -205,7 +217,8 @@ const CEILINGS =
 
 /** The bound a figure is printed with, as a comparison prefix (≥, >, ≤, <), and its words. */
 function boundBefore(text: string, at: number): { sign: string; words: string } | undefined {
-  const words = BOUND.exec(text.slice(Math.max(0, at - 48), at))?.[1]?.replace(/^an? /i, "");
+  const before = text.slice(Math.max(0, at - 48), at);
+  const words = BOUND.for(before).exec(before)?.[1]?.replace(/^an? /i, "");
   if (!words) return undefined;
   const sign = FLOORS.test(words) ? "≥" : ABOVE.test(words) ? ">" : CEILINGS.test(words) ? "≤" : "<";
   return { sign, words };
@@ -281,13 +294,16 @@ export function quantities(
 ): { quantities: Quantity[]; references: Reference[] } {
   // Digits of other scripts are read as numbers; figures are quoted as printed.
   const western = westernDigits(text);
+  const ascii = isPlainAscii(western);
   const { references: refs, rest: unreferenced } = references(western);
-  const { times, rest } = clockTimes(unreferenced);
+  const { times, rest } = clockTimes(unreferenced, ascii);
   const out: Quantity[] = [...times];
-  for (const match of rest.matchAll(DIGITS)) {
+  // Every figure has a digit; spelled numbers are read below.
+  const digits = /\d/.test(rest) ? rest.matchAll(ascii ? DIGITS.ascii : DIGITS.unicode) : [];
+  for (const match of digits) {
     const [whole, symbol, code, digits = "", percentSign, percentWord, scaleWord, after] = match;
     // Alphanumeric names ("G8", "START I", "COVID-19") are not figures.
-    if (/[\p{L}]$/u.test(rest.slice(0, match.index)) && !symbol && !code) continue;
+    if (LETTER_END.test(rest.slice(Math.max(0, match.index - 2), match.index)) && !symbol && !code) continue;
     const value = digitsValue(digits) * (scaleWord ? (SCALES[scaleWord.toLowerCase()] ?? 1) : 1);
     if (!Number.isFinite(value)) continue;
     const [nextWord, secondWord] = after?.split(/[\s-]+/) ?? [];
@@ -316,7 +332,7 @@ export function quantities(
       ...(bound ? { bound: bound.words } : {}),
     });
   }
-  for (const match of rest.matchAll(WORD_NUMBER)) {
+  for (const match of rest.matchAll(ascii ? WORD_NUMBER.ascii : WORD_NUMBER.unicode)) {
     const [, phrase = "", next] = match;
     if (/^(?:a|half)$/i.test(phrase)) continue;
     const value = spelledValue(phrase);

@@ -1,15 +1,17 @@
 import { diffArrays } from "diff";
+import { dualPattern } from "../clauses/ascii.js";
 import { foldTypography } from "../clauses/normalize.js";
 import type { Clause } from "../types.js";
 import { memoized } from "./memo.js";
 import type { RedlineOp } from "./schema.js";
 
 /** Numbers keep their grouping ("600 000" is one token); words, spaces and marks stand alone. */
-const TOKEN =
-  /[$€£]?\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+(?!\d)|[$€£]?\d+(?:[.,]\d+)*%?|[\p{L}\p{M}\p{N}]+(?:['’\-‐‑][\p{L}\p{M}\p{N}]+)*|\s+|[^\s]/gu;
+const TOKEN = dualPattern(
+  /[$€£]?\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+(?!\d)|[$€£]?\d+(?:[.,]\d+)*%?|[\p{L}\p{M}\p{N}]+(?:['’\-‐‑][\p{L}\p{M}\p{N}]+)*|\s+|[^\s]/gu,
+);
 
 function tokenize(text: string): string[] {
-  return text.match(TOKEN) ?? [];
+  return text.match(TOKEN.for(text)) ?? [];
 }
 
 const compareKey = memoized((token: string): string => {

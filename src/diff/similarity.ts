@@ -141,6 +141,22 @@ export function union(vectors: Vector[]): Vector {
   return { weights, norm: Math.sqrt(squares), total };
 }
 
+/**
+ * The `count` entries of highest value, highest first; among equal values the first in map order
+ * (what a stable sort of all entries would keep), without sorting them all.
+ */
+function topEntries<K>(map: Map<K, number>, count: number): Array<[K, number]> {
+  const top: Array<[K, number]> = [];
+  for (const entry of map) {
+    if (top.length === count && entry[1] <= (top[count - 1] as [K, number])[1]) continue;
+    let at = top.length;
+    while (at > 0 && (top[at - 1] as [K, number])[1] < entry[1]) at--;
+    top.splice(at, 0, entry);
+    if (top.length > count) top.pop();
+  }
+  return top;
+}
+
 /** Terms of a clause looked up in the index: its most informative ones, so work per clause stays bounded. */
 const PROBES = 8;
 
@@ -168,14 +184,13 @@ export function candidatePairs(
   for (const a of oldIndexes) {
     const vector = corpus.oldVector(a);
     hits.clear();
-    const probes = [...vector.weights].sort((x, y) => y[1] - x[1]).slice(0, PROBES);
-    for (const [term, weight] of probes) {
+    for (const [term, weight] of topEntries(vector.weights, PROBES)) {
       const list = postings.get(term);
       if (!list || list.length > tooCommon) continue;
       for (const b of list) hits.set(b, (hits.get(b) ?? 0) + weight);
     }
-    const ranked = [...hits.entries()].sort((x, y) => y[1] - x[1]).slice(0, perClause);
-    for (const [b] of ranked) out.push({ a, b, score: cosine(vector, corpus.newVector(b)) });
+    for (const [b] of topEntries(hits, perClause))
+      out.push({ a, b, score: cosine(vector, corpus.newVector(b)) });
   }
   return out;
 }

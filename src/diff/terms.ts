@@ -3,7 +3,7 @@
  * near-synonyms (WordNet) are matched up — so "stationed"/"deployed" or "pact"/"agreement" cancel
  * out, while "audit"/"amnesty" stay a swap.
  */
-import { isPlainAscii } from "../clauses/normalize.js";
+import { dualPattern } from "../clauses/ascii.js";
 import { memoized } from "./memo.js";
 import { baseForms, related } from "./wordnet.js";
 import { STOPWORDS, stem } from "./words.js";
@@ -30,13 +30,12 @@ function spellingKey(word: string): string {
 
 const termKey = memoized((word: string) => spellingKey(stem(word.toLowerCase().replace(/['’]s?$/, ""))));
 
-const WORD = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
-const ASCII_WORD = /[A-Za-z]+(?:['-][A-Za-z]+)*/g;
+const WORD = dualPattern(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu);
 
 /** Content terms of a text: words of three letters or more, function words and figures left out. */
 export function contentTerms(text: string): Term[] {
   const out = new Map<string, Term>();
-  for (const word of text.match(isPlainAscii(text) ? ASCII_WORD : WORD) ?? []) {
+  for (const word of text.match(WORD.for(text)) ?? []) {
     const lower = word.toLowerCase().replace(/['’]s?$/, "");
     if (lower.length < 3 || STOPWORDS.has(lower)) continue;
     const key = termKey(lower);
