@@ -7,8 +7,18 @@
  * confirms them. Unlabelled prose joins the clause it continues, or becomes a paragraph of the
  * section it stands in, or preamble and closing text at the top.
  */
-import { CYRILLIC_OPTIONAL, CYRILLIC_ORDER, letterName } from "./labels.js";
-import { normalizeForCompare } from "./normalize.js";
+import { findContents, findTitle } from "./contents.js";
+import {
+  candidateIndex,
+  isFirst,
+  keyOf,
+  MAX_SEQUENCE_VALUE,
+  missingLabels,
+  relaxedKeyOf,
+  sameValue,
+  stepGap,
+} from "./sequences.js";
+import { isTitleText, promoteTitles, SECTION_WORDS, titleOf } from "./titles.js";
 import { countWords, newNode, type OutlineNode, ownText } from "./tree.js";
 import type { LabelMatch, Unit } from "./types.js";
 import { join } from "./units.js";
@@ -59,82 +69,6 @@ interface Choice {
   chain?: number;
   popFrom: number;
 }
-
-const BULLET_FAMILY: Record<string, string> = { "—": "-", "–": "-", "⁃": "-" };
-
-function indentBucket(unit: Unit): number {
-  return unit.structured ? 0 : Math.floor(unit.indent / 2);
-}
-
-function relaxedKeyOf(label: LabelMatch, unit: Unit): string {
-  if (label.family === "bullet") {
-    const mark = BULLET_FAMILY[label.delimiter] ?? label.delimiter;
-    return unit.structured ? `bullet|list${unit.list ?? 0}` : `bullet|${mark}|${indentBucket(unit)}`;
-  }
-  return `${label.family}|${label.word}|${label.parts ? `ml${label.parts.length}` : ""}`;
-}
-
-function keyOf(label: LabelMatch, unit: Unit): string {
-  const relaxed = relaxedKeyOf(label, unit);
-  if (label.family === "bullet" || label.weak) return relaxed;
-  return `${relaxed}|${label.delimiter}`;
-}
-
-function isFirst(label: LabelMatch): boolean {
-  if (label.parts) return label.parts[label.parts.length - 1] === 1;
-  return label.value === 1 && label.suffix === "";
-}
-
-/** How far `next` steps from `previous` in one sequence: 0 for the next value, n for n skipped, undefined when it does not follow. */
-function stepGap(previous: LabelMatch, next: LabelMatch): number | undefined {
-  if (previous.family === "bullet") return next.family === "bullet" ? 0 : undefined;
-  if (previous.parts || next.parts) {
-    if (!previous.parts || !next.parts || previous.parts.length !== next.parts.length) return undefined;
-    const n = next.parts.length;
-    for (let i = 0; i < n - 1; i++) if (previous.parts[i] !== next.parts[i]) return undefined;
-    const step = (next.parts[n - 1] as number) - (previous.parts[n - 1] as number);
-    return step >= 1 ? step - 1 : undefined;
-  }
-  if (next.value === previous.value) return next.suffix > previous.suffix ? 0 : undefined;
-  const step = next.value - previous.value;
-  if (step < 1) return undefined;
-  if (next.script === "cyrillic") {
-    let missing = 0;
-    for (let value = previous.value + 1; value < next.value; value++)
-      if (!CYRILLIC_OPTIONAL.has(CYRILLIC_ORDER[value - 1] ?? "")) missing++;
-    return missing;
-  }
-  return next.suffix === "" ? step - 1 : undefined;
-}
-
-function sameValue(previous: LabelMatch, next: LabelMatch): boolean {
-  if (previous.family === "bullet") return false;
-  if (previous.parts || next.parts) return previous.parts?.join(".") === next.parts?.join(".");
-  return previous.value === next.value && previous.suffix === next.suffix;
-}
-
-/** Label words of units that hold text of their own under a title (not points of a list). */
-const SECTION_WORDS = new Set([
-  "article",
-  "section",
-  "subsection",
-  "chapter",
-  "part",
-  "title",
-  "§",
-  "schedule",
-  "annex",
-  "appendix",
-]);
-
-function isTitleText(text: string): boolean {
-  if (text === "" || text.length > 100 || countWords(text) > 12) return false;
-  const upper = text === text.toUpperCase() && /\p{Lu}/u.test(text);
-  return upper || !/[.;,!]["”’')\]]?$/.test(text);
-}
-
-/** Numbers above this start no sequence: a line opening "2014." is a year unless a list has just reached 2013. */
-const MAX_SEQUENCE_VALUE = 400;
 
 export function buildOutline(units: Unit[], options: { title?: string } = {}): BuiltOutline {
   const root: OutlineNode = {
@@ -574,47 +508,6 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
   return { root, ...(title ? { title } : {}), gaps: open, duplicates, deleted, deletedWords };
 }
 
-/**
- * The title a labelled unit carries: the whole unit when it is printed as one (a heading inside a
- * list item, a bold line), a bold lead-in, or a short first paragraph followed by more text.
- */
-function titleOf(unit: Unit, reading: LabelMatch): { heading?: string; rest: string } {
-  if (unit.titled) return { heading: reading.rest, rest: "" };
-  if (unit.heading) {
-    const at = reading.rest.indexOf(unit.heading);
-    if (at >= 0 && at <= 2) {
-      const rest = reading.rest.slice(at + unit.heading.length).replace(/^[\s.:–—-]+/, "");
-      return { heading: unit.heading, rest };
-    }
-  }
-  const lineBreak = reading.rest.indexOf("\n");
-  if (lineBreak > 0) {
-    const first = reading.rest.slice(0, lineBreak);
-    if (isTitleText(first)) return { heading: first, rest: reading.rest.slice(lineBreak + 1) };
-  }
-  return { rest: reading.rest };
-}
-
-/** A numbered clause that reads as a title and holds paragraphs of its own ("SEC. 2. DEFINITIONS." + text) is a section: its text is its heading. */
-function promoteTitles(root: OutlineNode): void {
-  const stack = [...root.children];
-  while (stack.length > 0) {
-    const node = stack.pop() as OutlineNode;
-    stack.push(...node.children);
-    if (node.kind !== "numbered" || node.heading !== undefined || node.parts.length !== 1) continue;
-    const text = node.parts[0] as string;
-    const sectionTitle =
-      node.label !== undefined &&
-      SECTION_WORDS.has(node.label.word) &&
-      node.children.length > 0 &&
-      !text.endsWith(":");
-    if (isTitleText(text) && (sectionTitle || node.children.some((child) => child.kind === "paragraph"))) {
-      node.heading = text.replace(/[.:]$/, "");
-      node.parts = [];
-    }
-  }
-}
-
 /** Top-level prose after the last structural clause is the closing text. */
 function markClosing(root: OutlineNode): void {
   for (let i = root.children.length - 1; i >= 0; i--) {
@@ -622,192 +515,4 @@ function markClosing(root: OutlineNode): void {
     if (child.role === "between") child.role = "closing";
     else if (child.role !== "closing" && child.kind !== "title" && child.kind !== "contents") break;
   }
-}
-
-function missingLabels(before: LabelMatch | undefined, after: LabelMatch): string[] {
-  const from = before
-    ? (before.parts ? (before.parts[before.parts.length - 1] as number) : before.value) + 1
-    : 1;
-  const to = (after.parts ? (after.parts[after.parts.length - 1] as number) : after.value) - 1;
-  const out: string[] = [];
-  for (let value = from; value <= to && out.length < 200; value++) {
-    if (after.script === "cyrillic" && CYRILLIC_OPTIONAL.has(CYRILLIC_ORDER[value - 1] ?? "")) continue;
-    const prefix = after.parts ? `${after.parts.slice(0, -1).join(".")}.` : "";
-    out.push(`${prefix}${valueName(after, value)}`);
-  }
-  return out;
-}
-
-function valueName(label: LabelMatch, value: number): string {
-  switch (label.family) {
-    case "alpha-lower":
-    case "alpha-upper":
-      return letterName(label, value);
-    case "roman-lower":
-    case "roman-upper": {
-      const table: Array<[number, string]> = [
-        [1000, "m"],
-        [900, "cm"],
-        [500, "d"],
-        [400, "cd"],
-        [100, "c"],
-        [90, "xc"],
-        [50, "l"],
-        [40, "xl"],
-        [10, "x"],
-        [9, "ix"],
-        [5, "v"],
-        [4, "iv"],
-        [1, "i"],
-      ];
-      let rest = value;
-      let out = "";
-      for (const [n, s] of table) {
-        while (rest >= n) {
-          out += s;
-          rest -= n;
-        }
-      }
-      return label.family === "roman-upper" ? out.toUpperCase() : out;
-    }
-    default:
-      return String(value);
-  }
-}
-
-/** The unit that is the document's title: the page title, a leading top heading, or a short first line. */
-function findTitle(units: Unit[], title: string | undefined): number | undefined {
-  if (title !== undefined) {
-    const wanted = normalizeForCompare(title);
-    const at = units
-      .slice(0, 4)
-      .findIndex((unit) => unit.kind === "heading" && normalizeForCompare(unit.text) === wanted);
-    return at >= 0 ? at : undefined;
-  }
-  const first = units[0];
-  if (!first || units.length < 2) return undefined;
-  if (first.kind === "heading") {
-    const level = first.level ?? 1;
-    const rivals = units.some((unit, at) => at > 0 && unit.kind === "heading" && (unit.level ?? 1) <= level);
-    return rivals && level > 1 ? undefined : 0;
-  }
-  if (first.kind !== "paragraph" || first.labels.length > 0 || first.text.length > 140) return undefined;
-  if (/[.!?;,]["”’')\]]?$/.test(first.text) || first.text.includes("\n")) return undefined;
-  return 0;
-}
-
-/** Every label reading by sequence key, in document order, for "is there a next one" questions. */
-function candidateIndex(units: Unit[]): Map<string, Array<{ at: number; value: number }>> {
-  const index = new Map<string, Array<{ at: number; value: number }>>();
-  units.forEach((unit, at) => {
-    for (const reading of unit.labels) {
-      if (reading.family === "bullet") continue;
-      const key = relaxedKeyOf(reading, unit);
-      const value = reading.parts ? (reading.parts[reading.parts.length - 1] as number) : reading.value;
-      const list = index.get(key);
-      if (list) list.push({ at, value });
-      else index.set(key, [{ at, value }]);
-    }
-  });
-  return index;
-}
-
-interface Openings {
-  /** Each unit's first words, normalized. */
-  openings: string[];
-  /** Units by the first word of their opening. */
-  byFirstWord: Map<string, number[]>;
-}
-
-function openingsOf(units: Unit[]): Openings {
-  const openings = units.map((unit) =>
-    normalizeForCompare((unit.labels[0]?.rest ?? unit.text).slice(0, 160)),
-  );
-  const byFirstWord = new Map<string, number[]>();
-  openings.forEach((opening, at) => {
-    const word = /^[\p{L}\p{N}]+/u.exec(opening)?.[0];
-    if (!word) return;
-    const list = byFirstWord.get(word);
-    if (list) list.push(at);
-    else byFirstWord.set(word, [at]);
-  });
-  return { openings, byFirstWord };
-}
-
-/** What a table of contents is called above its entries, in the languages labels are read in. */
-const CONTENTS_TITLE =
-  /^(?:table of contents|contents|index|зміст|содержание|оглавление|inhalt|inhaltsverzeichnis|sommaire|table des matières|índice|indice|sumário|spis treści)[:.]?$/iu;
-
-/** A contents line's dot leader (or tab, or run of spaces) and page number: `…… 12`, `\t12`, `.... iv`. */
-const CONTENTS_LEADER = /(?:\s*[.…·_]{2,}\s*|\s{2,}|\t+)(?:\d{1,4}|[ivxlc]{1,6})$/;
-
-/**
- * Tables of contents: three or more short list lines whose texts come back later as the opening
- * words of headings or clauses. They are navigation, read as one clause, and never join the numbering.
- */
-function findContents(units: Unit[]): Map<number, "start" | "more"> {
-  const found = new Map<number, "start" | "more">();
-  // Built on first need: most documents have no run of entry-like lines to look for.
-  let lookup: Openings | undefined;
-  const index = (): Openings => {
-    lookup ??= openingsOf(units);
-    return lookup;
-  };
-  const comesBack = (entry: string, after: number): boolean => {
-    const word = /^[\p{L}\p{N}]+/u.exec(entry)?.[0];
-    if (!word) return false;
-    const { openings, byFirstWord } = index();
-    for (const at of byFirstWord.get(word) ?? []) {
-      if (at < after) continue;
-      const opening = openings[at] as string;
-      if (opening.startsWith(entry) && !/^[\p{L}\p{N}]/u.test(opening.slice(entry.length))) return true;
-    }
-    return false;
-  };
-  let start = -1;
-  const close = (end: number) => {
-    if (start < 0) return;
-    const length = end - start;
-    if (length >= 3 && length <= 300) {
-      let hits = 0;
-      for (let at = start; at < end; at++) {
-        // "Payment ........ 3": the dot leader and page number are the contents' own typesetting.
-        const unit = units[at] as Unit;
-        const printed = (unit.labels[0]?.rest ?? unit.text).slice(0, 160);
-        const entry = CONTENTS_LEADER.test(printed)
-          ? normalizeForCompare(printed.replace(CONTENTS_LEADER, "")).replace(/[.:]$/, "")
-          : (index().openings[at] as string).replace(/[.:]$/, "");
-        if (entry !== "" && comesBack(entry, end)) hits++;
-      }
-      if (hits >= Math.ceil(length * 0.6)) {
-        // A "Contents" line just before the entries is their title, part of the same navigation.
-        const titled = start > 0 && CONTENTS_TITLE.test((units[start - 1] as Unit).text.trim());
-        const first = titled ? start - 1 : start;
-        for (let at = first; at < end; at++) found.set(at, at === first ? "start" : "more");
-      }
-    }
-    start = -1;
-  };
-  let previous: Unit | undefined;
-  units.forEach((unit, at) => {
-    const rest = unit.labels[0]?.rest ?? "";
-    const entryLike =
-      (unit.kind === "item" || unit.kind === "paragraph") &&
-      unit.labels.length > 0 &&
-      !unit.text.includes("\n") &&
-      rest.length <= 90 &&
-      !/[.;!?]$/.test(rest);
-    // A run is one list: it ends where another list begins or the numbering starts over.
-    const sameRun =
-      previous !== undefined &&
-      previous.list === unit.list &&
-      !((unit.labels[0]?.value ?? 0) > 0 && (unit.labels[0]?.value ?? 0) <= (previous.labels[0]?.value ?? 0));
-    if (entryLike && start >= 0 && !sameRun) close(at);
-    if (entryLike) {
-      if (start < 0) start = at;
-    } else close(at);
-    previous = unit;
-  });
-  close(units.length);
-  return found;
 }

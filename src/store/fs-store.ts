@@ -26,14 +26,15 @@ import { constants, promises as fsp } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, brotliDecompress, gunzip, gzip, constants as zlibConstants } from "node:zlib";
-import { z } from "zod";
+import type { z } from "zod";
 import { excerpt, StoreError } from "../errors.js";
 import type { ClauseSet } from "../types.js";
 import { appendLine, createKeyedQueue, fsyncDir, readJsonl, writeFileAtomic } from "./atomic.js";
 import { createQuietChecks } from "./fs-checks.js";
+import { checkVersion, FsStoreOptions, prepareDirectories } from "./fs-layout.js";
 import { createFsLogs } from "./fs-logs.js";
 import { isObject, verifyFsStore } from "./fs-verify.js";
-import { acquireLock, LOCK_FILE, type LockHandle, type LockInfo } from "./lock.js";
+import { acquireLock, type LockHandle, type LockInfo } from "./lock.js";
 import {
   buildSnapshotRecord,
   canonicalJson,
@@ -68,52 +69,9 @@ import type {
 } from "./types.js";
 
 export const FS_STORE_NAME = "fs";
+
 /** The key at the start of a change line as this store writes it: `{"key":"…",`. */
 const LEADING_KEY = /^\{"key":("(?:[^"\\]|\\.)*")[,}]/;
-/** The on-disk format this code writes and reads. */
-export const STORE_FORMAT_VERSION = 1;
-
-export const FsStoreOptions = z.strictObject({
-  /**
-   * Take the single-writer lock. Read-only commands pass `false`: they never write, never take
-   * the lock, and can run while a writer is active.
-   * @default true
-   */
-  lock: z.boolean().default(true).describe("Take the single-writer lock; false opens the store read-only"),
-  /**
-   * Lease of the lock: a holder that stops renewing it (killed) loses it after this long.
-   * @default 30000
-   */
-  lockLeaseMs: z.number().int().min(1000).max(3_600_000).optional().describe("Lock lease in milliseconds"),
-  /**
-   * How long to wait for the lease of a holder that may be gone to run out before refusing.
-   * @default 0
-   */
-  lockWaitMs: z.number().int().min(0).optional().describe("Wait this long for a lapsing lock lease"),
-  /** The command taking the lock, named in other processes' refusals (`run`, `check`). */
-  lockCommand: z.string().optional().describe("Command name recorded in the lock"),
-  /** Told when the open waits for a lease to run out. */
-  onLockWait: z
-    .custom<(holder: LockInfo, expiresInMs: number) => void>((value) => typeof value === "function")
-    .optional(),
-  /**
-   * How new bodies are compressed (existing bodies are read in either format).
-   * @default "brotli"
-   */
-  compression: z.enum(["brotli", "gzip"]).default("brotli").describe("Compression for new raw bodies"),
-  /**
-   * Brotli quality 0–11; 11 is several times slower on large HTML for a few percent.
-   * @default 5
-   */
-  brotliQuality: z.number().int().min(0).max(11).default(5).describe("Brotli quality (0-11)"),
-  /**
-   * fsync files and directories. Only benchmarks should turn this off.
-   * @default true
-   */
-  fsync: z.boolean().default(true).describe("fsync writes (turn off only for benchmarks)"),
-});
-export type FsStoreOptions = z.input<typeof FsStoreOptions>;
-
 export interface FsStore extends SnapshotStore {
   readonly dir: string;
   /** Opened with `lock: false`: every write throws StoreError. */
@@ -165,63 +123,6 @@ export async function openFsStore(dir: string, options: FsStoreOptions = {}): Pr
     await lock?.release();
     throw error;
   }
-}
-
-async function checkVersion(root: string, writable: boolean, fsync: boolean): Promise<void> {
-  const path = join(root, "VERSION");
-  let text: string | undefined;
-  try {
-    text = await fsp.readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw new StoreError(`${P}: could not read ${path}`, { cause: error, source: root });
-    }
-  }
-  if (text === undefined) {
-    if (!writable) return;
-    await fsp.mkdir(join(root, "tmp"), { recursive: true });
-    await writeFileAtomic(path, `${STORE_FORMAT_VERSION}\n`, { tmpDir: join(root, "tmp"), fsync });
-    return;
-  }
-  const version = /^\s*(\d+)\s*$/.exec(text)?.[1];
-  if (version === undefined) {
-    throw new StoreError(
-      `${P}: ${path} should hold a format version number, found ${JSON.stringify(excerpt(text, 40))}`,
-      {
-        source: root,
-      },
-    );
-  }
-  if (Number(version) > STORE_FORMAT_VERSION) {
-    throw new StoreError(
-      `${P}: ${root} uses store format ${version}, but this clausewatch only knows format ${STORE_FORMAT_VERSION}; upgrade clausewatch`,
-      { source: root },
-    );
-  }
-}
-
-/** Creates the top-level directories and removes temp files a crashed writer left behind. */
-async function prepareDirectories(root: string): Promise<number> {
-  for (const name of ["tmp", "bodies", "clausesets", "snapshots", "sources"]) {
-    await fsp.mkdir(join(root, name), { recursive: true });
-  }
-  await fsyncDir(root);
-  let cleaned = 0;
-  // Only the lock holder gets here, so nothing in tmp/ can belong to a live writer.
-  for (const name of await fsp.readdir(join(root, "tmp"))) {
-    await fsp.rm(join(root, "tmp", name), { force: true, recursive: true });
-    cleaned++;
-  }
-  // Temp files of lock attempts by processes that died mid-attempt.
-  for (const name of await fsp.readdir(root)) {
-    if (!name.startsWith(`.${LOCK_FILE}.`) && !name.startsWith(`${LOCK_FILE}.stale.`)) continue;
-    const stat = await fsp.stat(join(root, name)).catch(() => undefined);
-    if (stat !== undefined && Date.now() - stat.mtimeMs > 60_000) {
-      await fsp.rm(join(root, name), { force: true });
-      cleaned++;
-    }
-  }
-  return cleaned;
 }
 
 function createFsStore(
@@ -684,4 +585,5 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Prom
   return results;
 }
 
+export { FsStoreOptions, STORE_FORMAT_VERSION } from "./fs-layout.js";
 export { verifyFsStore } from "./fs-verify.js";
