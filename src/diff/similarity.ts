@@ -20,6 +20,9 @@ export interface Corpus {
  * `pairedOld[b]`: the old clause the new clause `b` has the same normalized text as (-1: none);
  * its tokens are the old clause's, so they are read once.
  */
+/** More clauses than any document pair has (2^24): the radix of the packed term statistics. */
+const DOCUMENTS = 2 ** 24;
+
 export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOld?: Int32Array): Corpus {
   const oldTokens = oldClauses.map((clause) => wordTokens(clause.norm));
   // A new clause with an old one's normalized text has its tokens: read once, counted for both.
@@ -30,18 +33,17 @@ export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOl
     counted[a] = 2;
     return oldTokens[a] as string[];
   });
-  // Per term: in how many clauses it appears, and the last clause counted.
-  const stats = new Map<string, { df: number; last: number }>();
+  // Per term: in how many clauses it appears and the last clause counted, as one number
+  // (df × DOCUMENTS + last): one map entry and no object per term.
+  const stats = new Map<string, number>();
   let document = 0;
   const count = (tokens: string[], times: number) => {
     document++;
     for (const token of tokens) {
       const stat = stats.get(token);
-      if (stat === undefined) stats.set(token, { df: times, last: document });
-      else if (stat.last !== document) {
-        stat.last = document;
-        stat.df += times;
-      }
+      if (stat === undefined) stats.set(token, times * DOCUMENTS + document);
+      else if (stat % DOCUMENTS !== document)
+        stats.set(token, (Math.floor(stat / DOCUMENTS) + times) * DOCUMENTS + document);
     }
   };
   oldTokens.forEach((tokens, a) => {
@@ -52,7 +54,7 @@ export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOl
     if (a < 0 || oldTokens[a] !== tokens) count(tokens, 1);
   });
   document = oldClauses.length + newClauses.length;
-  const df = (term: string) => stats.get(term)?.df ?? 0;
+  const df = (term: string) => Math.floor((stats.get(term) ?? 0) / DOCUMENTS);
   const idfCache = new Map<string, number>();
   const idf = (term: string) => {
     let value = idfCache.get(term);
@@ -68,12 +70,13 @@ export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOl
     const weights = new Map<string, number>();
     let squares = 0;
     let total = 0;
-    for (const [term, count] of counts) {
+    // forEach, not for…of: no entry array per term.
+    counts.forEach((count, term) => {
       const weight = (count === 1 ? 1 : 1 + Math.log(count)) * idf(term);
       weights.set(term, weight);
       squares += weight * weight;
       total += weight;
-    }
+    });
     return { weights, norm: Math.sqrt(squares), total };
   };
   const lazy = (tokens: string[][]) => {
@@ -92,12 +95,13 @@ export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOl
 
 export function cosine(a: Vector, b: Vector): number {
   if (a.norm === 0 || b.norm === 0) return 0;
-  const [small, large] = a.weights.size <= b.weights.size ? [a, b] : [b, a];
+  const small = a.weights.size <= b.weights.size ? a.weights : b.weights;
+  const large = small === a.weights ? b.weights : a.weights;
   let dot = 0;
-  for (const [term, weight] of small.weights) {
-    const other = large.weights.get(term);
+  small.forEach((weight, term) => {
+    const other = large.get(term);
     if (other !== undefined) dot += weight * other;
-  }
+  });
   return Math.min(1, dot / (a.norm * b.norm));
 }
 
@@ -106,13 +110,15 @@ export function contentCosine(a: Vector, b: Vector): number {
   let dot = 0;
   let normA = 0;
   let normB = 0;
-  for (const [term, weight] of a.weights) {
-    if (STOPWORDS.has(term)) continue;
+  a.weights.forEach((weight, term) => {
+    if (STOPWORDS.has(term)) return;
     normA += weight * weight;
     const other = b.weights.get(term);
     if (other !== undefined) dot += weight * other;
-  }
-  for (const [term, weight] of b.weights) if (!STOPWORDS.has(term)) normB += weight * weight;
+  });
+  b.weights.forEach((weight, term) => {
+    if (!STOPWORDS.has(term)) normB += weight * weight;
+  });
   return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
 }
 
@@ -120,9 +126,14 @@ export function contentCosine(a: Vector, b: Vector): number {
 export function containment(part: Vector, whole: Vector[]): number {
   if (part.total === 0) return 0;
   let found = 0;
-  for (const [term, weight] of part.weights) {
-    if (whole.some((vector) => vector.weights.has(term))) found += weight;
-  }
+  part.weights.forEach((weight, term) => {
+    for (const vector of whole) {
+      if (vector.weights.has(term)) {
+        found += weight;
+        return;
+      }
+    }
+  });
   return found / part.total;
 }
 
@@ -130,7 +141,9 @@ export function containment(part: Vector, whole: Vector[]): number {
 export function union(vectors: Vector[]): Vector {
   const weights = new Map<string, number>();
   for (const vector of vectors) {
-    for (const [term, weight] of vector.weights) weights.set(term, (weights.get(term) ?? 0) + weight);
+    vector.weights.forEach((weight, term) => {
+      weights.set(term, (weights.get(term) ?? 0) + weight);
+    });
   }
   let squares = 0;
   let total = 0;

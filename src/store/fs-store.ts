@@ -210,12 +210,19 @@ function createFsStore(
     return undefined;
   }
 
-  async function readJsonFile(path: string, what: string, source?: string): Promise<unknown> {
+  /** The parsed file; with `missing: "undefined"`, undefined when there is no such file (one read, no existence probe first). */
+  async function readJsonFile(
+    path: string,
+    what: string,
+    source?: string,
+    options: { missing?: "throw" | "undefined" } = {},
+  ): Promise<unknown> {
     let text: string;
     try {
       text = await fsp.readFile(path, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        if (options.missing === "undefined") return undefined;
         throw new StoreError(`${P}: no ${what} (expected ${path})`, { cause: error, source: source ?? path });
       }
       throw new StoreError(`${P}: could not read ${what} ${path}`, { cause: error, source: source ?? path });
@@ -399,12 +406,13 @@ function createFsStore(
       assertOpen();
       checkSourceId(FS_STORE_NAME, sourceId);
       const path = join(sourceDir(sourceId), "state.json");
-      if (!(await exists(path))) return undefined;
+      const state = await readJsonFile(path, `state of source ${sourceId}`, sourceId, {
+        missing: "undefined",
+      });
+      if (state === undefined) return undefined;
       // Its directory exists, so appending this source's events needs no mkdir.
       knownDirs.add(sourceDir(sourceId));
-      return quietChecks.read(
-        (await readJsonFile(path, `state of source ${sourceId}`, sourceId)) as SourceState,
-      );
+      return quietChecks.read(state as SourceState);
     },
 
     async setSourceState(state: SourceState): Promise<void> {
