@@ -22,6 +22,8 @@ export interface TimedPair {
   runs: number;
   parseMs: number;
   diffMs: number;
+  /** Fastest parse + diff of the runs: on a shared machine the least disturbed one. */
+  bestTotalMs: number;
   heapDeltaMb: number;
   maxRssMb: number;
   result: DiffResult;
@@ -49,11 +51,12 @@ export interface AccuracyReport {
 
 const SEED = 20251120;
 const SIZES: Array<{ clauses: number; runs: number }> = [
-  { clauses: 300, runs: 5 },
-  { clauses: 3_000, runs: 3 },
+  { clauses: 300, runs: 7 },
+  { clauses: 3_000, runs: 7 },
   { clauses: 30_000, runs: 1 },
 ];
 const PLAN_RUNS = 7;
+const TERMS_RUNS = 7;
 const CLI_RUNS = 3;
 const CLI_CLAUSES = 3_000;
 
@@ -112,6 +115,7 @@ export function timePair(label: string, oldText: string, newText: string, runs: 
     runs,
     parseMs: median(parseTimes),
     diffMs: median(diffTimes),
+    bestTotalMs: Math.min(...parseTimes.map((parse, i) => parse + (diffTimes[i] as number))),
     heapDeltaMb: heapDelta / 2 ** 20,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     result: result as DiffResult,
@@ -266,6 +270,7 @@ function printTimings(rows: TimedPair[]): void {
       pad("parse ms", 9),
       pad("diff ms", 9),
       pad("total ms", 9),
+      pad("best ms", 8),
       pad("µs/clause", 10),
       pad("heap Δ MB", 10),
       pad("maxRSS MB", 10),
@@ -282,6 +287,7 @@ function printTimings(rows: TimedPair[]): void {
         pad(fixed(row.parseMs, 1), 9),
         pad(fixed(row.diffMs, 1), 9),
         pad(fixed(total, 1), 9),
+        pad(fixed(row.bestTotalMs, 1), 8),
         pad(fixed((total * 1000) / Math.max(1, row.oldClauses), 1), 10),
         pad(fixed(row.heapDeltaMb, 1), 10),
         pad(fixed(row.maxRssMb, 0), 10),
@@ -397,7 +403,7 @@ function benchTermsDocument(): void {
   read(text);
   const parseTimes: number[] = [];
   let oldSet: ClauseSet | undefined;
-  for (let run = 0; run < 5; run++) {
+  for (let run = 0; run < TERMS_RUNS; run++) {
     const started = performance.now();
     oldSet = read(text);
     parseTimes.push(performance.now() - started);
@@ -406,7 +412,7 @@ function benchTermsDocument(): void {
   diffClauses(oldSet as ClauseSet, newSet);
   const diffTimes: number[] = [];
   let result: DiffResult | undefined;
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < TERMS_RUNS; run++) {
     const started = performance.now();
     result = diffClauses(oldSet as ClauseSet, newSet);
     diffTimes.push(performance.now() - started);
@@ -416,8 +422,9 @@ function benchTermsDocument(): void {
   console.log(
     `
 terms document, ${fixed(Buffer.byteLength(text) / 2 ** 20, 2)} MB Markdown: ${set.clauses.length.toLocaleString("en")} clauses, ` +
-      `${fixed((100 * set.coverage.placed) / Math.max(1, set.coverage.words), 1)}% of words placed; parse ${fixed(median(parseTimes), 0)} ms median of 5 ` +
-      `(target ≤ 100 ms); diff against a revision with one paragraph in twenty edited: ${fixed(median(diffTimes), 0)} ms median of 3, ${changed} entries above none`,
+      `${fixed((100 * set.coverage.placed) / Math.max(1, set.coverage.words), 1)}% of words placed; parse ${fixed(median(parseTimes), 0)} ms median of ${TERMS_RUNS} ` +
+      `(best ${fixed(Math.min(...parseTimes), 0)}; target ≤ 100 ms); diff against a revision with one paragraph in twenty edited: ` +
+      `${fixed(median(diffTimes), 0)} ms median of ${TERMS_RUNS} (best ${fixed(Math.min(...diffTimes), 0)}), ${changed} entries above none`,
   );
 }
 
@@ -439,6 +446,9 @@ export async function runDiffBench(): Promise<void> {
   for (const name of ["counter.txt", "revision.txt"]) {
     rows.push(timePair(`plan v1-draft → ${name.replace(".txt", "")}`, draft, read(name), PLAN_RUNS));
   }
+
+  // Before the generated sizes: the 30,000-clause results they keep make every later collection slower.
+  benchTermsDocument();
 
   const generated: Array<{
     clauses: number;
@@ -505,8 +515,6 @@ export async function runDiffBench(): Promise<void> {
   for (const g of generated)
     printAccuracy(`accuracy, generated ${g.clauses.toLocaleString("en")} (seed ${SEED})`, g.report);
 
-  benchTermsDocument();
-
   const cliPair = generated.find((g) => g.clauses === CLI_CLAUSES);
   if (cliPair) await benchCli(root, cliPair.oldText, cliPair.newText, cliPair.row.result.entries.length);
 
@@ -514,7 +522,9 @@ export async function runDiffBench(): Promise<void> {
   if (target) {
     console.log(
       `\ntargets (reported, not asserted): 3,000 clauses ≈700 KB in under 300 ms in-process → ` +
-        `${fixed(target.row.kb, 0)} KB in ${fixed(target.row.parseMs + target.row.diffMs, 0)} ms; near-linear growth 300 → 30,000; CLI on 3,000 under 1 s`,
+        `${fixed(target.row.kb, 0)} KB in ${fixed(target.row.parseMs + target.row.diffMs, 0)} ms median ` +
+        `(best ${fixed(target.row.bestTotalMs, 0)}), diff alone ${fixed(target.row.diffMs, 0)} ms (target ≤ 150); ` +
+        `near-linear growth 300 → 30,000; CLI on 3,000 under 1 s`,
     );
   }
 }

@@ -187,20 +187,20 @@ function toClause(
   const headingNorm = heading ? normalizeForCompare(heading) : "";
   const textNorm = normalizeForCompare(text);
   const norm = headingNorm === "" ? textNorm : textNorm === "" ? headingNorm : `${headingNorm} | ${textNorm}`;
-  // Built field by field in the order the stored JSON lists them, optional fields only when present.
-  const clause: Clause = {
-    key: path,
-    label: node.label && node.label.family !== "bullet" ? node.label.name : null,
-    printed: node.label?.printed ?? "",
-    kind: node.kind,
-    depth,
-  } as Clause;
-  if (parent !== undefined) clause.parent = parent;
-  if (heading) clause.heading = heading;
-  clause.index = index;
-  clause.text = text;
-  clause.norm = norm;
-  clause.fingerprint = fingerprint(node.kind === "heading" || node.kind === "title" ? `#${norm}` : norm);
+  const key = path;
+  const label = node.label && node.label.family !== "bullet" ? node.label.name : null;
+  const printed = node.label?.printed ?? "";
+  const kind = node.kind;
+  const hash = fingerprint(kind === "heading" || kind === "title" ? `#${norm}` : norm);
+  // Whole literals in the order the stored JSON lists the fields (one shape each, no property added later).
+  const clause: Clause =
+    parent === undefined
+      ? heading
+        ? { key, label, printed, kind, depth, heading, index, text, norm, fingerprint: hash }
+        : { key, label, printed, kind, depth, index, text, norm, fingerprint: hash }
+      : heading
+        ? { key, label, printed, kind, depth, parent, heading, index, text, norm, fingerprint: hash }
+        : { key, label, printed, kind, depth, parent, index, text, norm, fingerprint: hash };
   if (node.context) clause.context = true;
   if (node.page !== undefined) clause.page = node.page;
   return clause;
