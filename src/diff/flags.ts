@@ -209,7 +209,7 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   if (terms.removed.length + terms.added.length > 0) {
     const telling = (list: Term[]) =>
       [...list]
-        .sort((x, y) => context.weight(y.printed.toLowerCase()) - context.weight(x.printed.toLowerCase()))
+        .sort((x, y) => context.weight(y.lower) - context.weight(x.lower))
         .slice(0, MAX_TERMS)
         .map((term) => term.printed);
     flags.push({

@@ -11,6 +11,8 @@ import { STOPWORDS, stem } from "./words.js";
 export interface Term {
   /** As printed (first occurrence), for badges and headlines. */
   printed: string;
+  /** As printed, lower-cased: what WordNet is asked about. */
+  lower: string;
   /** Comparison key: lower-cased, inflection stripped. */
   key: string;
 }
@@ -39,7 +41,7 @@ export function contentTerms(text: string): Term[] {
     const lower = word.toLowerCase().replace(/['’]s?$/, "");
     if (lower.length < 3 || STOPWORDS.has(lower)) continue;
     const key = termKey(lower);
-    if (!out.has(key)) out.set(key, { printed: word, key });
+    if (!out.has(key)) out.set(key, { printed: word, lower: word.toLowerCase(), key });
   }
   return [...out.values()];
 }
@@ -54,7 +56,7 @@ function sameMeaning(a: Term, b: Term): boolean {
   // Derivations sharing a long stem ("confirmed" / "confirmation", "guarantee" / "guarantor").
   const shared = commonPrefix(a.key, b.key);
   if (shared >= 6 && shared >= Math.min(a.key.length, b.key.length) - 3) return true;
-  return related(a.printed.toLowerCase(), b.printed.toLowerCase());
+  return related(a.lower, b.lower);
 }
 
 function commonPrefix(a: string, b: string): number {

@@ -226,7 +226,9 @@ function profileOf(db: WordNet, word: string): Profile | null {
   return profile;
 }
 
-const relatedCache = new Map<string, boolean>();
+/** Answers by the alphabetically first word, then the other: no joined key string per question. */
+const PARTNERS_LIMIT = 2_000;
+const relatedCache = new Map<string, Map<string, boolean>>();
 
 /**
  * Whether two words mean nearly the same here: synonyms, one a kind of the other, or close kin in
@@ -236,11 +238,19 @@ export function related(a: string, b: string): boolean {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   if (x === y) return true;
-  const key = x < y ? `${x}|${y}` : `${y}|${x}`;
-  const cached = relatedCache.get(key);
+  const first = x < y ? x : y;
+  const second = x < y ? y : x;
+  let answers = relatedCache.get(first);
+  const cached = answers?.get(second);
   if (cached !== undefined) return cached;
   const answer = compute(x, y);
-  remember(relatedCache, key, answer);
+  if (answers === undefined) {
+    answers = new Map();
+    remember(relatedCache, first, answers);
+  }
+  // Bounded per word as well: a word asked about against a whole vocabulary keeps its latest answers.
+  if (answers.size >= PARTNERS_LIMIT) answers.clear();
+  answers.set(second, answer);
   return answer;
 }
 
