@@ -238,8 +238,9 @@ export function related(a: string, b: string): boolean {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   if (x === y) return true;
-  const first = x < y ? x : y;
-  const second = x < y ? y : x;
+  const inOrder = x < y;
+  const first = inOrder ? x : y;
+  const second = inOrder ? y : x;
   let answers = relatedCache.get(first);
   const cached = answers?.get(second);
   if (cached !== undefined) return cached;
