@@ -16,22 +16,23 @@ export interface Corpus {
   idf: (term: string) => number;
 }
 
-/**
- * `pairedOld[b]`: the old clause the new clause `b` has the same normalized text as (-1: none);
- * its tokens are the old clause's, so they are read once.
- */
 /** More clauses than any document pair has (2^24): the radix of the packed term statistics. */
 const DOCUMENTS = 2 ** 24;
 
+/**
+ * `pairedOld[b]`: the old clause the new clause `b` has the same normalized text as (-1: none).
+ * Such a pair is read once and counted for both; and since clauses matched exactly rarely need a
+ * vector, only the tokens of the others are kept (the rest are read again if ever asked for).
+ */
 export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOld?: Int32Array): Corpus {
-  const oldTokens = oldClauses.map((clause) => wordTokens(clause.norm));
-  // A new clause with an old one's normalized text has its tokens: read once, counted for both.
   const counted = new Uint8Array(oldClauses.length).fill(1);
-  const newTokens = newClauses.map((clause, b) => {
+  const shared = new Uint8Array(newClauses.length);
+  newClauses.forEach((clause, b) => {
     const a = pairedOld?.[b] ?? -1;
-    if (a < 0 || oldClauses[a]?.norm !== clause.norm || counted[a] !== 1) return wordTokens(clause.norm);
-    counted[a] = 2;
-    return oldTokens[a] as string[];
+    if (a >= 0 && oldClauses[a]?.norm === clause.norm && counted[a] === 1) {
+      counted[a] = 2;
+      shared[b] = 1;
+    }
   });
   // Per term: in how many clauses it appears and the last clause counted, as one number
   // (df × DOCUMENTS + last): one map entry and no object per term.
@@ -46,12 +47,16 @@ export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOl
         stats.set(token, (Math.floor(stat / DOCUMENTS) + times) * DOCUMENTS + document);
     }
   };
-  oldTokens.forEach((tokens, a) => {
+  const oldTokens: Array<string[] | undefined> = oldClauses.map((clause, a) => {
+    const tokens = wordTokens(clause.norm);
     count(tokens, counted[a] as number);
+    return counted[a] === 1 ? tokens : undefined;
   });
-  newTokens.forEach((tokens, b) => {
-    const a = pairedOld?.[b] ?? -1;
-    if (a < 0 || oldTokens[a] !== tokens) count(tokens, 1);
+  const newTokens: Array<string[] | undefined> = newClauses.map((clause, b) => {
+    if (shared[b] === 1) return undefined;
+    const tokens = wordTokens(clause.norm);
+    count(tokens, 1);
+    return tokens;
   });
   document = oldClauses.length + newClauses.length;
   const df = (term: string) => Math.floor((stats.get(term) ?? 0) / DOCUMENTS);
@@ -79,18 +84,18 @@ export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOl
     });
     return { weights, norm: Math.sqrt(squares), total };
   };
-  const lazy = (tokens: string[][]) => {
+  const lazy = (tokens: Array<string[] | undefined>, clauses: Clause[]) => {
     const built = new Map<number, Vector>();
     return (index: number) => {
       let found = built.get(index);
       if (found === undefined) {
-        found = vector(tokens[index] ?? []);
+        found = vector(tokens[index] ?? wordTokens(clauses[index]?.norm ?? ""));
         built.set(index, found);
       }
       return found;
     };
   };
-  return { oldVector: lazy(oldTokens), newVector: lazy(newTokens), idf };
+  return { oldVector: lazy(oldTokens, oldClauses), newVector: lazy(newTokens, newClauses), idf };
 }
 
 export function cosine(a: Vector, b: Vector): number {
