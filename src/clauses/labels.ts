@@ -407,11 +407,46 @@ const INLINE_DECIMAL = /(?<=(?:^|[^\d\s])[.!?;:]["”’')\]»]?\s*)(\d{1,3})([.
 
 const INLINE_DECIMAL_HINT = /[.!?;:]["”’')\]»]?\s*\d{1,3}[.)]/;
 
-/** Offsets of numbered labels that start inside a line right after a sentence ends (`…sovereignty.2. Non-aggression…`). */
+/** A number run on after a comma, semicolon or colon inside a sentence (`…: 1) the north, 2) the south, and 3) …`). */
+const LISTED_DECIMAL = /(?<=(?:^|[^\d\s])[,;:]\s*(?:(?:and|or)\s+)?)(\d{1,2})([.)])\s+(?=["“«'‘(]?[\p{L}])/gu;
+/** The same at the start of the text (`1) the north, 2) …`). */
+const LEADING_DECIMAL = /^(\d{1,2})([.)])\s+(?=["“«'‘(]?[\p{L}])/u;
+/** Fewest items of a run-on enumeration: two numbers after a comma could be anything, three in sequence are a list. */
+const LISTED_RUN = 3;
+
+/**
+ * Offsets of numbered labels that start inside a line right after a sentence ends
+ * (`…sovereignty.2. Non-aggression…`), and of the items of an enumeration run on inside one
+ * sentence (`…: 1) the north, 2) the south, and 3) the coast`), when at least three follow in
+ * sequence with one delimiter.
+ */
 export function inlineLabelOffsets(text: string): number[] {
+  const out = new Set<number>();
   // What every such label needs, without the look-behind: most lines have none.
-  if (!INLINE_DECIMAL_HINT.test(text)) return [];
+  if (INLINE_DECIMAL_HINT.test(text))
+    for (const match of text.matchAll(INLINE_DECIMAL)) if (match.index > 0) out.add(match.index);
+  if (/[,;:]\s*(?:(?:and|or)\s+)?\d{1,2}[.)]\s/.test(text)) for (const at of listedOffsets(text)) out.add(at);
+  return [...out].sort((x, y) => x - y);
+}
+
+/** Items of run-on enumerations: runs of at least LISTED_RUN consecutive numbers with the same delimiter. */
+function listedOffsets(text: string): number[] {
+  const found: Array<{ at: number; value: number; delimiter: string }> = [];
+  const leading = LEADING_DECIMAL.exec(text);
+  if (leading) found.push({ at: 0, value: Number(leading[1]), delimiter: leading[2] as string });
+  for (const match of text.matchAll(LISTED_DECIMAL))
+    found.push({ at: match.index, value: Number(match[1]), delimiter: match[2] as string });
   const out: number[] = [];
-  for (const match of text.matchAll(INLINE_DECIMAL)) if (match.index > 0) out.push(match.index);
+  let run: typeof found = [];
+  const close = () => {
+    if (run.length >= LISTED_RUN) for (const item of run) if (item.at > 0) out.push(item.at);
+    run = [];
+  };
+  for (const item of found) {
+    const last = run[run.length - 1];
+    if (!last || item.value !== last.value + 1 || item.delimiter !== last.delimiter) close();
+    run.push(item);
+  }
+  close();
   return out;
 }

@@ -542,3 +542,42 @@ describe("labels of other scripts", () => {
     expect(byPath(set, "2")).toMatchObject({ printed: "٢.", text: "تبادل الأسرى." });
   });
 });
+
+describe("enumerations run on inside one sentence", () => {
+  it("reads three or more numbers after commas or semicolons as the items they are, under their point", () => {
+    const set = text(
+      [
+        "1. Members may post in public once they meet one of these conditions: 1) a confirmed phone number; 2) a paid plan, 3) a year of membership, or 4) an invitation from staff.",
+        "2. Private posts stay visible to their author only.",
+        "",
+      ].join("\n"),
+    );
+
+    expect(outline(set)).toEqual(["1", "  1.1", "  1.2", "  1.3", "  1.4", "2"]);
+    expect(byPath(set, "1")?.text).toBe("Members may post in public once they meet one of these conditions:");
+    expect(byPath(set, "1.3")?.text).toBe("a year of membership, or");
+    expect(set.coverage.placed).toBe(set.coverage.words);
+  });
+
+  it("reports an item of such a list changed at its own path", () => {
+    const before = text(
+      "Observers asked for three things: 1) a prisoner exchange, 2) an audit of aid, 3) open borders.\n",
+    );
+    const after = text(
+      "Observers asked for three things: 1) a prisoner exchange, 2) a full amnesty, 3) open borders.\n",
+    );
+    const changed = diffClauses(before, after).entries.filter((entry) => entry.severity !== "none");
+
+    expect(changed.map((entry) => [entry.kind, entry.new[0]])).toEqual([["modified", "2"]]);
+  });
+
+  it("leaves two numbers after commas, and figures after commas, in their sentence", () => {
+    for (const line of [
+      "The fund pays out in two steps: 1) a first tranche, 2) the balance after review.",
+      "Output rose in 2023, 2) was revised and 3) is pending.",
+      "The vote was held in 2010, 2. the committee met, and 3. members left.",
+    ]) {
+      expect(text(`${line}\n`).clauses.map((clause) => clause.text)).toEqual([line]);
+    }
+  });
+});
