@@ -581,3 +581,47 @@ describe("enumerations run on inside one sentence", () => {
     }
   });
 });
+
+describe("an outlet's remarks between the points it prints", () => {
+  const points = Array.from(
+    { length: 12 },
+    (_, i) => `<p>${i + 1}. A joint commission settles question ${i + 1} within ${i + 2} months.</p>`,
+  );
+  const page = (paragraphs: string[]) =>
+    html(
+      `<article><h1>The draft as circulated</h1><p>The full text follows.</p>${paragraphs.join("")}</article>`,
+    );
+
+  it("reads a remark between one-paragraph points as prose beside the list, not as the point's text", () => {
+    const remarked = page([
+      ...points.slice(0, 4),
+      "<p>Two officials called this the hardest question of all.</p>",
+      ...points.slice(4),
+    ]);
+
+    expect(byPath(remarked, "4")?.text).toBe("A joint commission settles question 4 within 5 months.");
+    const remark = remarked.clauses.find((clause) => clause.text.startsWith("Two officials"));
+    expect(remark).toMatchObject({ kind: "paragraph", context: true });
+    const changed = diffClauses(page(points), remarked).entries.filter((entry) => entry.severity !== "none");
+    expect(changed.map((entry) => [entry.kind, entry.severity])).toEqual([["added", "minor"]]);
+  });
+
+  it("keeps a paragraph that carries the point on, or follows a point that leads into it", () => {
+    const carried = page([
+      ...points.slice(0, 4),
+      "<p>and the commission reports to both parliaments.</p>",
+      ...points.slice(4),
+    ]);
+    const led = page([
+      ...points.slice(0, 3),
+      "<p>4. The commission will also decide on the following:</p>",
+      "<p>Border crossings and their opening hours.</p>",
+      ...points.slice(4),
+    ]);
+
+    expect(byPath(carried, "4")?.text).toContain("reports to both parliaments");
+    const border = led.clauses.find((clause) => clause.text.startsWith("Border crossings"));
+    expect(border === byPath(led, "4") || border?.parent === "4").toBe(true);
+    expect(border?.context).toBeUndefined();
+  });
+});
