@@ -82,8 +82,36 @@ export async function writeFileAtomic(
     await fsyncDir(dirname(path)).catch((error: unknown) => Promise.reject(writeFailed(path, error)));
 }
 
-/** Makes a directory's entries (a rename, a new file) durable. */
-export async function fsyncDir(dir: string): Promise<void> {
+interface DirSync {
+  running: Promise<void>;
+  /** The fsync that starts once `running` ends, shared by every caller that asked meanwhile. */
+  queued: Promise<void> | undefined;
+}
+const dirSyncs = new Map<string, DirSync>();
+
+/**
+ * Makes a directory's entries (a rename, a new file) durable. A caller that asks while an fsync
+ * of the same directory is running waits for the next one, since the running one may have begun
+ * before its rename; everyone who asks meanwhile shares that next one.
+ */
+export function fsyncDir(dir: string): Promise<void> {
+  const entry = dirSyncs.get(dir);
+  if (entry === undefined) return startDirSync(dir);
+  entry.queued ??= entry.running.catch(() => undefined).then(() => startDirSync(dir));
+  return entry.queued;
+}
+
+function startDirSync(dir: string): Promise<void> {
+  const entry: DirSync = { running: syncDirOnce(dir), queued: undefined };
+  dirSyncs.set(dir, entry);
+  const done = () => {
+    if (dirSyncs.get(dir) === entry && entry.queued === undefined) dirSyncs.delete(dir);
+  };
+  entry.running.then(done, done);
+  return entry.running;
+}
+
+async function syncDirOnce(dir: string): Promise<void> {
   const handle = await fsp.open(dir, constants.O_RDONLY);
   try {
     await handle.sync();

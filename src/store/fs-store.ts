@@ -22,7 +22,7 @@
  * beside their targets so that cleanup at open is one readdir instead of a walk of every object
  * directory; `tmp/` is on the same filesystem, which is all the atomic rename needs.
  */
-import { constants, promises as fsp } from "node:fs";
+import { existsSync, promises as fsp, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, brotliDecompress, gunzip, gzip, constants as zlibConstants } from "node:zlib";
@@ -193,19 +193,12 @@ function createFsStore(
     knownDirs.add(path);
   }
 
-  async function exists(path: string): Promise<boolean> {
-    try {
-      await fsp.access(path, constants.F_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  async function findBody(hash: string): Promise<string | undefined> {
+  // Existence probes and small reads are page-cache work of microseconds: done in place, without
+  // a round trip through the thread pool. Writes and syncs stay asynchronous.
+  function findBody(hash: string): string | undefined {
     for (const ext of BODY_EXTENSIONS) {
       const path = bodyPath(hash, ext);
-      if (await exists(path)) return path;
+      if (existsSync(path)) return path;
     }
     return undefined;
   }
@@ -219,7 +212,7 @@ function createFsStore(
   ): Promise<unknown> {
     let text: string;
     try {
-      text = await fsp.readFile(path, "utf8");
+      text = readFileSync(path, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") {
         if (options.missing === "undefined") return undefined;
@@ -282,7 +275,7 @@ function createFsStore(
       const hash = sha256Hex(bytes);
       if (knownBodies.has(hash)) return hash;
       return queue.run(`body:${hash}`, async () => {
-        if (knownBodies.has(hash) || (await findBody(hash)) !== undefined) {
+        if (knownBodies.has(hash) || findBody(hash) !== undefined) {
           knownBodies.add(hash);
           return hash;
         }
@@ -309,7 +302,7 @@ function createFsStore(
     async getBody(hash: string): Promise<Buffer> {
       assertOpen();
       checkBodyHash(FS_STORE_NAME, hash);
-      const path = await findBody(hash);
+      const path = findBody(hash);
       if (path === undefined) throw new StoreError(`${P}: no body ${hash} in ${root}`, { source: root });
       return decodeBody(path, hash);
     },
@@ -317,7 +310,7 @@ function createFsStore(
     async hasBody(hash: string): Promise<boolean> {
       assertOpen();
       checkBodyHash(FS_STORE_NAME, hash);
-      return knownBodies.has(hash) || (await findBody(hash)) !== undefined;
+      return knownBodies.has(hash) || findBody(hash) !== undefined;
     },
 
     async putSnapshot(input: SnapshotInput): Promise<SnapshotRecord> {
@@ -326,19 +319,19 @@ function createFsStore(
       const { sourceId } = record;
       return queue.run(`snapshots:${sourceId}`, async () => {
         // Not store.hasBody(): this may run after close() was called, while close() waits for it.
-        if (!knownBodies.has(record.bodyHash) && (await findBody(record.bodyHash)) === undefined) {
+        if (!knownBodies.has(record.bodyHash) && findBody(record.bodyHash) === undefined) {
           throw new StoreError(
             `${P}: snapshot of source ${sourceId} (${record.url}) references body ${record.bodyHash}, which is not stored; call putBody first`,
             { source: sourceId },
           );
         }
         const csPath = clauseSetPath(record.clauseSetHash);
-        if (!(await exists(csPath))) {
+        if (!existsSync(csPath)) {
           await ensureDir(join(csPath, ".."));
           await atomic(csPath, prettyJson(clauseSet));
         }
         const snapPath = snapshotPath(record.id);
-        if (await exists(snapPath)) {
+        if (existsSync(snapPath)) {
           const existing = await readJsonFile(snapPath, "snapshot", sourceId);
           if (canonicalJson(existing) !== canonicalJson(record)) {
             throw new StoreError(

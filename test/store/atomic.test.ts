@@ -1,7 +1,7 @@
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { appendLine, readJsonl, repairTornTail, writeFileAtomic } from "../../src/store/index.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { appendLine, fsyncDir, readJsonl, repairTornTail, writeFileAtomic } from "../../src/store/index.js";
 import { makeTempDir, removeDir } from "./helpers.js";
 
 const dirs: string[] = [];
@@ -47,6 +47,34 @@ describe("writeFileAtomic", () => {
 
     await expect(attempt).rejects.toThrow();
     expect(await fsp.readdir(dir)).toEqual(["blocked"]);
+  });
+});
+
+describe("fsyncDir", () => {
+  it("gives callers that ask while a sync of the directory runs one shared sync that starts after it", async () => {
+    const dir = await freshDir();
+    const open = vi.spyOn(fsp, "open");
+    const syncsOf = () => open.mock.calls.filter(([path]) => path === dir).length;
+    try {
+      await Promise.all(Array.from({ length: 20 }, () => fsyncDir(dir)));
+      // The first caller's sync, then one more for the nineteen who asked while it ran.
+      expect(syncsOf()).toBe(2);
+
+      await fsyncDir(dir);
+      expect(syncsOf()).toBe(3);
+    } finally {
+      open.mockRestore();
+    }
+  });
+
+  it("rejects every caller when the directory cannot be opened, and tries again on the next call", async () => {
+    const dir = join(await freshDir(), "later");
+
+    const results = await Promise.allSettled([fsyncDir(dir), fsyncDir(dir), fsyncDir(dir)]);
+
+    expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
+    await fsp.mkdir(dir);
+    await expect(fsyncDir(dir)).resolves.toBeUndefined();
   });
 });
 
