@@ -54,11 +54,14 @@ export async function finish(
     { durable: !quiet || step.changes.length > 0 },
   );
   await step.ctx.store.setSourceState(step.state);
-  const log = sourceLogger(step.ctx.logger, step.source.id, step.runId);
-  log[quiet ? "debug" : "info"](
-    { status, durationMs, changes: step.changes.map((change) => change.key) },
-    "source checked",
-  );
+  const level = quiet ? "debug" : "info";
+  // A child logger costs more than the check of an unchanged source: made only when the line is written.
+  if (step.ctx.logger.isLevelEnabled(level)) {
+    sourceLogger(step.ctx.logger, step.source.id, step.runId)[level](
+      { status, durationMs, changes: step.changes.map((change) => change.key) },
+      "source checked",
+    );
+  }
   return { sourceId: step.source.id, status, durationMs, changes: step.changes, ...extra };
 }
 

@@ -130,14 +130,27 @@ describe("appendLine and readJsonl", () => {
     await expect(attempt).rejects.toThrow(/contains a newline/);
   });
 
-  it("cuts a torn tail before appending, so it never merges with the new line", async () => {
+  it.each([
+    ["durable", true],
+    ["not made durable (a quiet check's event)", false],
+  ])("cuts a torn tail before appending, so it never merges with the new line: %s", async (_, fsync) => {
     const dir = await freshDir();
     const path = join(dir, "log.jsonl");
-    await fsp.writeFile(path, '{"n":1}\n{"n":2,"half');
+    await fsp.writeFile(path, `{"n":1}\n${"x".repeat(70 * 1024)}{"n":2,"half`);
 
-    await appendLine(path, '{"n":3}');
+    await appendLine(path, '{"n":3}', { fsync });
+    await appendLine(path, '{"n":4}', { fsync });
 
-    expect(await fsp.readFile(path, "utf8")).toBe('{"n":1}\n{"n":3}\n');
+    expect(await fsp.readFile(path, "utf8")).toBe('{"n":1}\n{"n":3}\n{"n":4}\n');
+  });
+
+  it("names the log when a non-durable append cannot open it", async () => {
+    const dir = await freshDir();
+    await fsp.mkdir(join(dir, "log.jsonl"));
+
+    const attempt = appendLine(join(dir, "log.jsonl"), "{}", { fsync: false });
+
+    await expect(attempt).rejects.toThrow(`could not write ${join(dir, "log.jsonl")}`);
   });
 
   it("repairs a log that is nothing but a torn line", async () => {
