@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 import {
   closeSync,
   constants,
+  promises as fsp,
   fstatSync,
   ftruncateSync,
-  promises as fsp,
   openSync,
   readSync,
   writeFileSync,
