@@ -20,6 +20,8 @@ export function findTitle(units: Unit[], title: string | undefined): number | un
   }
   if (first.kind !== "paragraph" || first.labels.length > 0 || first.text.length > 140) return undefined;
   if (/[.!?;,]["”’')\]]?$/.test(first.text) || first.text.includes("\n")) return undefined;
+  // A sentence cut where a list opens inside it ("…sets out 1. Kyiv…") is an introduction, not a title.
+  if (units[1]?.inline) return undefined;
   return 0;
 }
 

@@ -423,10 +423,34 @@ const LISTED_RUN = 3;
 export function inlineLabelOffsets(text: string): number[] {
   const out = new Set<number>();
   // What every such label needs, without the look-behind: most lines have none.
-  if (INLINE_DECIMAL_HINT.test(text))
-    for (const match of text.matchAll(INLINE_DECIMAL)) if (match.index > 0) out.add(match.index);
+  if (INLINE_DECIMAL_HINT.test(text)) {
+    const found = [...text.matchAll(INLINE_DECIMAL)].filter((match) => match.index > 0);
+    for (const match of found) out.add(match.index);
+    const opening = openingInsideIntro(text, found);
+    if (opening !== undefined) out.add(opening);
+  }
   if (/[,;:]\s*(?:(?:and|or)\s+)?\d{1,2}[.)]\s/.test(text)) for (const at of listedOffsets(text)) out.add(at);
   return [...out].sort((x, y) => x - y);
+}
+
+/**
+ * The first item of a list whose later items open after sentence ends, when it is printed inside
+ * the introducing sentence (`…which runs to several pages, 1. Ukraine… 2. Russia… 3. …`): the
+ * number just before the run's first, with its delimiter and a capital after it, following a word
+ * or a comma. Only for a run of at least two in sequence, so a stray `1.` in a sentence stays text.
+ */
+function openingInsideIntro(text: string, found: RegExpExecArray[]): number | undefined {
+  const [first, second] = found;
+  if (!first || !second) return undefined;
+  const value = Number(first[1]);
+  if (value < 2 || Number(second[1]) !== value + 1 || second[2] !== first[2]) return undefined;
+  const before = text.slice(0, first.index);
+  const wanted = `${value - 1}${first[2]}`;
+  const at = before.lastIndexOf(wanted);
+  if (at <= 0) return undefined;
+  const after = before.slice(at + wanted.length);
+  if (!/^\s+["“«'‘([]?\p{Lu}/u.test(after) || !/[\p{L},;:–—]\s$/u.test(before.slice(0, at))) return undefined;
+  return at;
 }
 
 /** Items of run-on enumerations: runs of at least LISTED_RUN consecutive numbers with the same delimiter. */

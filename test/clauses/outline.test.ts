@@ -582,6 +582,29 @@ describe("enumerations run on inside one sentence", () => {
   });
 });
 
+describe("a list whose first point is printed inside the introducing sentence", () => {
+  it("reads the first point where it opens, after a comma, when the later ones open after sentence ends", () => {
+    const set = text(
+      "The draft that circulated on Friday, a few pages long, sets out 1. Kyiv keeps its sovereignty. 2. All three parties sign a pact of non-aggression. 3. The alliance admits no new members.\n",
+    );
+
+    expect(set.clauses.map((clause) => [clause.key, clause.text])).toEqual([
+      ["Preamble", "The draft that circulated on Friday, a few pages long, sets out"],
+      ["1", "Kyiv keeps its sovereignty."],
+      ["2", "All three parties sign a pact of non-aggression."],
+      ["3", "The alliance admits no new members."],
+    ]);
+    expect(set.coverage.placed).toBe(set.coverage.words);
+  });
+
+  it("does not take the end of a year for the first point", () => {
+    const line = "The office reopened in 2021. Then 2. Staff returned. 3. Visitors came back.";
+    const keys = text(`${line}\n`).clauses.map((clause) => clause.key);
+
+    expect(keys).not.toContain("1");
+  });
+});
+
 describe("an outlet's remarks between the points it prints", () => {
   const points = Array.from(
     { length: 12 },
