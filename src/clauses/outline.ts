@@ -403,6 +403,17 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
     // text that follows it, like its siblings that hold numbered paragraphs.
     if (node.label && SECTION_WORDS.has(node.label.word) && chain.some((child) => child.children.length > 0))
       return true;
+    // "3. Ending the agreement" after "1. Definitions" and "2. Payment", each with its sub-sections:
+    // titles of sections, so the last one holds the paragraph right after its title, as its
+    // siblings hold theirs. Text after its body (a footer, page chrome) stays outside.
+    if (
+      node.children.length === 0 &&
+      chain.some(
+        (child) =>
+          child !== node && child.children.length > 0 && (child.titled || isTitleText(ownText(child))),
+      )
+    )
+      return true;
     return chain.some(
       (child) => child !== node && child.children.some((grand) => grand.kind === "paragraph"),
     );

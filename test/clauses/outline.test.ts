@@ -582,6 +582,39 @@ describe("enumerations run on inside one sentence", () => {
   });
 });
 
+describe("the last of several titled sections", () => {
+  const terms = (days: number) =>
+    text(
+      [
+        "1. Accounts",
+        "1.1 Each customer holds one account.",
+        "1.2 An account may have several users.",
+        "2. Fees",
+        "2.1 Invoices fall due after 14 days.",
+        "3. Termination",
+        `Either side may terminate on ${days} days' notice in writing.`,
+        "",
+        "Harbour Data Ltd, registered office in Leith.",
+        "",
+      ].join("\n"),
+    );
+
+  it("holds the paragraph right after its title as its body; the footer after that stays outside", () => {
+    const set = terms(30);
+    const body = set.clauses.find((clause) => clause.text.includes("terminate"));
+    const footer = set.clauses.find((clause) => clause.text.includes("Harbour"));
+
+    expect([body?.key, body?.parent, body?.context]).toEqual(["3 ¶1", "3", undefined]);
+    expect([footer?.key, footer?.context]).toEqual(["Closing", true]);
+  });
+
+  it("reports a changed notice period in that body as a substantive change at its path", () => {
+    const changed = diffClauses(terms(30), terms(90)).entries.filter((entry) => entry.severity !== "none");
+
+    expect(changed.map((entry) => [entry.new[0], entry.severity])).toEqual([["3 ¶1", "substantive"]]);
+  });
+});
+
 describe("a list whose first point is printed inside the introducing sentence", () => {
   it("reads the first point where it opens, after a comma, when the later ones open after sentence ends", () => {
     const set = text(
