@@ -9,6 +9,7 @@ import { unitsFromMarkdown } from "./markdown.js";
 import { fingerprint, normalizeForCompare } from "./normalize.js";
 import { type BuiltOutline, buildOutline, type Gap } from "./outline.js";
 import { assignPaths } from "./paths.js";
+import { isTitleText } from "./titles.js";
 import { countWords, type OutlineNode, ownText, preorder } from "./tree.js";
 import type { Unit } from "./types.js";
 import { unitsFromBlocks, unitsFromText } from "./units.js";
@@ -78,6 +79,16 @@ function isDateline(node: OutlineNode): boolean {
   return text.length <= 80 && /\d/.test(text) && DATELINE.test(text.replace(/^[*_\s]+|[*_\s]+$/g, ""));
 }
 
+/**
+ * A section with a title of its own: a heading, or a short title line ("1. Accounts") that holds
+ * sub-items of its own. A point that leads into its sub-items ("…as follows:") is no title.
+ */
+function isTitledSection(node: OutlineNode): boolean {
+  if (node.heading !== undefined) return true;
+  const text = ownText(node);
+  return node.children.length > 0 && !text.endsWith(":") && isTitleText(text);
+}
+
 function markContext(built: BuiltOutline): void {
   const top = built.root.children;
   for (const node of preorder(built.root)) if (node.kind === "contents" || isDateline(node)) mark(node);
@@ -100,7 +111,7 @@ function markContext(built: BuiltOutline): void {
   if (main.length < 2) return;
   // Numbered sections with titles of their own ("1. Accounts", "Article 3 — Penalties") are the
   // sections of a document, and the prose around them is the document's too.
-  if (main.filter((node) => node.heading !== undefined).length * 2 >= main.length) return;
+  if (main.filter(isTitledSection).length * 2 >= main.length) return;
   // Headings between the list's items make the document an outline of sections, not one list.
   const first = top.indexOf(main[0] as OutlineNode);
   const last = top.indexOf(main[main.length - 1] as OutlineNode);

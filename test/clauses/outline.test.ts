@@ -599,13 +599,57 @@ describe("the last of several titled sections", () => {
       ].join("\n"),
     );
 
-  it("holds the paragraph right after its title as its body; the footer after that stays outside", () => {
+  it("holds the paragraph right after its title as its body; the footer after that is closing text", () => {
     const set = terms(30);
     const body = set.clauses.find((clause) => clause.text.includes("terminate"));
     const footer = set.clauses.find((clause) => clause.text.includes("Harbour"));
 
     expect([body?.key, body?.parent, body?.context]).toEqual(["3 ¶1", "3", undefined]);
-    expect([footer?.key, footer?.context]).toEqual(["Closing", true]);
+    expect([footer?.key, footer?.parent]).toEqual(["Closing", undefined]);
+  });
+
+  it("reads the prose around sections titled by short lines as the document's own, not context", () => {
+    const withPreamble = (clause: string) =>
+      text(
+        [
+          "Riverside Rentals: terms of hire",
+          "",
+          `By hiring a boat you agree that ${clause}.`,
+          "",
+          "1. Bookings",
+          "1.1 A booking holds for one day.",
+          "2. Payment",
+          "2.1 Payment is due on collection.",
+          "",
+        ].join("\n"),
+      );
+    const before = withPreamble("disputes go to binding arbitration and you waive a jury trial");
+    const after = withPreamble("disputes go to the courts of your home country");
+
+    expect(before.clauses.filter((clause) => clause.context).map((clause) => clause.key)).toEqual([]);
+    expect(diffClauses(before, after).entries.find((entry) => entry.new[0] === "Preamble")?.severity).toBe(
+      "substantive",
+    );
+  });
+
+  it("still reads the prose around a list of one-sentence points as context", () => {
+    const set = text(
+      [
+        "Reporters obtained the draft on Thursday.",
+        "",
+        "1. Kyiv keeps its sovereignty.",
+        "2. A pact of non-aggression binds all parties.",
+        "3. The alliance admits no new members.",
+        "",
+        "The ministry declined to comment.",
+        "",
+      ].join("\n"),
+    );
+
+    expect(set.clauses.filter((clause) => clause.context).map((clause) => clause.key)).toEqual([
+      "Preamble",
+      "Closing",
+    ]);
   });
 
   it("reports a changed notice period in that body as a substantive change at its path", () => {
