@@ -20,6 +20,8 @@ export interface TextBlock {
   page?: number;
   /** Printed as a footnote: placed after its page's text, read as a paragraph of its own. */
   footnote?: boolean;
+  /** The term an item of a definition list defines (its text starts with it): the item's title. */
+  term?: string;
 }
 
 /** What a clause is in the outline. */

@@ -323,6 +323,7 @@ export function unitsFromBlocks(blocks: TextBlock[]): Unit[] {
           structured: true,
           labels,
           ...(marked ? { marked } : {}),
+          ...(block.term === undefined ? {} : { heading: block.term }),
           ...page,
         }),
       );

@@ -139,6 +139,17 @@ function isLayoutTable(table: Element, cells: Element[]): boolean {
   return cells.some((cell) => containsTag(cell, LAYOUT_CONTENT_TAGS));
 }
 
+/** The `dt` and `dd` elements of a definition list, in order, also inside the `div`s that may group them. */
+function definitionEntries(list: Element, dropped: Set<Element>): Element[] {
+  const out: Element[] = [];
+  for (const child of childElements(list)) {
+    if (dropped.has(child)) continue;
+    if (child.name === "dt" || child.name === "dd") out.push(child);
+    else if (child.name === "div") out.push(...definitionEntries(child, dropped));
+  }
+  return out;
+}
+
 function isCell(element: Element): boolean {
   return element.name === "td" || element.name === "th";
 }
@@ -218,6 +229,51 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
     lists.pop();
   };
 
+  /**
+   * A definition list: each term with its definitions is one item of the list, titled by the term
+   * (`Term` › "The period of 24 months…"), and text after the list is no longer the last term's.
+   */
+  const walkDefinitions = (list: Element): void => {
+    let id: number | undefined;
+    const level = lists.length + 1;
+    let terms: string[] = [];
+    let definitions: string[] = [];
+    const emit = () => {
+      const term = terms.join(", ");
+      if (definitions.length === 0) {
+        // A term with no definition titles what follows the list (a wiki's `;Government` line), as a bold title line does (rank 7, below h6).
+        for (const text of terms) blocks.push({ kind: "heading", text, level: 7 });
+      } else if (terms.length === 0) {
+        // Definitions without a term are indented paragraphs (a wiki's `:` lines, a displayed formula).
+        for (const text of definitions) blocks.push({ kind: "paragraph", text });
+      } else {
+        if (id === undefined) {
+          listCount += 1;
+          id = listCount;
+        }
+        blocks.push({
+          kind: "item",
+          text: tidy(`${term} ${definitions.join(" ")}`),
+          level,
+          list: id,
+          marker: "•",
+          term,
+        });
+      }
+      terms = [];
+      definitions = [];
+    };
+    for (const entry of definitionEntries(list, dropped)) {
+      const text = tidy(inlineText(entry, dropped, false));
+      if (text === "") continue;
+      if (entry.name === "dt") {
+        if (definitions.length > 0) emit();
+        terms.push(text);
+      } else definitions.push(text);
+    }
+    emit();
+  };
+
   const walkTable = (table: Element): void => {
     const rows = ownedDescendants(
       table,
@@ -264,6 +320,11 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
     if (name === "li") {
       flush();
       emitItem(node);
+      return;
+    }
+    if (name === "dl") {
+      flush();
+      walkDefinitions(node);
       return;
     }
     if (name === "dt") {

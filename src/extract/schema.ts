@@ -12,6 +12,10 @@ export const ExtractBlockSchema = z.object({
   level: z.number().int().optional().describe("Heading level 1–6, or list nesting depth (1 = top) for items"),
   list: z.number().int().optional().describe("Items of one HTML list share this id (document order, from 1)"),
   marker: z.string().optional().describe('The marker a browser renders for the item ("3.", "c.", "•")'),
+  term: z
+    .string()
+    .optional()
+    .describe("For an item of a definition list: the term it defines, with which its text starts"),
 });
 
 export const RemovalSchema = z.object({

@@ -508,20 +508,53 @@ describe("letters and roman numerals", () => {
 });
 
 describe("definition lists", () => {
-  it("titles each definition with its term", () => {
-    const set = html(
-      "<h1>Lease</h1><h2>Definitions</h2><dl><dt>Term</dt><dd>The lease runs for 24 months.</dd><dt>Deposit</dt><dd>Two months of rent.</dd></dl>",
+  const lease = (months: number) =>
+    html(
+      `<h1>Lease</h1><h2>Definitions</h2><dl><dt>Term</dt><dd>The lease runs for ${months} months.</dd><dt>Deposit</dt><dd>Two months of rent.</dd><dd>An agent holds it.</dd><div><dt>Rent</dt><dt>Hire</dt><dd>Paid monthly.</dd></div></dl><h2>Notices</h2><p>Notices go by post.</p>`,
     );
+
+  it("reads each term with its definitions as one clause titled by the term", () => {
+    const set = lease(24);
 
     expect(outline(set)).toEqual([
       "Title",
       "Definitions",
       "  Term",
-      "    Term ¶1",
       "  Deposit",
-      "    Deposit ¶1",
+      "  Rent, Hire",
+      "Notices",
+      "  Notices ¶1",
     ]);
-    expect(byPath(set, "Term ¶1")?.text).toBe("The lease runs for 24 months.");
+    expect(byPath(set, "Term")).toMatchObject({ heading: "Term", text: "The lease runs for 24 months." });
+    expect(byPath(set, "Deposit")?.text).toBe("Two months of rent. An agent holds it.");
+    expect(set.coverage.placed).toBe(set.coverage.words);
+  });
+
+  it("reports a changed definition at its term", () => {
+    const changed = diffClauses(lease(24), lease(36)).entries.filter((entry) => entry.severity !== "none");
+
+    expect(changed.map((entry) => [entry.new[0], entry.severity])).toEqual([["Term", "substantive"]]);
+  });
+
+  it("keeps the text after the list out of the last definition", () => {
+    const set = html(
+      "<h1>Glossary</h1><dl><dt>Day</dt><dd>A calendar day.</dd><dt>Month</dt><dd>A calendar month.</dd></dl><p>Headings guide the reader only.</p>",
+    );
+
+    expect(set.clauses.find((clause) => clause.text.includes("guide"))?.parent).toBeUndefined();
+    expect(byPath(set, "Month")?.text).toBe("A calendar month.");
+  });
+
+  it("reads terms without definitions as titles and definitions without terms as paragraphs", () => {
+    const set = html(
+      "<h1>Links</h1><dl><dt>Government</dt></dl><ul><li>The portal</li><li>The statistics office</li></ul><p>A matrix is square:</p><dl><dd>A = B</dd></dl><p>It has no inverse.</p>",
+    );
+
+    expect(byPath(set, "Government")?.kind).toBe("heading");
+    expect(
+      set.clauses.filter((clause) => clause.parent === "Government").map((clause) => clause.text),
+    ).toEqual(["The portal", "The statistics office", "A matrix is square:", "A = B", "It has no inverse."]);
+    expect(set.clauses.find((clause) => clause.text === "A = B")?.kind).toBe("paragraph");
   });
 });
 
