@@ -28,6 +28,8 @@ const ARTICLE_BODY_SHARE_OF_BODY = 0.15;
 const PREFER_INNER_SHARE = 0.85;
 /** Of several articles, the first worth this share of the best one is the page's own. */
 const LEAD_SHARE = 0.5;
+/** A sibling of the top candidate's own tag with this share of its prose continues the text, however short. */
+const SIBLING_PEER_SHARE = 0.5;
 /** A main region is narrowed to its scored container when that holds this much of its prose. */
 const NARROW_MAIN_PROSE_SHARE = 0.8;
 const MIN_CONTENT_SHARE_OF_BODY = 0.2;
@@ -291,6 +293,7 @@ function withSiblings(
   const threshold = Math.max(10, topScore * 0.2);
   const topClass = top.attribs.class ?? "";
   const topDensity = linkDensity(stats.get(top));
+  const topProse = stats.get(top)?.prose ?? 0;
   const siblings = childElements(parent).filter((child) => stats.has(child));
   const included = siblings.map((sibling) => {
     if (sibling === top) return true;
@@ -302,6 +305,9 @@ function withSiblings(
       linkDensity(own) <= Math.max(SIBLING_LINK_DENSITY, topDensity + 0.1);
     const bonus = sameKind && topClass !== "" && sibling.attribs.class === topClass ? topScore * 0.2 : 0;
     if (sameKind && (scores.get(sibling) ?? 0) + bonus >= threshold) return true;
+    // A short page's sections (`<section>` 1 and 2, each a heading and a short paragraph) score
+    // under the floor, or not at all: one like the top one, with nearly as much prose, is the text going on.
+    if (sameKind && sibling.name === top.name && own.prose >= topProse * SIBLING_PEER_SHARE) return true;
     const text = own?.text ?? 0;
     const density = linkDensity(own);
     if (sibling.name === "p" || LIST_TAGS.has(sibling.name) || sibling.name === "blockquote") {

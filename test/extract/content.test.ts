@@ -97,6 +97,23 @@ describe("main content and boilerplate", () => {
     expect(result).toEqual([LONG, `${LONG} More.`, `${LONG} Still more.`]);
   });
 
+  it.each(["section", "div"])(
+    "reads both of a short page's two %s sections, not the first one alone",
+    (tag) => {
+      const html = page(
+        `<main><h1>Rules</h1><${tag}><h2>1. Members</h2><p>Members must be sixteen or older to join the club.</p></${tag}><${tag}><h2>2. Fees</h2><p>Fees are due on the first day of every month.</p></${tag}></main>`,
+      );
+
+      expect(texts(html)).toEqual([
+        "Rules",
+        "1. Members",
+        "Members must be sixteen or older to join the club.",
+        "2. Fees",
+        "Fees are due on the first day of every month.",
+      ]);
+    },
+  );
+
   it("splits a paragraph at <br> so each printed line is its own block", () => {
     const html = page("<p><b>1.</b> First line<br>2. Second line<br><br>3. Third&nbsp;line</p>");
 
