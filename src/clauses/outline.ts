@@ -57,6 +57,12 @@ export interface BuiltOutline {
   deletedWords: number;
 }
 
+/**
+ * Most labels a sequence may skip and still go on: an abridged copy of a plan prints 1, 6 and 26
+ * (a note between them or not), and keeps one list with the points it leaves out reported.
+ */
+const MAX_SKIP = 30;
+
 interface Choice {
   reading: LabelMatch;
   key: string;
@@ -204,14 +210,14 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       const romanToo =
         reading.family.startsWith("alpha") && unit.labels.some((other) => other.family.startsWith("roman"));
       let rank = 0;
-      if (sibling >= 0 && !duplicate) rank = gap === 0 ? 6 : strong && gap <= 10 && !romanToo ? 4 : 0;
+      if (sibling >= 0 && !duplicate) rank = gap === 0 ? 6 : strong && gap <= MAX_SKIP && !romanToo ? 4 : 0;
       else if (duplicate) rank = 3;
       if (rank === 0 && recentGap === 0 && reading.family !== "bullet") rank = 5;
       if (
         rank === 0 &&
         strong &&
         recentGap !== undefined &&
-        recentGap <= 10 &&
+        recentGap <= MAX_SKIP &&
         reading.family !== "bullet" &&
         !(romanToo && recentGap > 0)
       )

@@ -692,6 +692,45 @@ describe("the last of several titled sections", () => {
   });
 });
 
+describe("an abridged copy that jumps far ahead in the numbering", () => {
+  const copy = (amnesty: string) =>
+    text(
+      [
+        "The outlet printed three of the points.",
+        "",
+        "1. Kyiv keeps its sovereignty.",
+        "6. The army is held to 600,000 troops.",
+        "",
+        "Our note: today's army is much larger.",
+        "",
+        `26. Every side ${amnesty} an amnesty for acts of the war.`,
+        "",
+      ].join("\n"),
+    );
+
+  it("keeps the far point in the one list and says which points are missing", () => {
+    const set = copy("receives");
+
+    expect(set.clauses.filter((clause) => !clause.context).map((clause) => clause.key)).toEqual([
+      "1",
+      "6",
+      "26",
+    ]);
+    expect(set.warnings.map((warning) => warning.message)).toEqual([
+      "points 2–5 missing (after 1): partial copy?",
+      "points 7–25 missing (after 6): partial copy?",
+    ]);
+  });
+
+  it("reports the far point's change at full weight, not as context", () => {
+    const entry = diffClauses(copy("receives"), copy("does not receive")).entries.find(
+      (candidate) => candidate.new[0] === "26",
+    );
+
+    expect(entry?.severity).toBe("substantive");
+  });
+});
+
 describe("a list whose first point is printed inside the introducing sentence", () => {
   it("reads the first point where it opens, after a comma, when the later ones open after sentence ends", () => {
     const set = text(
