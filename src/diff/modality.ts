@@ -12,18 +12,26 @@ const CYRILLIC_PATTERN = /[\u0400-\u04ff]/;
 /** Negations of Ukrainian and Russian copies ("НАТО не розширюватиметься"); \b knows only ASCII words. */
 const NEGATION_CYRILLIC =
   /(?<![\p{L}\p{N}'’])(?:не|ні|ни|нет|немає|без|ніколи|никогда|жоден|жодна|жодних|никакой|никаких)(?![\p{L}\p{N}'’])/giu;
+/**
+ * Negations of German, French, Spanish, Italian, Portuguese, Polish and Dutch copies ("wird nicht
+ * bestätigt", "keine Truppen", "ne … pas", "nie będzie"); Spanish "no" is the English
+ * pattern's. Never before a hyphen: "non-aggression" negates nothing.
+ */
+const NEGATION_EUROPEAN =
+  /(?<![\p{L}\p{N}'’-])(?:(?:nicht|kein|keine|keinen|keinem|keiner|keines|niemals|weder|ohne|ne|pas|jamais|aucun|aucune|sans|nunca|jamás|ningún|ninguna|ninguno|sin|non|nessun|nessuna|nessuno|senza|não|nenhum|nenhuma|sem|nem|nie|nigdy|żaden|żadna|żadne|żadnych|niet|geen|nooit|zonder)(?![\p{L}\p{N}'’-])|n['’](?=\p{L}))/giu;
 const EXCEPTION = /\b(?:except|excepting|excluding|unless|save for|other than|apart from)\b/gi;
 const EXCEPTION_CYRILLIC =
   /(?<![\p{L}\p{N}])(?:крім|окрім|за винятком|кроме|за исключением)(?![\p{L}\p{N}])/giu;
 
-function cues(text: string, latin: RegExp, cyrillic: RegExp): string[] {
+function cues(text: string, latin: RegExp, cyrillic: RegExp, european?: RegExp): string[] {
   const found = [...text.matchAll(latin)];
   if (CYRILLIC_PATTERN.test(text)) found.push(...text.matchAll(cyrillic));
+  if (european) found.push(...text.matchAll(european));
   return found.map((match) => match[0].toLowerCase());
 }
 
 export function negationCues(text: string): string[] {
-  return cues(text, NEGATION, NEGATION_CYRILLIC);
+  return cues(text, NEGATION, NEGATION_CYRILLIC, NEGATION_EUROPEAN);
 }
 
 /** Whether a cue marks an exception ("except", "unless") rather than a negation. */
@@ -52,6 +60,21 @@ const MODALS: Array<[RegExp, ModalClass]> = [
   ],
   [
     /\b(?:shall|must|will|won't|agrees? to|undertakes? to|commits? to|(?:is|are) (?:required|obliged|obligated|bound) to|(?:has|have) to|need to|needs to)\b/gi,
+    "obligation",
+  ],
+  // German, French, Spanish, Italian, Portuguese and Polish copies: modal verbs as printed. A
+  // future in the verb's own ending ("celebrará") is no modal, and German "wird" and Polish
+  // "będzie" also make the passive ("wird bestätigt"), so neither is read as "will".
+  [
+    /(?<![\p{L}'’])(?:sollte|sollten|devrait|devraient|debería|deberían|dovrebbe|dovrebbero|deveria|deveriam|powinien|powinna|powinno|powinni|powinny)(?![\p{L}'’])/giu,
+    "expectation",
+  ],
+  [
+    /(?<![\p{L}'’])(?:kann|können|darf|dürfen|peut|peuvent|pourra|pourront|puede|pueden|podrá|podrán|può|possono|potrà|potranno|pode|podem|poderá|poderão|może|mogą|wolno)(?![\p{L}'’])/giu,
+    "permission",
+  ],
+  [
+    /(?<![\p{L}'’])(?:muss|müssen|soll|sollen|doit|doivent|devra|devront|debe|deben|deberá|deberán|deve|devono|dovrà|dovranno|devem|deverá|deverão|musi|muszą)(?![\p{L}'’])/giu,
     "obligation",
   ],
   // Ukrainian and Russian copies.
@@ -119,7 +142,8 @@ export function commitments(text: string): Array<{ modal: ModalClass; verb: stri
     const after = text.slice(modal.end, modal.end + 80);
     for (const match of after.matchAll(/[\p{L}'’-]+/gu)) {
       const word = match[0];
-      if (AUXILIARY.has(word.toLowerCase()) || /ly$/i.test(word)) continue;
+      // "will not punish", "wird nicht bestätigt": the negation is not the verb.
+      if (AUXILIARY.has(word.toLowerCase()) || /ly$/i.test(word) || negationCues(word).length > 0) continue;
       const printed = text.slice(modal.at, modal.end + match.index + word.length).replace(/\s+/g, " ");
       out.push({ modal: modal.modal, verb: word.toLowerCase(), printed });
       break;

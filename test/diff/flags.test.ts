@@ -389,7 +389,7 @@ describe("floors, caps and exceptions", () => {
   });
 });
 
-describe("copies in Ukrainian, Russian and Arabic", () => {
+describe("copies in Ukrainian, Russian, Arabic and other European languages", () => {
   const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
   const entry = (a: string, b: string) => diffClauses(point(a), point(b)).entries[0] as DiffEntry;
 
@@ -399,6 +399,68 @@ describe("copies in Ukrainian, Russian and Arabic", () => {
 
     const softened = entry("Стороны должны отвести войска.", "Стороны могут отвести войска.");
     expect(softened.flags).toContainEqual({ type: "modality", old: ["должны"], new: ["могут"] });
+  });
+
+  it.each([
+    [
+      "German",
+      "Die Souveränität der Ukraine wird bestätigt.",
+      "Die Souveränität der Ukraine wird nicht bestätigt.",
+      "nicht",
+    ],
+    [
+      "German, a determiner",
+      "Die NATO stationiert Truppen in der Ukraine.",
+      "Die NATO stationiert keine Truppen in der Ukraine.",
+      "keine",
+    ],
+    ["French", "L'Ukraine adhère à l'OTAN.", "L'Ukraine n'adhère pas à l'OTAN.", "n'"],
+    ["Polish", "Sojusz przyjmie nowych członków.", "Sojusz nie przyjmie nowych członków.", "nie"],
+    ["Italian", "La NATO si espanderà.", "La NATO non si espanderà.", "non"],
+  ])("reads a negation added in %s as a substantive negation", (_, before, after, cue) => {
+    const changed = entry(before, after);
+
+    expect(changed.severity).toBe("substantive");
+    expect(changed.flags?.find((flag) => flag.type === "negation")).toMatchObject({ removed: [] });
+    expect((changed.flags?.find((flag) => flag.type === "negation") as { added: string[] }).added).toContain(
+      cue,
+    );
+  });
+
+  it("takes no hyphenated prefix for a negation", () => {
+    const changed = entry(
+      "Both sides sign a non-aggression pact.",
+      "Both sides sign a non-aggression treaty.",
+    );
+
+    expect(changed.flags?.some((flag) => flag.type === "negation")).toBe(false);
+  });
+
+  it.each([
+    [
+      "German",
+      "Die Armee muss verkleinert werden.",
+      "Die Armee kann verkleinert werden.",
+      ["muss"],
+      ["kann"],
+    ],
+    [
+      "French",
+      "L'Ukraine doit organiser des élections.",
+      "L'Ukraine peut organiser des élections.",
+      ["doit"],
+      ["peut"],
+    ],
+    ["Spanish", "Las partes firmarán un acuerdo.", "Las partes podrán firmar un acuerdo.", [], ["podrán"]],
+    [
+      "Polish",
+      "Ukraina musi przeprowadzić wybory.",
+      "Ukraina może przeprowadzić wybory.",
+      ["musi"],
+      ["może"],
+    ],
+  ])("reads an obligation turned into a permission in %s", (_, before, after, old, added) => {
+    expect(entry(before, after).flags).toContainEqual({ type: "modality", old, new: added });
   });
 
   it("reads figures in Arabic-Indic digits and quotes them as printed", () => {
