@@ -76,6 +76,25 @@ interface Choice {
   popFrom: number;
 }
 
+/** Units looked at for the numbers that confirm a bare one. */
+const BARE_RUN_WINDOW = 6;
+
+/**
+ * Whether the next two bare numbers after unit `at` (within a few units) are the next two values
+ * of `reading`'s: "12 …", "13 …", "14 …" is a list; "7 May 1856" then "26 September 1907" is not.
+ */
+function bareRunFollows(units: Unit[], at: number, reading: LabelMatch): boolean {
+  let wanted = reading.value + 1;
+  const end = Math.min(units.length, at + 1 + BARE_RUN_WINDOW);
+  for (let next = at + 1; next < end && wanted <= reading.value + 2; next++) {
+    const bare = (units[next] as Unit).labels.find((label) => label.weak && label.family === "decimal");
+    if (bare === undefined) continue;
+    if (bare.value !== wanted) return false;
+    wanted++;
+  }
+  return wanted > reading.value + 2;
+}
+
 export function buildOutline(units: Unit[], options: { title?: string } = {}): BuiltOutline {
   const root: OutlineNode = {
     kind: "heading",
@@ -226,6 +245,9 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       if (rank === 0 && (reading.word !== "" || reading.parts) && strong) rank = 2.5;
       if (rank === 0 && isFirst(reading) && (strong || lookahead(relaxed, 2, at))) rank = 2;
       if (rank === 0 && strong && lookahead(relaxed, reading.value + 1, at)) rank = 1.5;
+      // Bare numbers of a partial copy ("12 Ukraine…", "13 Russia…"): the next two confirm them.
+      if (rank === 0 && reading.weak && reading.family === "decimal" && bareRunFollows(units, at, reading))
+        rank = 1.5;
       // A numbered line on its own ("7. Elections take place:") is still a clause; "2014." is excluded above.
       if (rank === 0 && strong && reading.family !== "bullet" && reading.delimiter !== " ") rank = 1.2;
       if (rank === 0 && unit.marked) rank = 1;

@@ -692,6 +692,40 @@ describe("the last of several titled sections", () => {
   });
 });
 
+describe("bare numbers of a partial copy", () => {
+  it("reads a run of numbers without dots that starts past 1 as points, when the next two follow in sequence", () => {
+    const set = text(
+      [
+        "Excerpt of the plan",
+        "",
+        "17 Kyiv receives a fund for rebuilding its cities.",
+        "18 Sanctions are lifted step by step.",
+        "19 Frozen assets pay for the rebuilding.",
+        "",
+      ].join("\n"),
+    );
+
+    expect(
+      set.clauses.filter((clause) => !clause.context).map((clause) => [clause.key, clause.text]),
+    ).toEqual([
+      ["17", "Kyiv receives a fund for rebuilding its cities."],
+      ["18", "Sanctions are lifted step by step."],
+      ["19", "Frozen assets pay for the rebuilding."],
+    ]);
+  });
+
+  it("leaves lines that open with day numbers, not in sequence, as text", () => {
+    const lines = [
+      "7 May 1856: self-government",
+      "26 September 1907: dominion",
+      "25 November 1947: full statute",
+    ];
+    const set = text(`${lines.join("\n\n")}\n`);
+
+    expect(set.clauses.map((clause) => clause.label)).toEqual([null, null, null]);
+  });
+});
+
 describe("an abridged copy that jumps far ahead in the numbering", () => {
   const copy = (amnesty: string) =>
     text(
