@@ -22,6 +22,8 @@ export interface TextBlock {
   footnote?: boolean;
   /** The term an item of a definition list defines (its text starts with it): the item's title. */
   term?: string;
+  /** The document's last rule (`<hr>`) stands before this paragraph, and only paragraphs follow: trailing text, not the last section's. */
+  breakBefore?: true;
 }
 
 /** What a clause is in the outline. */

@@ -98,6 +98,9 @@ export function unitsFromMarkdown(text: string): Unit[] {
   let cellText = "";
   let inCell = false;
 
+  /** Positions of the units that follow a thematic break after prose. */
+  const breaks: number[] = [];
+
   const container = () => items.length;
 
   const push = (unit: Unit) => {
@@ -193,6 +196,10 @@ export function unitsFromMarkdown(text: string): Unit[] {
           units.push(itemUnit(item, "", undefined, false));
         break;
       }
+      case "hr":
+        // After prose only: "1. Introduction" underlined with dashes is a title, the dashes read as a break.
+        if (units[units.length - 1]?.kind === "paragraph") breaks.push(units.length);
+        break;
       case "heading_open":
         headingLevel = Number(token.tag.slice(1));
         break;
@@ -328,5 +335,12 @@ export function unitsFromMarkdown(text: string): Unit[] {
         break;
     }
   }
+  // Only the last break, and only before trailing prose (a company's footer): sites also print
+  // breaks between the parts of one section, and the text after those is still the section's.
+  const last = breaks[breaks.length - 1];
+  const trailing =
+    last !== undefined &&
+    units.slice(last).every((unit) => unit.kind === "paragraph" && unit.labels.length === 0);
+  if (trailing && units[last]) (units[last] as Unit).breakBefore = true;
   return units;
 }

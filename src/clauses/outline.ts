@@ -465,6 +465,8 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       note.context = true;
       return;
     }
+    // A thematic break ends the sections open before it: what follows (a company's footer) is not their text.
+    if (unit.breakBefore) stack.length = 1;
     if (unit.soft && last && last.kind !== "heading" && last.kind !== "title" && last.parts.length > 0) {
       const index = last.parts.length - 1;
       last.parts[index] = join(last.parts[index] as string, unit.text);

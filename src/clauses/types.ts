@@ -73,4 +73,6 @@ export interface Unit {
   marked?: boolean;
   /** A footnote of a paged document: a paragraph of its own, never read as a label or joined to a clause. */
   footnote?: boolean;
+  /** A thematic break (`---`, `<hr>`) stands before it: prose after one is no longer the open section's. */
+  breakBefore?: boolean;
 }

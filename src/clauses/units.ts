@@ -338,6 +338,7 @@ export function unitsFromBlocks(blocks: TextBlock[]): Unit[] {
         blankBefore: true,
         structured: true,
         labels: parseLabels(block.text),
+        ...(block.breakBefore ? { breakBefore: true } : {}),
         ...page,
       }),
     );

@@ -16,6 +16,10 @@ export const ExtractBlockSchema = z.object({
     .string()
     .optional()
     .describe("For an item of a definition list: the term it defines, with which its text starts"),
+  breakBefore: z
+    .literal(true)
+    .optional()
+    .describe("The document's last rule (<hr>) stands before this paragraph and only paragraphs follow it"),
 });
 
 export const RemovalSchema = z.object({

@@ -692,6 +692,36 @@ describe("the last of several titled sections", () => {
   });
 });
 
+describe("a rule before the trailing text", () => {
+  it("ends the last section in Markdown: the company line after `---` is closing text, not the section's", () => {
+    const set = parseClauses({
+      source: "terms.md",
+      format: "markdown",
+      text: "## 1. Use\n\nUse the app lawfully.\n\n## 2. Fees\n\nFees include tax.\n\n---\n\nHarbour Apps Ltd, 3 Quay Road, Leith.\n",
+    });
+
+    expect(set.clauses.map((clause) => [clause.key, clause.parent ?? null])).toEqual([
+      ["1", null],
+      ["1 ¶1", "1"],
+      ["2", null],
+      ["2 ¶1", "2"],
+      ["Closing", null],
+    ]);
+  });
+
+  it("ends the last section in HTML, while rules between the parts of a section leave the text in it", () => {
+    const set = html(
+      "<h1>Terms</h1><h2>1. Data</h2><p>We keep your data for a year.</p><hr><p>We delete it on request.</p><h2>2. Fees</h2><p>Fees include tax.</p><hr><p>Harbour Apps Ltd, Leith.</p>",
+    );
+
+    expect(set.clauses.filter((clause) => clause.parent === "1").map((clause) => clause.text)).toEqual([
+      "We keep your data for a year.",
+      "We delete it on request.",
+    ]);
+    expect(set.clauses.find((clause) => clause.text.startsWith("Harbour"))).toMatchObject({ key: "Closing" });
+  });
+});
+
 describe("bare numbers of a partial copy", () => {
   it("reads a run of numbers without dots that starts past 1 as points, when the next two follow in sequence", () => {
     const set = text(
