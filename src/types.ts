@@ -20,6 +20,8 @@ export interface TextBlock {
   page?: number;
   /** Printed as a footnote: placed after its page's text, read as a paragraph of its own. */
   footnote?: boolean;
+  /** A figure's caption (`<figcaption>`): read as a note of its own beside the text, never a clause's words. */
+  caption?: true;
   /** The term an item of a definition list defines (its text starts with it): the item's title. */
   term?: string;
   /** The document's last rule (`<hr>`) stands before this paragraph, and only paragraphs follow: trailing text, not the last section's. */

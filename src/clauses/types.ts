@@ -71,7 +71,7 @@ export interface Unit {
   labels: LabelMatch[];
   /** The label came from the list's own numbering (an `<ol>` marker): no reading to doubt. */
   marked?: boolean;
-  /** A footnote of a paged document: a paragraph of its own, never read as a label or joined to a clause. */
+  /** A footnote of a paged document or a figure's caption: a note of its own, never read as a label or joined to a clause. */
   footnote?: boolean;
   /** A thematic break (`---`, `<hr>`) stands before it: prose after one is no longer the open section's. */
   breakBefore?: boolean;

@@ -282,7 +282,7 @@ export function unitsFromBlocks(blocks: TextBlock[]): Unit[] {
       units.push(...unitsFromText(block.text, block.page));
       continue;
     }
-    if (block.footnote) {
+    if (block.footnote || block.caption) {
       units.push({
         kind: "paragraph",
         text: block.text,

@@ -325,6 +325,13 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
       emitItem(node);
       return;
     }
+    if (name === "figcaption") {
+      // A photo's caption and credit: a note beside the text it stands in, never part of a clause.
+      flush();
+      const text = tidy(inlineText(node, dropped, false));
+      if (text !== "") blocks.push({ kind: "paragraph", text, caption: true });
+      return;
+    }
     if (name === "dl") {
       flush();
       walkDefinitions(node);

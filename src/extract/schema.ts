@@ -16,6 +16,7 @@ export const ExtractBlockSchema = z.object({
     .string()
     .optional()
     .describe("For an item of a definition list: the term it defines, with which its text starts"),
+  caption: z.literal(true).optional().describe("A figure's caption (<figcaption>): a note beside the text"),
   breakBefore: z
     .literal(true)
     .optional()

@@ -692,6 +692,29 @@ describe("the last of several titled sections", () => {
   });
 });
 
+describe("a photo's caption between points", () => {
+  const page = (credit: string) =>
+    html(
+      `<article><h1>The draft</h1><p><strong>1.</strong> Kyiv keeps its sovereignty.</p><p><strong>2.</strong> All sides sign a pact of non-aggression.</p><figure><img src="a.jpg"><figcaption>Delegates arrive for talks. Photo: ${credit}</figcaption></figure><p><strong>3.</strong> The alliance takes no new members.</p></article>`,
+    );
+
+  it("is a note beside the point, not the point's words", () => {
+    const set = page("Agency One");
+
+    expect(byPath(set, "2")?.text).toBe("All sides sign a pact of non-aggression.");
+    expect(set.clauses.find((clause) => clause.text.startsWith("Delegates"))).toMatchObject({
+      context: true,
+    });
+  });
+
+  it("changes nothing above minor when only the credit changes", () => {
+    const entries = diffClauses(page("Agency One"), page("Agency Two")).entries;
+
+    expect(entries.filter((entry) => entry.severity === "substantive")).toEqual([]);
+    expect(entries.find((entry) => entry.severity !== "none")?.severity).toBe("minor");
+  });
+});
+
 describe("a rule before the trailing text", () => {
   it("ends the last section in Markdown: the company line after `---` is closing text, not the section's", () => {
     const set = parseClauses({
