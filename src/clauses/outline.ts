@@ -8,6 +8,7 @@
  * section it stands in, or preamble and closing text at the top.
  */
 import { findContents, findTitle } from "./contents.js";
+import { DELETED_PLACEHOLDER, isOutletNote, PLACEHOLDER_NOTE } from "./notes.js";
 import {
   candidateIndex,
   isFirst,
@@ -22,23 +23,6 @@ import { isTitleText, promoteTitles, SECTION_WORDS, titleOf } from "./titles.js"
 import { countWords, newNode, type OutlineNode, ownText } from "./tree.js";
 import type { LabelMatch, Unit } from "./types.js";
 import { join } from "./units.js";
-
-const DELETION_WORDS = [
-  "deleted|removed|omitted|dropped|struck(?: out)?|repealed|reserved|void|excluded|withdrawn|cancelled|canceled",
-  "intentionally (?:left blank|omitted|deleted)|no longer applies|not used",
-  "удален|удалён|исключен|исключён|виключено|вилучено|видалено|gestrichen|entfällt|aufgehoben",
-  "supprimé|abrogé|suprimido|eliminado|derogado|soppresso|abrogato|eliminado|usunięty|skreślony",
-].join("|");
-/** A counter-proposal's "7. Deleted." or "3. [This point has been removed]" keeps the number free; no clause of its own. */
-export const DELETED_PLACEHOLDER = new RegExp(
-  `^[\\[(*\\s–—-]*(?:(?:this |the )?(?:point|article|section|clause|item|paragraph|provision|пункт|статья|punkt)\\s*(?:\\d+[a-z]?)?(?:\\s+of the (?:original|draft|plan|text))?\\s*(?:is |was |has been |have been )?)?(?:${DELETION_WORDS})(?: in (?:its|their) entirety| from the (?:text|plan|draft))?[.\\])*\\s–—-]*$|^\\*{3,}$`,
-  "iu",
-);
-/** A stand-alone note such as "[Point 9 removed]" or "(Point 3 of the draft is excluded)" between clauses. */
-const PLACEHOLDER_NOTE = new RegExp(
-  `^[\\[(]\\s*(?:point|article|section|clause|item|paragraph|пункт|статья|punkt)\\s*(\\d+[a-z]?)\\b[^\\])]{0,60}?(?:${DELETION_WORDS})\\.?\\s*[\\])]\\.?$`,
-  "iu",
-);
 
 export interface Gap {
   /** The node before the gap (undefined when a top-level sequence starts above its first value). */
@@ -454,8 +438,9 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       deletedWords += countWords(unit.text);
       return;
     }
-    if (unit.footnote) {
-      // A page's footnote belongs to the section it stands in, as a note of its own beside the text.
+    if (unit.footnote || isOutletNote(unit.text)) {
+      // A page's footnote, a photo's caption, an outlet's "Read more:" belong to the section they
+      // stand in, as a note of their own beside the text.
       const note = paragraph(
         unit,
         at,

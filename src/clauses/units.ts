@@ -2,6 +2,7 @@
 import type { TextBlock } from "../types.js";
 import { inlineLabelOffsets, parseLabels } from "./labels.js";
 import { decodeEntities } from "./normalize.js";
+import { isOutletNote } from "./notes.js";
 import type { LabelMatch, Unit } from "./types.js";
 
 const SENTENCE_END = /[.!?:;]["”’')\]»]?$/;
@@ -151,10 +152,14 @@ export function unitsFromText(text: string, page?: number): Unit[] {
     const labels = parseLabels(line.text);
     const previous = units[units.length - 1];
     const prevLine = lines[index - 1];
+    // An outlet's line between points ("Photo: …", "Read more: …") stands alone, wrapped or not.
+    const note = isOutletNote(line.text);
     const breaks =
       previous === undefined ||
       previous.kind === "heading" ||
       line.blankBefore ||
+      note ||
+      isOutletNote((prevLine as RawLine).text) ||
       endsParagraph(prevLine as RawLine, width);
     const startsNew = breaks || labels.length > 0;
     if (!startsNew) {

@@ -715,6 +715,48 @@ describe("a photo's caption between points", () => {
   });
 });
 
+describe("an outlet's own lines between the points it prints", () => {
+  it("reads 'Photo:', 'Read more:' and their kin in other languages as notes beside the points", () => {
+    const set = text(
+      [
+        "1. Kyiv keeps its sovereignty.",
+        "Photo: delegates in Geneva on Sunday.",
+        "2. All sides sign a pact of non-aggression.",
+        "Mehr zum Thema: Wie Kyjiw auf den Plan reagiert",
+        "3. The alliance takes no new members.",
+        "Читайте також: реакція Європи",
+        "4. Frozen assets pay for rebuilding.",
+        "",
+      ].join("\n"),
+    );
+
+    expect(
+      set.clauses.filter((clause) => !clause.context).map((clause) => [clause.key, clause.text]),
+    ).toEqual([
+      ["1", "Kyiv keeps its sovereignty."],
+      ["2", "All sides sign a pact of non-aggression."],
+      ["3", "The alliance takes no new members."],
+      ["4", "Frozen assets pay for rebuilding."],
+    ]);
+    expect(set.clauses.filter((clause) => clause.context).map((clause) => clause.parent)).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
+  });
+
+  it("keeps a clause's own note ('Note: …') and words that only start alike ('Photography …') in the clause", () => {
+    const set = text(
+      "1. Members pay a yearly fee.\nNote: the fee is due in March.\n2. Photography is not allowed inside.\n",
+    );
+
+    expect(set.clauses.map((clause) => [clause.key, clause.text, clause.context])).toEqual([
+      ["1", "Members pay a yearly fee.\nNote: the fee is due in March.", undefined],
+      ["2", "Photography is not allowed inside.", undefined],
+    ]);
+  });
+});
+
 describe("a rule before the trailing text", () => {
   it("ends the last section in Markdown: the company line after `---` is closing text, not the section's", () => {
     const set = parseClauses({
