@@ -31,7 +31,8 @@ const OUTLET_NOTE = new RegExp(
     "leer más|lea también|lee también|nota del editor|nota de la redacción",
     "leggi anche|nota della redazione|czytaj (?:też|także|więcej)|zobacz też",
     "фото|відео|видео|читайте (?:також|также|більше)|дивіться також|смотрите также",
-    "від редакції|примітка редакції|примечание редакции|от редакции",
+    "від редакції|примітка редакції|коментар редакції|примечание редакции|комментарий редакции|от редакции",
+    "kommentar der redaktion|commentaire de la rédaction|comentario de la redacción|uwaga redakcji|komentarz redakcji",
   ].join("|")})\\s*[:：—–]\\s*\\S`,
   "iu",
 );
