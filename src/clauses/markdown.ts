@@ -98,8 +98,8 @@ export function unitsFromMarkdown(text: string): Unit[] {
   let cellText = "";
   let inCell = false;
 
-  /** Positions of the units that follow a thematic break after prose. */
-  const breaks: number[] = [];
+  /** Position of the unit after the last thematic break that follows prose. */
+  let lastBreak: number | undefined;
 
   const container = () => items.length;
 
@@ -198,7 +198,7 @@ export function unitsFromMarkdown(text: string): Unit[] {
       }
       case "hr":
         // After prose only: "1. Introduction" underlined with dashes is a title, the dashes read as a break.
-        if (units[units.length - 1]?.kind === "paragraph") breaks.push(units.length);
+        if (units[units.length - 1]?.kind === "paragraph") lastBreak = units.length;
         break;
       case "heading_open":
         headingLevel = Number(token.tag.slice(1));
@@ -337,10 +337,8 @@ export function unitsFromMarkdown(text: string): Unit[] {
   }
   // Only the last break, and only before trailing prose (a company's footer): sites also print
   // breaks between the parts of one section, and the text after those is still the section's.
-  const last = breaks[breaks.length - 1];
-  const trailing =
-    last !== undefined &&
-    units.slice(last).every((unit) => unit.kind === "paragraph" && unit.labels.length === 0);
-  if (trailing && units[last]) (units[last] as Unit).breakBefore = true;
+  const after = lastBreak === undefined ? [] : units.slice(lastBreak);
+  if (after.length > 0 && after.every((unit) => unit.kind === "paragraph" && unit.labels.length === 0))
+    (after[0] as Unit).breakBefore = true;
   return units;
 }

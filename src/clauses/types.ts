@@ -73,6 +73,6 @@ export interface Unit {
   marked?: boolean;
   /** A footnote of a paged document or a figure's caption: a note of its own, never read as a label or joined to a clause. */
   footnote?: boolean;
-  /** A thematic break (`---`, `<hr>`) stands before it: prose after one is no longer the open section's. */
+  /** The document's last thematic break (`---`, `<hr>`) stands before it and only prose follows: not the open section's text. */
   breakBefore?: boolean;
 }

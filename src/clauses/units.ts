@@ -140,7 +140,12 @@ export function unitsFromText(text: string, page?: number): Unit[] {
   const lines = rawLines(text);
   const width = wrapWidth(lines);
   const units: Unit[] = [];
+  let previousNote = false;
   lines.forEach((line, index) => {
+    // An outlet's line between points ("Photo: …", "Read more: …") stands alone, wrapped or not.
+    const note = isOutletNote(line.text);
+    const afterNote = previousNote;
+    previousNote = note;
     if (UNDERLINE.test(line.text) && units.length > 0) {
       const last = units[units.length - 1] as Unit;
       if (last.kind === "paragraph" && !last.text.includes("\n")) {
@@ -152,14 +157,12 @@ export function unitsFromText(text: string, page?: number): Unit[] {
     const labels = parseLabels(line.text);
     const previous = units[units.length - 1];
     const prevLine = lines[index - 1];
-    // An outlet's line between points ("Photo: …", "Read more: …") stands alone, wrapped or not.
-    const note = isOutletNote(line.text);
     const breaks =
       previous === undefined ||
       previous.kind === "heading" ||
       line.blankBefore ||
       note ||
-      isOutletNote((prevLine as RawLine).text) ||
+      afterNote ||
       endsParagraph(prevLine as RawLine, width);
     const startsNew = breaks || labels.length > 0;
     if (!startsNew) {

@@ -160,8 +160,8 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
   const lists: ListState[] = [];
   let listCount = 0;
   let buffer = "";
-  /** Positions of the blocks that follow an `<hr>` after a paragraph. */
-  const breaks: number[] = [];
+  /** Position of the block after the last `<hr>` that follows a paragraph. */
+  let lastBreak: number | undefined;
 
   const flush = (): void => {
     const text = tidy(buffer);
@@ -311,7 +311,7 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
     const name = node.name;
     if (name === "br" || name === "hr") {
       flush();
-      if (name === "hr" && blocks[blocks.length - 1]?.kind === "paragraph") breaks.push(blocks.length);
+      if (name === "hr" && blocks[blocks.length - 1]?.kind === "paragraph") lastBreak = blocks.length;
       return;
     }
     if (HEADING_TAGS.has(name)) {
@@ -372,8 +372,7 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
   }
   // Only the last rule, and only before trailing paragraphs (a company's footer): rules between the
   // parts of one section leave the text after them in the section.
-  const last = breaks[breaks.length - 1];
-  const after = last === undefined ? [] : blocks.slice(last);
+  const after = lastBreak === undefined ? [] : blocks.slice(lastBreak);
   if (after.length > 0 && after.every((block) => block.kind === "paragraph" && !block.row))
     (after[0] as TextBlock).breakBefore = true;
   return blocks;
