@@ -52,9 +52,21 @@ export function asciiTwin(pattern: RegExp): RegExp {
 /** Anything but printable ASCII and ordinary whitespace. */
 const NON_ASCII = /[^\t\n\r -~]/;
 
+/** The last two texts asked about: the flags of a pair run a dozen patterns over each of its two texts in turn. */
+let lastText = "";
+let lastAscii = true;
+let earlierText = "";
+let earlierAscii = true;
+
 /** Printable ASCII and ordinary whitespace only: text that ASCII twins read exactly like the Unicode patterns. */
 export function isPlainAscii(text: string): boolean {
-  return !NON_ASCII.test(text);
+  if (text === lastText) return lastAscii;
+  if (text === earlierText) return earlierAscii;
+  earlierText = lastText;
+  earlierAscii = lastAscii;
+  lastText = text;
+  lastAscii = !NON_ASCII.test(text);
+  return lastAscii;
 }
 
 export interface DualPattern {

@@ -48,13 +48,25 @@ function sourceWords(input: ClauseInput, units: Unit[]): number {
   return units.reduce((sum, unit) => sum + countWords(unit.text), 0);
 }
 
-function nodeWords(node: OutlineNode, text = ownText(node)): number {
-  return countWords(node.label?.printed ?? "") + countWords(node.heading ?? "") + countWords(text);
+/** A node's own words (label, heading, text), counted once per node: context marking and coverage both ask. */
+type WordCount = (node: OutlineNode) => number;
+
+function wordCounter(): WordCount {
+  const counted = new Map<OutlineNode, number>();
+  return (node) => {
+    let words = counted.get(node);
+    if (words === undefined) {
+      words =
+        countWords(node.label?.printed ?? "") + countWords(node.heading ?? "") + countWords(ownText(node));
+      counted.set(node, words);
+    }
+    return words;
+  };
 }
 
-function subtreeWords(node: OutlineNode): number {
-  let total = nodeWords(node);
-  for (const child of node.children) total += subtreeWords(child);
+function subtreeWords(node: OutlineNode, words: WordCount): number {
+  let total = words(node);
+  for (const child of node.children) total += subtreeWords(child, words);
   return total;
 }
 
@@ -89,7 +101,7 @@ function isTitledSection(node: OutlineNode): boolean {
   return node.children.length > 0 && !text.endsWith(":") && isTitleText(text);
 }
 
-function markContext(built: BuiltOutline): void {
+function markContext(built: BuiltOutline, count: WordCount): void {
   const top = built.root.children;
   for (const node of preorder(built.root)) if (node.kind === "contents" || isDateline(node)) mark(node);
   const byChain = new Map<number, OutlineNode[]>();
@@ -102,7 +114,7 @@ function markContext(built: BuiltOutline): void {
   let main: OutlineNode[] = [];
   let mainWords = 0;
   for (const nodes of byChain.values()) {
-    const words = nodes.reduce((sum, node) => sum + subtreeWords(node), 0);
+    const words = nodes.reduce((sum, node) => sum + subtreeWords(node, count), 0);
     if (words > mainWords) {
       main = nodes;
       mainWords = words;
@@ -119,7 +131,7 @@ function markContext(built: BuiltOutline): void {
   // Nor is it one list when sections stand beside it and hold more than it does.
   const sections = top
     .filter((node) => node.kind === "heading")
-    .reduce((sum, node) => sum + subtreeWords(node), 0);
+    .reduce((sum, node) => sum + subtreeWords(node, count), 0);
   if (sections > mainWords) return;
   const inMain = new Set(main);
   for (const node of top) if (!inMain.has(node)) mark(node);
@@ -265,13 +277,14 @@ export function parseClauses(input: ClauseInput): ClauseSet {
     input.prose === "always"
       ? proseOutline(units)
       : buildOutline(units, title === undefined ? {} : { title });
-  if (input.prose !== "always") markContext(built);
+  const count = wordCounter();
+  if (input.prose !== "always") markContext(built, count);
   const nodes = preorder(built.root).filter((node) => !(node.deleted && node.children.length === 0));
   const paths = assignPaths(nodes);
   let placed = built.deletedWords;
   const clauses = nodes.map((node, index) => {
     const text = ownText(node);
-    placed += nodeWords(node, text);
+    placed += count(node);
     const parent = node.parent?.parent === undefined ? undefined : paths.get(node.parent);
     return toClause(node, index, text, paths.get(node) as string, parent, depthOf(node));
   });

@@ -83,6 +83,24 @@ const NAME_TOKEN = dualPattern(
   /(?:\p{Lu}\.){2,}|\p{Lu}\.(?=\s+\p{Lu})|\p{Lu}+&\p{Lu}+|[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{N}]/gu,
 );
 
+type TokenReading =
+  /** Punctuation that ends a sentence or a phrase (`.`, `;`, `—`, quotes), or other punctuation. */
+  | { kind: "stop" | "mark" }
+  /** A word without its possessive ending; capitalized as a name is, or a connector ("of", "de"). */
+  | { kind: "word"; bare: string; capitalized: boolean; connector: boolean };
+
+/** How a name reader takes one token, asked once per distinct token. */
+const readToken = memoized((token: string): TokenReading => {
+  if (!/^[\p{L}\p{N}]/u.test(token)) return { kind: /[.!?;:|—–•"“”]/.test(token) ? "stop" : "mark" };
+  const bare = token.replace(/['’]s?$/, "");
+  return {
+    kind: "word",
+    bare,
+    capitalized: /^\p{Lu}/u.test(bare) && !/^\p{Lu}\p{Ll}*\d/u.test(bare),
+    connector: CONNECTORS.has(bare.toLowerCase()),
+  };
+});
+
 /** Names in a text (folded typography), as printed. */
 export function entities(text: string, context: EntityContext): string[] {
   // Initials ("Donald J. Trump", "U.S.") stay inside a name; other dots end sentences.
@@ -110,19 +128,18 @@ export function entities(text: string, context: EntityContext): string[] {
     run = [];
   };
   for (const token of tokens) {
-    const isWord = /^[\p{L}\p{N}]/u.test(token);
-    if (!isWord) {
+    const reading = readToken(token);
+    if (reading.kind !== "word") {
       flush();
-      if (/[.!?;:|—–•"“”]/.test(token)) sentenceStart = true;
+      if (reading.kind === "stop") sentenceStart = true;
       continue;
     }
-    const bare = token.replace(/['’]s?$/, "");
-    const capitalized = /^\p{Lu}/u.test(bare) && !/^\p{Lu}\p{Ll}*\d/u.test(bare);
-    if (capitalized) {
+    const bare = reading.bare;
+    if (reading.capitalized) {
       if (run.length === 0) runOpensSentence = sentenceStart;
       run.push(bare);
       if (bare !== token) flush();
-    } else if (run.length > 0 && CONNECTORS.has(bare.toLowerCase())) {
+    } else if (run.length > 0 && reading.connector) {
       run.push(bare);
     } else {
       flush();

@@ -137,9 +137,12 @@ function verbsOf(text: string): string[] {
 /** An obligation or right whose verb the other side no longer has in any form. */
 function obligationFlags(oldText: string, newText: string): Flag[] {
   const side = (from: string, to: string) => {
+    const binding = commitments(from).filter(
+      (c) => c.modal !== "expectation" && !STOPWORDS.has(c.verb) && c.verb.length > 2,
+    );
+    if (binding.length === 0) return [];
     const words = verbsOf(to);
-    return commitments(from)
-      .filter((c) => c.modal !== "expectation" && !STOPWORDS.has(c.verb) && c.verb.length > 2)
+    return binding
       .filter(
         (c) => !words.some((word) => word === c.verb || sharesStem(word, c.verb) || related(word, c.verb)),
       )

@@ -5,6 +5,9 @@
  * governs ("will punish", "may appeal").
  */
 
+import { type DualPattern, dualPattern, isPlainAscii } from "../clauses/ascii.js";
+import { memoized } from "./memo.js";
+
 /** "no more than", "not later than" set a bound (read with the figure), they negate nothing. */
 const NEGATION =
   /\b(?:(?:not|no)(?!\s+(?:more|fewer|less|later|earlier|sooner|longer|greater)\s+than)|never|without|nor|neither|none|nothing|nobody|nowhere|cannot)\b|n't\b/gi;
@@ -17,22 +20,27 @@ const NEGATION_CYRILLIC =
  * bestätigt", "keine Truppen", "ne … pas", "nie będzie"); Spanish "no" is the English
  * pattern's. Never before a hyphen: "non-aggression" negates nothing.
  */
-const NEGATION_EUROPEAN =
+export const NEGATION_EUROPEAN =
   /(?<![\p{L}\p{N}'’-])(?:(?:nicht|kein|keine|keinen|keinem|keiner|keines|niemals|weder|ohne|ne|pas|jamais|aucun|aucune|sans|nunca|jamás|ningún|ninguna|ninguno|sin|non|nessun|nessuna|nessuno|senza|não|nenhum|nenhuma|sem|nem|nie|nigdy|żaden|żadna|żadne|żadnych|niet|geen|nooit|zonder)(?![\p{L}\p{N}'’-])|n['’](?=\p{L}))/giu;
 const EXCEPTION = /\b(?:except|excepting|excluding|unless|save for|other than|apart from)\b/gi;
 const EXCEPTION_CYRILLIC =
   /(?<![\p{L}\p{N}])(?:крім|окрім|за винятком|кроме|за исключением)(?![\p{L}\p{N}])/giu;
 
-function cues(text: string, latin: RegExp, cyrillic: RegExp, european?: RegExp): string[] {
+const NEGATION_EUROPEAN_TWIN = dualPattern(NEGATION_EUROPEAN);
+
+function cues(text: string, latin: RegExp, cyrillic: RegExp, european?: DualPattern): string[] {
   const found = [...text.matchAll(latin)];
   if (CYRILLIC_PATTERN.test(text)) found.push(...text.matchAll(cyrillic));
-  if (european) found.push(...text.matchAll(european));
+  if (european) found.push(...text.matchAll(european.for(text)));
   return found.map((match) => match[0].toLowerCase());
 }
 
 export function negationCues(text: string): string[] {
-  return cues(text, NEGATION, NEGATION_CYRILLIC, NEGATION_EUROPEAN);
+  return cues(text, NEGATION, NEGATION_CYRILLIC, NEGATION_EUROPEAN_TWIN);
 }
+
+/** Whether one word is a negation ("not", "won't", "nicht"): asked of every word after a modal. */
+const isNegationWord = memoized((word: string) => negationCues(word).length > 0);
 
 /** Whether a cue marks an exception ("except", "unless") rather than a negation. */
 export function isExceptionCue(cue: string): boolean {
@@ -49,7 +57,7 @@ export function exceptionCues(text: string): string[] {
 export type ModalClass = "obligation" | "permission" | "expectation";
 
 /** Modal expressions by class; the Cyrillic ones are tried only on text with Cyrillic letters. */
-const MODALS: Array<[RegExp, ModalClass]> = [
+export const MODAL_PATTERNS: Array<[RegExp, ModalClass]> = [
   [
     /\b(?:should|would|ought to|(?:is|are|was|were|be) expected(?: not)? to|it is expected that|expects? (?:that|to)|(?:is|are) to be|intends? to|aims? to|seeks? to|hopes? to|(?:is|are) likely to)\b/gi,
     "expectation",
@@ -99,19 +107,38 @@ export interface Modal {
   end: number;
 }
 
-/** Modal expressions in document order; longer expressions win over the words inside them. */
-export function modalities(text: string): Modal[] {
+const MODALS = MODAL_PATTERNS.map(([pattern, modal]) => ({
+  pattern: dualPattern(pattern),
+  modal,
+  cyrillic: CYRILLIC_PATTERN.test(pattern.source),
+}));
+
+function readModalities(text: string): Modal[] {
   let rest = text;
   const found: Modal[] = [];
   const cyrillic = CYRILLIC_PATTERN.test(text);
-  for (const [pattern, modal] of MODALS) {
-    if (!cyrillic && CYRILLIC_PATTERN.test(pattern.source)) continue;
-    rest = rest.replace(pattern, (match, offset: number) => {
+  const ascii = isPlainAscii(text);
+  for (const { pattern, modal, cyrillic: needsCyrillic } of MODALS) {
+    if (needsCyrillic && !cyrillic) continue;
+    rest = rest.replace(ascii ? pattern.ascii : pattern.unicode, (match, offset: number) => {
       found.push({ word: match.toLowerCase(), modal, at: offset, end: offset + match.length });
       return " ".repeat(match.length);
     });
   }
   return found.sort((x, y) => x.at - y.at);
+}
+
+/** The texts of the last pair compared: modality and commitment flags both ask about each side. */
+const recent: Array<{ text: string; found: Modal[] }> = [];
+
+/** Modal expressions in document order; longer expressions win over the words inside them. */
+export function modalities(text: string): readonly Modal[] {
+  const known = recent.find((entry) => entry.text === text);
+  if (known) return known.found;
+  const found = readModalities(text);
+  if (recent.length >= 2) recent.shift();
+  recent.push({ text, found });
+  return found;
 }
 
 const AUXILIARY = new Set([
@@ -143,7 +170,7 @@ export function commitments(text: string): Array<{ modal: ModalClass; verb: stri
     for (const match of after.matchAll(/[\p{L}'’-]+/gu)) {
       const word = match[0];
       // "will not punish", "wird nicht bestätigt": the negation is not the verb.
-      if (AUXILIARY.has(word.toLowerCase()) || /ly$/i.test(word) || negationCues(word).length > 0) continue;
+      if (AUXILIARY.has(word.toLowerCase()) || /ly$/i.test(word) || isNegationWord(word)) continue;
       const printed = text.slice(modal.at, modal.end + match.index + word.length).replace(/\s+/g, " ");
       out.push({ modal: modal.modal, verb: word.toLowerCase(), printed });
       break;

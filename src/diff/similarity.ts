@@ -16,9 +16,6 @@ export interface Corpus {
   idf: (term: string) => number;
 }
 
-/** More clauses than any document pair has (2^24): the radix of the packed term statistics. */
-const DOCUMENTS = 2 ** 24;
-
 /**
  * `pairedOld[b]`: the old clause the new clause `b` has the same normalized text as (-1: none).
  * Such a pair is read once and counted for both; and since clauses matched exactly rarely need a
@@ -34,17 +31,32 @@ export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOl
       shared[b] = 1;
     }
   });
-  // Per term: in how many clauses it appears and the last clause counted, as one number
-  // (df × DOCUMENTS + last): one map entry and no object per term.
-  const stats = new Map<string, number>();
+  // Terms numbered as first seen; per term number, in how many clauses it appears and the last
+  // clause counted: typed arrays, so counting allocates nothing per token.
+  const ids = new Map<string, number>();
+  let frequency = new Int32Array(4096);
+  let lastSeen = new Int32Array(4096);
   let document = 0;
   const count = (tokens: string[], times: number) => {
     document++;
     for (const token of tokens) {
-      const stat = stats.get(token);
-      if (stat === undefined) stats.set(token, times * DOCUMENTS + document);
-      else if (stat % DOCUMENTS !== document)
-        stats.set(token, (Math.floor(stat / DOCUMENTS) + times) * DOCUMENTS + document);
+      let id = ids.get(token);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(token, id);
+        if (id === frequency.length) {
+          const grown = new Int32Array(id * 2);
+          grown.set(frequency);
+          frequency = grown;
+          const seen = new Int32Array(id * 2);
+          seen.set(lastSeen);
+          lastSeen = seen;
+        }
+      }
+      if (lastSeen[id] !== document) {
+        lastSeen[id] = document;
+        frequency[id] = (frequency[id] as number) + times;
+      }
     }
   };
   const oldTokens: Array<string[] | undefined> = oldClauses.map((clause, a) => {
@@ -59,7 +71,10 @@ export function buildCorpus(oldClauses: Clause[], newClauses: Clause[], pairedOl
     return tokens;
   });
   document = oldClauses.length + newClauses.length;
-  const df = (term: string) => Math.floor((stats.get(term) ?? 0) / DOCUMENTS);
+  const df = (term: string) => {
+    const id = ids.get(term);
+    return id === undefined ? 0 : (frequency[id] as number);
+  };
   const idfCache = new Map<string, number>();
   const idf = (term: string) => {
     let value = idfCache.get(term);

@@ -34,14 +34,20 @@ const termKey = memoized((word: string) => spellingKey(stem(word.toLowerCase().r
 
 const WORD = dualPattern(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu);
 
+/** A printed word's comparison key and lower-cased form; null for function words and words under three letters. */
+const termOf = memoized((word: string): { key: string; lower: string } | null => {
+  const bare = word.toLowerCase().replace(/['’]s?$/, "");
+  if (bare.length < 3 || STOPWORDS.has(bare)) return null;
+  return { key: termKey(bare), lower: word.toLowerCase() };
+});
+
 /** Content terms of a text: words of three letters or more, function words and figures left out. */
 export function contentTerms(text: string): Term[] {
   const out = new Map<string, Term>();
   for (const word of text.match(WORD.for(text)) ?? []) {
-    const lower = word.toLowerCase().replace(/['’]s?$/, "");
-    if (lower.length < 3 || STOPWORDS.has(lower)) continue;
-    const key = termKey(lower);
-    if (!out.has(key)) out.set(key, { printed: word, lower: word.toLowerCase(), key });
+    const term = termOf(word);
+    if (term !== null && !out.has(term.key))
+      out.set(term.key, { printed: word, lower: term.lower, key: term.key });
   }
   return [...out.values()];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { asciiTwin, dualPattern, isPlainAscii } from "../../src/clauses/ascii.js";
+import { MODAL_PATTERNS, NEGATION_EUROPEAN } from "../../src/diff/modality.js";
 
 /** Deterministic ASCII strings drawn from characters the patterns below care about. */
 function asciiSamples(count: number): string[] {
@@ -67,6 +68,46 @@ describe("asciiTwin", () => {
         );
       }
     }
+  });
+
+  it("reads negations and modals of European copies on ASCII text exactly as their Unicode patterns do", () => {
+    const words = [
+      "kann",
+      "Ne",
+      "pas",
+      "non",
+      "-",
+      "n'",
+      "a",
+      "muss",
+      "podra",
+      "nie",
+      "K",
+      "s",
+      "'",
+      " ",
+      "  ",
+    ];
+    let seed = 11;
+    const samples = Array.from({ length: 2000 }, () => {
+      let text = "";
+      for (let i = 0; i < 8; i++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        text += words[seed % words.length];
+      }
+      return text;
+    });
+    const patterns = [NEGATION_EUROPEAN, ...MODAL_PATTERNS.map(([pattern]) => pattern)];
+    let matched = 0;
+    for (const pattern of patterns) {
+      const twin = asciiTwin(pattern);
+      for (const text of samples) {
+        const expected = [...text.matchAll(pattern)].map((m) => [m.index, m[0]]);
+        matched += expected.length;
+        expect([...text.matchAll(twin)].map((m) => [m.index, m[0]])).toEqual(expected);
+      }
+    }
+    expect(matched).toBeGreaterThan(300);
   });
 
   it("refuses what it cannot rewrite faithfully", () => {
