@@ -66,30 +66,37 @@ function depthOf(node: OutlineNode): number {
 
 /** Gives every node (in document order, parents first) a unique path; `~2` marks a second clause that would share one. */
 export function assignPaths(nodes: OutlineNode[]): Map<OutlineNode, string> {
-  const segments = new Map<OutlineNode, Segment>();
-  const counters = new Map<OutlineNode | undefined, Map<string, number>>();
-  const ordinal = (parent: OutlineNode | undefined, kind: string) => {
-    let counts = counters.get(parent);
+  // Per node by its place in `nodes`: its parent's place (-1 at the top), segment and depth.
+  const place = new Map<OutlineNode, number>(nodes.map((node, at) => [node, at]));
+  const parentAt = new Int32Array(nodes.length);
+  const depths = new Int32Array(nodes.length);
+  const segments: Segment[] = new Array(nodes.length);
+  // Per parent (its place + 1; 0 for the top): how many unnamed clauses of each kind it holds so far.
+  const counters = new Map<number, Map<string, number>>();
+  const ordinal = (parent: number, kind: string) => {
+    let counts = counters.get(parent + 1);
     if (!counts) {
       counts = new Map();
-      counters.set(parent, counts);
+      counters.set(parent + 1, counts);
     }
     const next = (counts.get(kind) ?? 0) + 1;
     counts.set(kind, next);
     return next;
   };
-  const parentOf = (node: OutlineNode) => (node.parent?.parent === undefined ? undefined : node.parent);
 
-  for (const node of nodes) {
-    const parent = parentOf(node);
+  nodes.forEach((node, at) => {
+    const parent = node.parent?.parent === undefined ? undefined : node.parent;
+    const up = parent ? (place.get(parent) ?? -1) : -1;
+    parentAt[at] = up;
+    depths[at] = depthOf(node);
     let segment: Segment;
     if (node.kind === "title") segment = { joins: false, text: "Title", separator: " " };
     else if (node.kind === "contents") {
-      const n = ordinal(parent, "contents");
+      const n = ordinal(up, "contents");
       segment = { joins: false, text: n === 1 ? "Contents" : `Contents ${n}`, separator: " " };
     } else if (!parent && (node.role === "preamble" || node.role === "closing")) {
       const base = node.role === "preamble" ? "Preamble" : "Closing";
-      const n = ordinal(undefined, base);
+      const n = ordinal(-1, base);
       segment = { joins: false, text: n === 1 ? base : `${base} ¶${n}`, separator: " " };
     } else if (node.label && (node.kind === "numbered" || node.kind === "heading")) {
       segment = labelSegment(node, parent);
@@ -97,38 +104,39 @@ export function assignPaths(nodes: OutlineNode[]): Map<OutlineNode, string> {
       segment = { joins: false, text: headingName(node.heading ?? ownText(node)), separator: " › " };
     } else {
       const mark = node.kind === "bullet" ? "•" : node.kind === "row" ? "row " : "¶";
-      const n = ordinal(parent, mark);
+      const n = ordinal(up, mark);
       segment = parent
         ? { joins: true, text: ` ${mark}${n}` }
         : { joins: false, text: `${mark}${n}`, separator: " " };
     }
-    segments.set(node, segment);
-  }
+    segments[at] = segment;
+  });
 
   // Among clauses that would share a name, the shallowest (then the first) keeps it bare.
-  const holder = new Map<string, { node: OutlineNode; depth: number }>();
-  for (const node of nodes) {
-    const segment = segments.get(node) as Segment;
-    if (segment.joins) continue;
-    const depth = depthOf(node);
+  const holder = new Map<string, number>();
+  segments.forEach((segment, at) => {
+    if (segment.joins) return;
     const current = holder.get(segment.text);
-    if (!current || depth < current.depth) holder.set(segment.text, { node, depth });
-  }
+    if (current === undefined || (depths[at] as number) < (depths[current] as number))
+      holder.set(segment.text, at);
+  });
 
+  const named: string[] = new Array(nodes.length);
   const paths = new Map<OutlineNode, string>();
   const used = new Map<string, number>();
-  for (const node of nodes) {
-    const segment = segments.get(node) as Segment;
-    const parent = parentOf(node);
-    const parentPath = parent ? (paths.get(parent) ?? "") : "";
+  segments.forEach((segment, at) => {
+    const up = parentAt[at] as number;
+    const parentPath = up >= 0 ? (named[up] as string) : "";
     let path: string;
     if (segment.joins) path = `${parentPath}${segment.text}`;
-    else if (parentPath !== "" && holder.get(segment.text)?.node !== node)
+    else if (parentPath !== "" && holder.get(segment.text) !== at)
       path = `${parentPath}${segment.separator}${segment.text}`;
     else path = segment.text;
     const seen = (used.get(path) ?? 0) + 1;
     used.set(path, seen);
-    paths.set(node, seen === 1 ? path : `${path}~${seen}`);
-  }
+    const unique = seen === 1 ? path : `${path}~${seen}`;
+    named[at] = unique;
+    paths.set(nodes[at] as OutlineNode, unique);
+  });
   return paths;
 }
