@@ -1,7 +1,7 @@
 /** Decides which elements are boilerplate; they are skipped, never mutated, so decisions stay cheap to revise. */
 import type { Element } from "domhandler";
 import { attr, childElements, classTokens, isElement } from "./dom.js";
-import { computeStats, type Stats } from "./prose.js";
+import { computeStats, linkDensity, type Stats } from "./prose.js";
 
 /** Never content, whatever they contain. */
 const JUNK_TAGS = new Set([
@@ -20,7 +20,6 @@ const JUNK_TAGS = new Set([
   "textarea",
   "nav",
   "footer",
-  "aside",
   "head",
   "link",
   "meta",
@@ -252,6 +251,34 @@ function primaryArticle(root: Element, stats: Map<Element, Stats>): Element | un
   return best;
 }
 
+/** A fact box's list: at least this many items, of this many characters each on average (sentences, not menu entries). */
+const FACT_BOX_ITEMS = 3;
+const FACT_BOX_ITEM_TEXT = 40;
+
+/**
+ * An aside inside the story that is part of it: a fact box holding a table or a list of at least
+ * three items of running text rather than links ("The plan's main points" beside the report). A
+ * box of links or of short offers, a pull quote or a lone note stays out, as every aside outside
+ * the story does.
+ */
+function isFactBox(aside: Element, dropped: Set<Element>): boolean {
+  const stats = computeStats(aside, dropped);
+  if (linkDensity(stats.get(aside)) >= 0.35) return false;
+  const stack = [aside];
+  while (stack.length > 0) {
+    const current = stack.pop() as Element;
+    if (!stats.has(current)) continue;
+    if (current.name === "table") return true;
+    if (current.name === "ol" || current.name === "ul") {
+      const items = childElements(current).filter((child) => child.name === "li");
+      const text = items.reduce((sum, item) => sum + (stats.get(item)?.text ?? 0), 0);
+      if (items.length >= FACT_BOX_ITEMS && text >= items.length * FACT_BOX_ITEM_TEXT) return true;
+    }
+    stack.push(...childElements(current));
+  }
+  return false;
+}
+
 /** Elements never read whatever their class: junk tags, hidden elements, forms that are not the page. */
 function dropReasonByTag(element: Element): string | undefined {
   const name = element.name;
@@ -324,12 +351,21 @@ function isHeadingSection(element: Element): boolean {
  */
 export function findDropped(root: Element, keep: Set<Element>): Map<Element, string> {
   const dropped = new Map<Element, string>();
-  const byTag = (element: Element): void => {
+  const asides: Element[] = [];
+  const byTag = (element: Element, inStory: boolean): void => {
     const reason = keep.has(element) ? undefined : dropReasonByTag(element);
     if (reason !== undefined) dropped.set(element, reason);
-    else for (const child of childElements(element)) byTag(child);
+    else if (element.name === "aside" && !keep.has(element)) {
+      if (inStory) asides.push(element);
+      else dropped.set(element, "<aside>");
+    } else {
+      const story = inStory || isSemanticContent(element);
+      for (const child of childElements(element)) byTag(child, story);
+    }
   };
-  byTag(root);
+  byTag(root, false);
+  // Asides inside the story are decided once the junk inside them is known.
+  for (const aside of asides) if (!isFactBox(aside, new Set(dropped.keys()))) dropped.set(aside, "<aside>");
   const stats = computeStats(root, new Set(dropped.keys()));
   const pageProse = stats.get(root)?.prose ?? 0;
   const structural = structuralTokens(root, stats);

@@ -14,6 +14,29 @@ function page(body: string): string {
 }
 
 describe("main content and boilerplate", () => {
+  it("reads a fact box of the story's points in an aside inside the article, but no aside of links, offers or outside the story", () => {
+    const points = [
+      "Kyiv keeps its sovereignty, confirmed by every signatory.",
+      "The sides sign a pact of non-aggression covering the whole region.",
+      "An independent audit reviews all aid delivered during the war.",
+    ];
+    const html = page(`
+      <aside><ul><li>Outside the story, first entry</li><li>Outside the story, second entry</li><li>Outside the story, third entry</li></ul></aside>
+      <article>
+        <h1>What the draft says</h1><p>${LONG}</p>
+        <aside class="factbox"><h2>The main points</h2><ol>${points.map((point) => `<li>${point}</li>`).join("")}</ol></aside>
+        <p>${LONG}</p>
+        <aside><ul><li><a href="/a">Other story</a></li><li><a href="/b">Another story</a></li><li><a href="/c">A third story</a></li></ul></aside>
+        <aside><ul><li>Read today's issue</li><li>Browse the pages</li><li>Subscribe from 8 a month</li></ul></aside>
+      </article>`);
+
+    const read = texts(html);
+
+    for (const point of points) expect(read).toContain(point);
+    expect(read).toContain("The main points");
+    expect(read.join(" ")).not.toMatch(/Outside the story|Other story|Subscribe from/);
+  });
+
   it("keeps both parts of a list interrupted by a promo box and drops the promo", () => {
     const html = page(`
       <article>
