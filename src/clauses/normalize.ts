@@ -15,6 +15,8 @@ const SPACES = /[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 const SINGLE_QUOTES = /[\u2018\u2019\u201A\u201B\u2032\u2035\u0060\u00B4\u02BC]/g;
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u2036\u00AB\u00BB\u2039\u203A]/g;
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
+/** The multiplication sign as typed on a keyboard ("3 × 4 m", "2×"): the same figure either way. */
+const TIMES = /\u00D7/g;
 /** Digit groups separated by a space, comma, dot or apostrophe, each group of exactly three digits. */
 const GROUPED_NUMBER = /(?<![\d.,])\d{1,3}(?:[ ,.'](?=\d{3}(?!\d))\d{3})+(?![\d]|[.,]\d)/g;
 
@@ -81,7 +83,8 @@ export function foldTypography(text: string): string {
       .replace(SPACES, " ")
       .replace(SINGLE_QUOTES, "'")
       .replace(DOUBLE_QUOTES, '"')
-      .replace(DASHES, "-"),
+      .replace(DASHES, "-")
+      .replace(TIMES, "x"),
   );
 }
 

@@ -113,6 +113,17 @@ const MODALS = MODAL_PATTERNS.map(([pattern, modal]) => ({
   cyrillic: CYRILLIC_PATTERN.test(pattern.source),
 }));
 
+/** "May" the month, not the modal: capitalized, after a day or a preposition or before a day or a year ("1 May", "in May", "May 9", "May 2026"). */
+function isMonth(text: string, match: string, offset: number): boolean {
+  if (match !== "May") return false;
+  return (
+    /^,?\s+\d/.test(text.slice(offset + 3, offset + 8)) ||
+    /(?:\d(?:st|nd|rd|th)?|\b(?:in|on|since|by|until|till|from|before|after|of|early|late|mid|end|during|through))\s+$/i.test(
+      text.slice(Math.max(0, offset - 12), offset),
+    )
+  );
+}
+
 function readModalities(text: string): Modal[] {
   let rest = text;
   const found: Modal[] = [];
@@ -121,6 +132,7 @@ function readModalities(text: string): Modal[] {
   for (const { pattern, modal, cyrillic: needsCyrillic } of MODALS) {
     if (needsCyrillic && !cyrillic) continue;
     rest = rest.replace(ascii ? pattern.ascii : pattern.unicode, (match, offset: number) => {
+      if (isMonth(text, match, offset)) return match;
       found.push({ word: match.toLowerCase(), modal, at: offset, end: offset + match.length });
       return " ".repeat(match.length);
     });

@@ -15,6 +15,12 @@ describe("normalizeForCompare", () => {
     expect(normalizeForCompare(printed)).toBe(normalizeForCompare(plain));
   });
 
+  it("reads the multiplication sign as the letter typed for it", () => {
+    expect(normalizeForCompare("a plot of 3 \u00D7 4 m, fees paid 2\u00D7")).toBe(
+      "a plot of 3 x 4 m, fees paid 2x",
+    );
+  });
+
   it("reads thousands separators of every common style as one number", () => {
     const styles = ["600,000", "600 000", "600\u202F000", "600\u00A0000", "600.000", "600'000"];
 

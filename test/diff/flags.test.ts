@@ -165,6 +165,21 @@ describe("polarity, modality and obligations", () => {
     );
   });
 
+  it("reads May the month as a date, not a permission, and May opening a sentence as the modal", () => {
+    const dated = (when: string) =>
+      types(flagsOf("The vote will be held on 9 June 2026.", `The vote will be held ${when}.`));
+    for (const when of ["on 9 May 2026", "in May 2026", "on May 9, 2026", "in early May"]) {
+      expect(dated(when)).not.toContain("modality");
+      expect(dated(when)).toContain("terms");
+    }
+    expect(types(flagsOf("Members must vote in person.", "May members vote in person?"))).toContain(
+      "modality",
+    );
+    expect(types(flagsOf("Members must vote in person.", "Members may vote in person."))).toContain(
+      "modality",
+    );
+  });
+
   it("reads cues through typography: a curly apostrophe in won\u2019t still negates", () => {
     expect(flagsOf("Kyiv will join the alliance.", "Kyiv won\u2019t join the alliance.")).toContainEqual({
       type: "negation",

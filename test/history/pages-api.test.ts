@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseClauses } from "../../src/clauses/index.js";
+import { OUTLINE_VERSION, parseClauses } from "../../src/clauses/index.js";
 import { type HistoryServer, startHistoryServer } from "../../src/history/server.js";
 import { type BuiltStore, buildPlanStore, PLAN_ID } from "./support.js";
 
@@ -46,7 +46,7 @@ describe("a version's JSON", () => {
       size: "28 points, 55 clauses",
       noun: "Point",
       title: "Draft peace framework — 28 points",
-      outline: 2,
+      outline: OUTLINE_VERSION,
       warnings: [],
     });
     expect(body.clauses).toHaveLength(56);
