@@ -87,6 +87,7 @@ export interface OutlineWarning {
     | "unplaced-text"
     | "shorter-copy"
     | "deleted-placeholder"
+    | "page-furniture"
     | "flat-markup";
   message: string;
   /** Path of the clause the warning is about (or after which something is missing). */

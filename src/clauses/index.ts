@@ -28,10 +28,10 @@ export type ClauseInput = (
   prose?: boolean | "always";
 };
 
-function unitsOf(input: ClauseInput): Unit[] {
+function unitsOf(input: ClauseInput, furniture: string[]): Unit[] {
   if (input.format === "html") return unitsFromBlocks(input.blocks);
   if (input.format === "markdown") return unitsFromMarkdown(input.text);
-  return unitsFromText(input.text);
+  return unitsFromText(input.text, undefined, furniture);
 }
 
 /** Words of the input as a reader counts them, markup aside: what coverage is measured against. */
@@ -263,7 +263,8 @@ function proseOutline(units: Unit[]): BuiltOutline {
  * @throws ExtractError when the document holds no text at all.
  */
 export function parseClauses(input: ClauseInput): ClauseSet {
-  const units = unitsOf(input);
+  const furniture: string[] = [];
+  const units = unitsOf(input, furniture);
   if (units.every((unit) => unit.text.trim() === "")) {
     throw new ExtractError(
       `${input.source}: no text to read (the document is empty once markup is removed)`,
@@ -281,7 +282,8 @@ export function parseClauses(input: ClauseInput): ClauseSet {
   if (input.prose !== "always") markContext(built, count);
   const nodes = preorder(built.root).filter((node) => !(node.deleted && node.children.length === 0));
   const paths = assignPaths(nodes);
-  let placed = built.deletedWords;
+  // Page numbers and running headers are read and left out on purpose: no text lost.
+  let placed = built.deletedWords + furniture.reduce((sum, line) => sum + countWords(line), 0);
   const clauses = nodes.map((node, index) => {
     const text = ownText(node);
     placed += count(node);
@@ -290,6 +292,12 @@ export function parseClauses(input: ClauseInput): ClauseSet {
   });
   const words = Math.max(sourceWords(input, units), placed);
   const warnings = warningsOf(built, paths);
+  if (furniture.length > 0) {
+    warnings.push({
+      code: "page-furniture",
+      message: `${furniture.length} line${furniture.length === 1 ? "" : "s"} of page numbers and running headers or footers left out (such as "${furniture[0]}")`,
+    });
+  }
   if (placed < words * 0.99) {
     warnings.push({
       code: "unplaced-text",

@@ -41,6 +41,7 @@ export const OutlineResult = z.object({
         "unplaced-text",
         "shorter-copy",
         "deleted-placeholder",
+        "page-furniture",
         "flat-markup",
       ]),
       message: z.string(),

@@ -96,22 +96,94 @@ interface RawLine {
   text: string;
   indent: number;
   blankBefore: boolean;
+  /** A form feed came before this line. */
+  pageBreak?: boolean;
   page?: number;
 }
 
 function rawLines(text: string): RawLine[] {
   const out: RawLine[] = [];
   let blankBefore = false;
+  let pageBreak = false;
   for (const raw of text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n|\u2028|\u2029/)) {
+    // A form feed ends a printed page: a marker for the running lines around it.
+    if (raw.includes("\f")) pageBreak = true;
     if (/^[\s\u00A0\u200B\u00AD]*$/.test(raw)) {
       blankBefore = true;
       continue;
     }
-    const expanded = raw.replace(/\t/g, "    ");
+    const expanded = raw.replace(/\f/g, "").replace(/\t/g, "    ");
     const indent = expanded.length - expanded.trimStart().length;
-    out.push({ text: decodeEntities(expanded.trim()), indent, blankBefore });
+    const line: RawLine = { text: decodeEntities(expanded.trim()), indent, blankBefore };
+    if (pageBreak) line.pageBreak = true;
+    out.push(line);
     blankBefore = false;
+    pageBreak = false;
   }
+  return out;
+}
+
+/** A page's number as printed on it: "Page 3 of 12", "- 4 -", "5/12", "Seite 2 von 9", "Стор. 3". */
+const PAGE_NUMBER =
+  /^(?:(?:page|pg\.?|p\.|seite|página|pagina|strona|str\.|сторінка|стор\.|страница|стр\.)\s*\d{1,4}(?:\s*(?:of|\/|von|de|di|z|з|із|из)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*\/\s*\d{1,4})$/iu;
+/** Lines within this distance of a page marker may be the page's running header or footer. */
+const RUNNING_REACH = 2;
+/** A running header or footer repeats on at least this many pages. */
+const RUNNING_PAGES = 3;
+
+/**
+ * The lines of a printed page's furniture: page numbers, and short lines that repeat beside them
+ * on several pages (a running title, "CONFIDENTIAL — DRAFT", a dated footer), the digits of a
+ * line aside. Without page numbers or form feeds nothing is taken for furniture.
+ */
+function pageFurniture(lines: RawLine[]): Set<number> {
+  const markers: number[] = [];
+  lines.forEach((line, at) => {
+    if (PAGE_NUMBER.test(line.text)) markers.push(at);
+    else if (line.pageBreak) markers.push(at - 0.5);
+  });
+  const furniture = new Set<number>();
+  if (markers.length === 0) return furniture;
+  for (const at of markers) if (Number.isInteger(at)) furniture.add(at);
+  // The first page starts with the document and the last ends with it.
+  markers.push(-0.5, lines.length - 0.5);
+  // Short lines near a marker, grouped by their wording with digits masked.
+  const near = new Map<string, number[]>();
+  for (const marker of markers) {
+    for (let at = Math.ceil(marker - RUNNING_REACH); at <= Math.floor(marker + RUNNING_REACH); at++) {
+      const line = lines[at];
+      if (!line || furniture.has(at) || line.text.length > 80) continue;
+      const key = line.text.replace(/\d+/g, "#");
+      const seen = near.get(key) ?? [];
+      if (!seen.includes(at)) seen.push(at);
+      near.set(key, seen);
+    }
+  }
+  for (const [, seen] of near) if (seen.length >= RUNNING_PAGES) for (const at of seen) furniture.add(at);
+  return furniture;
+}
+
+/**
+ * The lines without the page furniture (whose text goes to `left`), a text that runs on across
+ * the page break joined up again: a line in lower case after one that ends mid-sentence.
+ */
+function withoutFurniture(lines: RawLine[], left: string[] | undefined): RawLine[] {
+  const furniture = pageFurniture(lines);
+  if (furniture.size === 0) return lines;
+  const out: RawLine[] = [];
+  let dropped = false;
+  lines.forEach((line, at) => {
+    if (furniture.has(at)) {
+      left?.push(line.text);
+      dropped = true;
+      return;
+    }
+    const previous = out[out.length - 1];
+    if (dropped && previous && !SENTENCE_END.test(previous.text) && /^\p{Ll}/u.test(line.text))
+      out.push({ ...line, blankBefore: false });
+    else out.push(line);
+    dropped = false;
+  });
   return out;
 }
 
@@ -135,9 +207,13 @@ function wrapWidth(lines: RawLine[]): number | undefined {
   return runOn >= 4 && nearWidth >= runOn * 0.5 ? width : undefined;
 }
 
-/** Reads plain text as units: a label, a blank line or a finished short line starts a new one. */
-export function unitsFromText(text: string, page?: number): Unit[] {
-  const lines = rawLines(text);
+/**
+ * Reads plain text as units: a label, a blank line or a finished short line starts a new one.
+ * The lines of a printed page's furniture (page numbers, running headers and footers) are left
+ * out, and their text is pushed to `furniture` when given.
+ */
+export function unitsFromText(text: string, page?: number, furniture?: string[]): Unit[] {
+  const lines = withoutFurniture(rawLines(text), furniture);
   const width = wrapWidth(lines);
   const units: Unit[] = [];
   let previousNote = false;

@@ -119,6 +119,7 @@ export const OutlineWarning = z.object({
     "unplaced-text",
     "shorter-copy",
     "deleted-placeholder",
+    "page-furniture",
     "flat-markup",
   ]),
   message: z.string(),

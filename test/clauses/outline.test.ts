@@ -383,6 +383,63 @@ describe("plain-text contents with page numbers", () => {
   });
 });
 
+describe("a text copy of printed pages", () => {
+  const clauses = [
+    "1. The tenant pays the rent on the first working day of each month.",
+    "2. The landlord keeps the roof, the walls and the heating in good repair and answers",
+    "requests for repair within ten days of receiving them.",
+    "3. Either party may end the lease with three months of written notice.",
+    "4. The deposit is returned within thirty days after the keys are handed back.",
+    "5. Pets are allowed with the landlord's written consent.",
+  ];
+  /** The clauses printed two lines a page, with a running header, a dated footer and a page number. */
+  const paged = (pageNumber: (page: number, pages: number) => string, breakAfter: number) => {
+    const lines: string[] = [];
+    const pages = Math.ceil(clauses.length / breakAfter);
+    clauses.forEach((line, at) => {
+      if (at % breakAfter === 0) lines.push("RESIDENTIAL LEASE — DRAFT FOR DISCUSSION", "");
+      lines.push(line);
+      if (at % breakAfter === breakAfter - 1 || at === clauses.length - 1) {
+        const page = Math.floor(at / breakAfter) + 1;
+        lines.push("", "Printed 14 March 2026", pageNumber(page, pages), "\f");
+      }
+    });
+    return text(lines.join("\n"));
+  };
+
+  it("leaves out page numbers, running headers and footers, says so, and joins a clause cut by a page break", () => {
+    for (const number of [
+      (page: number, pages: number) => `Page ${page} of ${pages}`,
+      (page: number) => `- ${page} -`,
+      (page: number, pages: number) => `${page}/${pages}`,
+    ]) {
+      const set = paged(number, 2);
+      expect(outline(set)).toEqual(["1", "2", "3", "4", "5"]);
+      expect(byPath(set, "2")?.text).toBe(
+        "The landlord keeps the roof, the walls and the heating in good repair and answers requests for repair within ten days of receiving them.",
+      );
+      expect(set.coverage.placed).toBe(set.coverage.words);
+      const warning = set.warnings.find((candidate) => candidate.code === "page-furniture");
+      expect(warning?.message).toMatch(/^9 lines of page numbers and running headers or footers left out/);
+    }
+  });
+
+  it("reports nothing when only the page breaks moved", () => {
+    const diff = diffClauses(
+      paged((page, pages) => `Page ${page} of ${pages}`, 2),
+      paged((page, pages) => `Page ${page} of ${pages}`, 1),
+    );
+    expect(diff.entries.filter((entry) => entry.severity !== "none")).toEqual([]);
+  });
+
+  it("keeps a short line that repeats when no page marker stands beside it", () => {
+    const set = text(
+      ["1. First rule.", "Deleted.", "2. Second rule.", "Deleted.", "3. Third rule.", "Deleted."].join("\n"),
+    );
+    expect(set.warnings.map((warning) => warning.code)).not.toContain("page-furniture");
+  });
+});
+
 describe("articles whose body follows their title", () => {
   const agreement = (word: string, first: string, last: string) =>
     text(
