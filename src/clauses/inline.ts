@@ -10,12 +10,15 @@ const STRONG = /(\*\*|__)(?=\S)([\s\S]+?)(?<=\S)\1/g;
 const EMPHASIS = /(^|[\s(>"“'‘\-–—])([*_])(?=\S)([\s\S]+?)(?<=\S)\2(?=[\s.,;:!?)"”'’\-–—]|$)/g;
 const CODE = /`([^`]+)`/g;
 const ESCAPE = /\\([\\`*_{}[\]()#+\-.!|<>~"'])/g;
+/** A footnote's marker where it is cited (`…each year.[^1]`): a link to the note, not the clause's words. */
+const FOOTNOTE_REFERENCE = /\[\^[^\]\s]+\](?!:)/g;
 
 /** Strips inline Markdown so `**will**` and `will`, `5\.` and `5.` read the same. */
 export function stripInlineMarkdown(text: string): string {
   if (!/[\\[*_`<!]/.test(text)) return text;
   return text
     .replace(EMPTY_LINK, "")
+    .replace(FOOTNOTE_REFERENCE, "")
     .replace(IMAGE, "$1")
     .replace(LINK, "$1")
     .replace(REFERENCE_LINK, "$1")

@@ -85,6 +85,7 @@ function cleanLine(line: string): string {
 }
 
 const HTML_TAGS = /<\/?[a-z!][^<>]*>/gi;
+const FOOTNOTE_DEFINITION = /^\[\^[^\]\s]+\]:\s*/;
 
 /** Units of a Markdown document. */
 export function unitsFromMarkdown(text: string): Unit[] {
@@ -112,10 +113,13 @@ export function unitsFromMarkdown(text: string): Unit[] {
     const lines = content.split("\n");
     let current = first;
     for (const raw of lines) {
-      const line = cleanLine(raw);
+      const cleaned = cleanLine(raw);
+      // A footnote's text (`[^1]: …`) is a note of its own, whatever its marker.
+      const footnote = FOOTNOTE_DEFINITION.test(cleaned);
+      const line = footnote ? cleaned.replace(FOOTNOTE_DEFINITION, "") : cleaned;
       if (line === "") continue;
       const labels = parseLabels(line);
-      if (current && labels.length === 0) {
+      if (current && labels.length === 0 && !footnote) {
         extend(current, line);
         continue;
       }
@@ -129,7 +133,7 @@ export function unitsFromMarkdown(text: string): Unit[] {
         structured: true,
         labels,
       };
-      if (current !== undefined) unit.soft = true;
+      if (current !== undefined && !footnote) unit.soft = true;
       if (lead) unit.heading = lead;
       current = unit;
       units.push(unit);

@@ -383,6 +383,39 @@ describe("plain-text contents with page numbers", () => {
   });
 });
 
+describe("Markdown footnotes", () => {
+  const terms = (one: string, two: string, note = "Counted from the day of signing.") =>
+    markdown(
+      [
+        "# Service terms",
+        "",
+        `1. The fund is audited every year.[^${one}]`,
+        `2. Elections follow within 100 days.[^${two}]`,
+        "3. Sanctions are lifted in stages.",
+        "",
+        `[^${one}]: Audits are made by an independent firm.`,
+        `[^${two}]: ${note}`,
+      ].join("\n"),
+    );
+
+  it("reads each footnote as a note of its own and its markers as no part of the clause", () => {
+    const set = terms("1", "2");
+    expect(set.clauses.map((clause) => clause.text)).toContain("The fund is audited every year.");
+    expect(set.clauses.map((clause) => clause.text)).toEqual(
+      expect.arrayContaining(["Audits are made by an independent firm.", "Counted from the day of signing."]),
+    );
+  });
+
+  it("takes relabelled markers for typography and a footnote's new wording for a change to that note", () => {
+    const relabelled = diffClauses(terms("1", "2"), terms("a", "b"));
+    expect(relabelled.entries.filter((entry) => entry.severity !== "none")).toEqual([]);
+    const reworded = diffClauses(terms("1", "2"), terms("1", "2", "Counted from the day of ratification."));
+    const changed = reworded.entries.filter((entry) => entry.severity !== "none");
+    expect(changed).toHaveLength(1);
+    expect(changed[0]?.redline).toContainEqual({ op: "insert", text: "ratification" });
+  });
+});
+
 describe("a text copy of printed pages", () => {
   const clauses = [
     "1. The tenant pays the rent on the first working day of each month.",
