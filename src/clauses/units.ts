@@ -358,9 +358,57 @@ export function itemLabels(
 }
 
 /** Units from extracted HTML blocks: list items carry the marker a browser would render. */
+/** A block that is a number or letter alone ("1", "2.", "(c)"): a label the page set in an element of its own. */
+const LABEL_ALONE = /^\(?(\d{1,3}|[a-z])[.)]?$/i;
+
+function labelValue(text: string): number | undefined {
+  const match = LABEL_ALONE.exec(text.trim());
+  if (!match) return undefined;
+  const label = match[1] as string;
+  return /\d/.test(label) ? Number(label) : label.toLowerCase().charCodeAt(0) - 96;
+}
+
+/**
+ * Labels set apart from their text (`<span class="num">3</span><div>…</div>`) put back in front of
+ * the paragraph or heading that follows them. Only where label and text alternate and the next or
+ * previous label is the one before or after in sequence: "3" alone on a page of figures, or the
+ * rank column of a table read cell by cell, stays what it is.
+ */
+function joinLoneLabels(blocks: TextBlock[]): TextBlock[] {
+  const labels: Array<{ at: number; value: number }> = [];
+  blocks.forEach((block, at) => {
+    const value = block.kind === "paragraph" ? labelValue(block.text) : undefined;
+    if (value !== undefined) labels.push({ at, value });
+  });
+  const joining = new Set<number>();
+  labels.forEach((label, k) => {
+    const next = labels[k + 1];
+    const previous = labels[k - 1];
+    const text = blocks[label.at + 1];
+    if (text === undefined || (text.kind !== "paragraph" && text.kind !== "heading")) return;
+    if (
+      (next && next.at === label.at + 2 && next.value === label.value + 1) ||
+      (previous && previous.at === label.at - 2 && previous.value === label.value - 1)
+    )
+      joining.add(label.at);
+  });
+  if (joining.size === 0) return blocks;
+  const out: TextBlock[] = [];
+  for (let at = 0; at < blocks.length; at++) {
+    const block = blocks[at] as TextBlock;
+    const next = blocks[at + 1];
+    if (joining.has(at) && next) {
+      const label = block.text.trim();
+      out.push({ ...next, text: `${/[.)]$/.test(label) ? label : `${label}.`} ${next.text}` });
+      at++;
+    } else out.push(block);
+  }
+  return out;
+}
+
 export function unitsFromBlocks(blocks: TextBlock[]): Unit[] {
   const units: Unit[] = [];
-  for (const block of blocks) {
+  for (const block of joinLoneLabels(blocks)) {
     const page = block.page === undefined ? {} : { page: block.page };
     if (block.kind === "pre") {
       units.push(...unitsFromText(block.text, block.page));

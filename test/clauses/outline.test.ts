@@ -383,6 +383,41 @@ describe("plain-text contents with page numbers", () => {
   });
 });
 
+describe("labels set in an element of their own", () => {
+  const said = (n: number) => `Point number ${n} of the draft says something of its own.`;
+  const page = (texts: string[], labels = texts.map((_, at) => String(at + 1))) =>
+    html(
+      `<article><h1>The draft in brief</h1><div class="stat"><b>28</b><p>points were on the table at the start.</p></div>${texts
+        .map(
+          (text, at) =>
+            `<div class="pt"><span class="num">${labels[at]}</span><div class="txt">${text}</div></div>`,
+        )
+        .join("")}</article>`,
+    );
+  const three = [said(1), said(2), said(3)];
+
+  it("puts a number or letter alone back before the text that follows it when its neighbours follow in sequence", () => {
+    for (const labels of [
+      ["1", "2", "3"],
+      ["1.", "2.", "3."],
+      ["(a)", "(b)", "(c)"],
+    ]) {
+      const set = page(three, labels);
+      expect(set.clauses.filter((clause) => clause.label !== null).map((clause) => clause.text)).toEqual(
+        three,
+      );
+      // A figure alone with no neighbour in sequence stays text.
+      expect(set.clauses.some((clause) => clause.text.includes("28"))).toBe(true);
+    }
+  });
+
+  it("reads a point inserted among them as one point added", () => {
+    const after = page([said(1), "A new point slipped in between.", said(2), said(3)]);
+    const changed = diffClauses(page(three), after).entries.filter((entry) => entry.severity !== "none");
+    expect(changed.map((entry) => entry.kind)).toEqual(["added"]);
+  });
+});
+
 describe("Markdown footnotes", () => {
   const terms = (one: string, two: string, note = "Counted from the day of signing.") =>
     markdown(
