@@ -37,7 +37,30 @@ const OUTLET_NOTE = new RegExp(
   "iu",
 );
 
+/** Verbs that attribute a quotation to its speaker, in the languages outlets print the plan in. */
+const SPEECH_VERBS = [
+  "said|says|told|added|warned|stressed|noted|insisted|wrote|argued|explained|according to",
+  "sagte|sagt|erklärte|betonte|warnte|schrieb",
+  "a déclaré|a dit|a affirmé|a ajouté|a souligné|a écrit|déclare|affirme",
+  "dijo|afirmó|declaró|añadió|aseguró|señaló|ha detto|ha dichiarato|ha aggiunto",
+  "powiedział|powiedziała|dodał|dodała|stwierdził|stwierdziła",
+  "сказав|сказала|заявив|заявила|додав|додала|наголосив|наголосила|сказал|заявил|заявила|добавил|подчеркнул",
+].join("|");
+/**
+ * A quotation and who said it (`"We will not accept limits," the minister said.`). A quoted term
+ * that is defined (`"Service" means …`) has no speaker.
+ */
+const QUOTED_REMARK = new RegExp(
+  `^["“„«‘'][^"“”„«»]{3,600}["”»’'][,.]?\\s*[,—–-]?\\s*(?:[\\p{L}.'’-]+\\s+){0,6}?(?:${SPEECH_VERBS})(?![\\p{L}])`,
+  "iu",
+);
+
 /** Whether a paragraph is an outlet's own note (`Photo: …`, `Read more: …`, `Фото: …`). */
 export function isOutletNote(text: string): boolean {
   return OUTLET_NOTE.test(text);
+}
+
+/** Whether a paragraph is a quotation with its speaker: between a list's points, the outlet's, not the point's. */
+export function isQuotedRemark(text: string): boolean {
+  return QUOTED_REMARK.test(text);
 }

@@ -8,7 +8,7 @@
  * section it stands in, or preamble and closing text at the top.
  */
 import { findContents, findTitle } from "./contents.js";
-import { DELETED_PLACEHOLDER, isOutletNote, PLACEHOLDER_NOTE } from "./notes.js";
+import { DELETED_PLACEHOLDER, isOutletNote, isQuotedRemark, PLACEHOLDER_NOTE } from "./notes.js";
 import {
   candidateIndex,
   isFirst,
@@ -438,9 +438,11 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       deletedWords += countWords(unit.text);
       return;
     }
-    if (unit.footnote || isOutletNote(unit.text)) {
-      // A page's footnote, a photo's caption, an outlet's "Read more:" belong to the section they
-      // stand in, as a note of their own beside the text.
+    const remark =
+      last !== undefined && (last.kind === "numbered" || last.kind === "bullet") && isQuotedRemark(unit.text);
+    if (unit.footnote || isOutletNote(unit.text) || remark) {
+      // A page's footnote, a photo's caption, an outlet's "Read more:", a quotation printed after a
+      // point belong to the section they stand in, as a note of their own beside the text.
       const note = paragraph(
         unit,
         at,

@@ -817,6 +817,37 @@ describe("the last of several titled sections", () => {
   });
 });
 
+describe("a quotation printed between points", () => {
+  const page = (quote: string) =>
+    html(
+      `<article><h1>The draft</h1><p>1. Kyiv keeps its sovereignty.</p><p>2. The army is capped at 600,000.</p>${quote}<p>3. The alliance takes no new members.</p></article>`,
+    );
+
+  it("is the outlet's note beside the point, in any language, and a changed quotation is at most minor", () => {
+    for (const [before, after] of [
+      [
+        `<blockquote><p>"We will not accept limits on our army," the minister told reporters.</p></blockquote>`,
+        `<blockquote><p>"We might accept some limits on our army," the minister told reporters.</p></blockquote>`,
+      ],
+      [
+        "<p>\u201cWir akzeptieren keine Obergrenze\u201d, sagte der Minister.</p>",
+        "<p>\u201cWir akzeptieren eine Obergrenze\u201d, sagte der Minister.</p>",
+      ],
+    ] as const) {
+      const set = page(before);
+      expect(byPath(set, "2")?.text).toBe("The army is capped at 600,000.");
+      const entries = diffClauses(set, page(after)).entries.filter((entry) => entry.severity !== "none");
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ severity: "minor", context: true });
+    }
+  });
+
+  it("leaves a quoted term with no speaker in its point", () => {
+    const set = page("<p>\u201cArmy\u201d means the land, sea and air forces together.</p>");
+    expect(byPath(set, "2")?.text).toContain("means the land, sea and air forces");
+  });
+});
+
 describe("a photo's caption between points", () => {
   const page = (credit: string) =>
     html(
