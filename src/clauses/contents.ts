@@ -16,6 +16,12 @@ export function findTitle(units: Unit[], title: string | undefined): number | un
   if (first.kind === "heading") {
     const level = first.level ?? 1;
     const rivals = units.some((unit, at) => at > 0 && unit.kind === "heading" && (unit.level ?? 1) <= level);
+    // "Part I — General" before "Part II — Fees": the first of the document's numbered sections.
+    const numbered = (unit: Unit) => unit.labels.some((label) => label.family !== "bullet");
+    const sibling = units.some(
+      (unit, at) => at > 0 && unit.kind === "heading" && (unit.level ?? 1) === level && numbered(unit),
+    );
+    if (numbered(first) && sibling) return undefined;
     return rivals && level > 1 ? undefined : 0;
   }
   if (first.kind !== "paragraph" || first.labels.length > 0 || first.text.length > 140) return undefined;

@@ -194,13 +194,20 @@ function wordedLabel(text: string): LabelMatch[] {
     ];
   }
   if (number.length === 1 && /[a-z]/i.test(number) && LETTERED_WORDS.has(word)) {
-    return [
-      makeLabel(printed, rest, name, {
-        ...spelled,
-        family: "alpha-upper",
-        value: number.toLowerCase().charCodeAt(0) - 96,
-      }),
-    ];
+    const letter = makeLabel(printed, rest, name, {
+      ...spelled,
+      family: "alpha-upper",
+      value: number.toLowerCase().charCodeAt(0) - 96,
+    });
+    if (!read) return [letter];
+    // "Part I" is the first part far more often than the ninth; "Annex C" the third annex.
+    const roman = makeLabel(printed, rest, name, {
+      ...spelled,
+      family: "roman-upper",
+      value: read.value,
+      suffix: suffix.toLowerCase(),
+    });
+    return number.toLowerCase() === "i" ? [roman, letter] : [letter, roman];
   }
   return [];
 }

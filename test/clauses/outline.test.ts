@@ -383,6 +383,35 @@ describe("plain-text contents with page numbers", () => {
   });
 });
 
+describe("parts numbered I, II, III", () => {
+  const body = ["", "1. This code applies to all members.", "2. It enters into force on signing.", ""];
+  const fees = ["", "1. Fees are due monthly.", "2. Late fees are five percent."];
+
+  it("reads Part I as the first part, not the letter I, in plain text and Markdown", () => {
+    for (const set of [
+      text(["PART I GENERAL", ...body, "PART II FEES", ...fees].join("\n")),
+      markdown(["# Part I — General", ...body, "# Part II — Fees", ...fees].join("\n")),
+    ]) {
+      expect(outline(set)).toEqual(["Part I", "  1", "  2", "Part II", "  Part II 1", "  Part II 2"]);
+      expect(set.warnings).toEqual([]);
+      // Neither part is taken for the document's title or for text around it.
+      expect(set.clauses.filter((clause) => clause.context)).toEqual([]);
+    }
+  });
+
+  it("still reads the letter where the sequence runs through letters", () => {
+    const set = text(
+      ["PART H", "", "Eighth part.", "", "PART I", "", "Ninth part.", "", "PART J", "", "Tenth part."].join(
+        "\n",
+      ),
+    );
+    expect(set.clauses.map((clause) => clause.key)).toEqual(["Part H", "Part I", "Part J"]);
+    expect(set.warnings.map((warning) => warning.message)).toEqual([
+      "parts A–G missing (before Part H): partial copy?",
+    ]);
+  });
+});
+
 describe("labels set in an element of their own", () => {
   const said = (n: number) => `Point number ${n} of the draft says something of its own.`;
   const page = (texts: string[], labels = texts.map((_, at) => String(at + 1))) =>
