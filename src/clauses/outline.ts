@@ -19,7 +19,7 @@ import {
   sameValue,
   stepGap,
 } from "./sequences.js";
-import { isTitleText, promoteTitles, SECTION_WORDS, titleOf } from "./titles.js";
+import { hasTitleText, isTitleText, promoteTitles, SECTION_WORDS, titleOf } from "./titles.js";
 import { countWords, newNode, type OutlineNode, ownText } from "./tree.js";
 import type { LabelMatch, Unit } from "./types.js";
 import { join } from "./units.js";
@@ -421,8 +421,7 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
     if (
       node.children.length === 0 &&
       chain.some(
-        (child) =>
-          child !== node && child.children.length > 0 && (child.titled || isTitleText(ownText(child))),
+        (child) => child !== node && child.children.length > 0 && hasTitleText(child, ownText(child)),
       )
     )
       return true;
@@ -479,7 +478,7 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
         last = owner;
         return;
       }
-      const titled = owner.titled || isTitleText(text);
+      const titled = hasTitleText(owner, text);
       const continues = continuesAfter(owner, at);
       if (titled && (continues || sectionLike(owner))) {
         paragraph(unit, at, owner);

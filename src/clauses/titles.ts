@@ -22,6 +22,23 @@ export function isTitleText(text: string): boolean {
   return upper || !/[.;,!]["”’')\]]?$/.test(text);
 }
 
+/** A title phrase closed by a period, as continental codes print them ("Artículo 4. Sanciones."). */
+const TITLE_PHRASE = /^\p{Lu}[^.;:!?]*\.$/u;
+
+/**
+ * Whether a unit's own text is its title: a title-like line, or for a unit named by a section
+ * word ("Article", "Artículo", "§") a short phrase closed by a period ("Sanciones.").
+ */
+export function hasTitleText(node: OutlineNode, text: string): boolean {
+  if (node.titled || isTitleText(text)) return true;
+  return (
+    node.label !== undefined &&
+    SECTION_WORDS.has(node.label.word) &&
+    TITLE_PHRASE.test(text) &&
+    countWords(text) <= 6
+  );
+}
+
 /**
  * The title a labelled unit carries: the whole unit when it is printed as one (a heading inside a
  * list item, a bold line), a bold lead-in, or a short first paragraph followed by more text.

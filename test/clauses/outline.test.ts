@@ -383,6 +383,41 @@ describe("plain-text contents with page numbers", () => {
   });
 });
 
+describe("article titles closed by a period", () => {
+  const code = (fine: string) =>
+    text(
+      [
+        "REGLAMENTO MUNICIPAL DE RUIDO",
+        "",
+        "Artículo 1. Objeto.",
+        "Este reglamento regula el ruido en la vía pública.",
+        "",
+        "Artículo 2. Horario.",
+        "Se prohíbe el ruido entre las 23 y las 7 horas.",
+        "",
+        "Artículo 3. Sanciones.",
+        `Las multas van de ${fine} euros.`,
+      ].join("\n"),
+    );
+
+  it("take each article's next line for its body, the last article's too", () => {
+    const set = code("100 a 600");
+    expect(outline(set)).toEqual([
+      "Title",
+      "Artículo 1",
+      "  Artículo 1 ¶1",
+      "Artículo 2",
+      "  Artículo 2 ¶1",
+      "Artículo 3",
+      "  Artículo 3 ¶1",
+    ]);
+    const changed = diffClauses(set, code("300 a 3000")).entries.filter((entry) => entry.severity !== "none");
+    expect(changed.map((entry) => [entry.new[0], entry.severity, entry.context ?? false])).toEqual([
+      ["Artículo 3 ¶1", "substantive", false],
+    ]);
+  });
+});
+
 describe("parts numbered I, II, III", () => {
   const body = ["", "1. This code applies to all members.", "2. It enters into force on signing.", ""];
   const fees = ["", "1. Fees are due monthly.", "2. Late fees are five percent."];
