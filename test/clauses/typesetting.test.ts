@@ -1,0 +1,396 @@
+/** Real typesetting: printed pages, footnotes, lone labels, and what outlets print between the points of a plan. */
+import { describe, expect, it } from "vitest";
+import { parseClauses } from "../../src/clauses/index.js";
+import { diffClauses } from "../../src/diff/index.js";
+import { byPath, html, markdown, outline, text } from "../helpers/outline.js";
+
+describe("labels set in an element of their own", () => {
+  const said = (n: number) => `Point number ${n} of the draft says something of its own.`;
+  const page = (texts: string[], labels = texts.map((_, at) => String(at + 1))) =>
+    html(
+      `<article><h1>The draft in brief</h1><div class="stat"><b>28</b><p>points were on the table at the start.</p></div>${texts
+        .map(
+          (text, at) =>
+            `<div class="pt"><span class="num">${labels[at]}</span><div class="txt">${text}</div></div>`,
+        )
+        .join("")}</article>`,
+    );
+  const three = [said(1), said(2), said(3)];
+
+  it("puts a number or letter alone back before the text that follows it when its neighbours follow in sequence", () => {
+    for (const labels of [
+      ["1", "2", "3"],
+      ["1.", "2.", "3."],
+      ["(a)", "(b)", "(c)"],
+    ]) {
+      const set = page(three, labels);
+      expect(set.clauses.filter((clause) => clause.label !== null).map((clause) => clause.text)).toEqual(
+        three,
+      );
+      // A figure alone with no neighbour in sequence stays text.
+      expect(set.clauses.some((clause) => clause.text.includes("28"))).toBe(true);
+    }
+  });
+
+  it("reads a point inserted among them as one point added", () => {
+    const after = page([said(1), "A new point slipped in between.", said(2), said(3)]);
+    const changed = diffClauses(page(three), after).entries.filter((entry) => entry.severity !== "none");
+    expect(changed.map((entry) => entry.kind)).toEqual(["added"]);
+  });
+});
+
+describe("Markdown footnotes", () => {
+  const terms = (one: string, two: string, note = "Counted from the day of signing.") =>
+    markdown(
+      [
+        "# Service terms",
+        "",
+        `1. The fund is audited every year.[^${one}]`,
+        `2. Elections follow within 100 days.[^${two}]`,
+        "3. Sanctions are lifted in stages.",
+        "",
+        `[^${one}]: Audits are made by an independent firm.`,
+        `[^${two}]: ${note}`,
+      ].join("\n"),
+    );
+
+  it("reads each footnote as a note of its own and its markers as no part of the clause", () => {
+    const set = terms("1", "2");
+    expect(set.clauses.map((clause) => clause.text)).toContain("The fund is audited every year.");
+    expect(set.clauses.map((clause) => clause.text)).toEqual(
+      expect.arrayContaining(["Audits are made by an independent firm.", "Counted from the day of signing."]),
+    );
+  });
+
+  it("takes relabelled markers for typography and a footnote's new wording for a change to that note", () => {
+    const relabelled = diffClauses(terms("1", "2"), terms("a", "b"));
+    expect(relabelled.entries.filter((entry) => entry.severity !== "none")).toEqual([]);
+    const reworded = diffClauses(terms("1", "2"), terms("1", "2", "Counted from the day of ratification."));
+    const changed = reworded.entries.filter((entry) => entry.severity !== "none");
+    expect(changed).toHaveLength(1);
+    expect(changed[0]?.redline).toContainEqual({ op: "insert", text: "ratification" });
+  });
+});
+
+describe("a text copy of printed pages", () => {
+  const clauses = [
+    "1. The tenant pays the rent on the first working day of each month.",
+    "2. The landlord keeps the roof, the walls and the heating in good repair and answers",
+    "requests for repair within ten days of receiving them.",
+    "3. Either party may end the lease with three months of written notice.",
+    "4. The deposit is returned within thirty days after the keys are handed back.",
+    "5. Pets are allowed with the landlord's written consent.",
+  ];
+  /** The clauses printed two lines a page, with a running header, a dated footer and a page number. */
+  const paged = (pageNumber: (page: number, pages: number) => string, breakAfter: number) => {
+    const lines: string[] = [];
+    const pages = Math.ceil(clauses.length / breakAfter);
+    clauses.forEach((line, at) => {
+      if (at % breakAfter === 0) lines.push("RESIDENTIAL LEASE — DRAFT FOR DISCUSSION", "");
+      lines.push(line);
+      if (at % breakAfter === breakAfter - 1 || at === clauses.length - 1) {
+        const page = Math.floor(at / breakAfter) + 1;
+        lines.push("", "Printed 14 March 2026", pageNumber(page, pages), "\f");
+      }
+    });
+    return text(lines.join("\n"));
+  };
+
+  it("leaves out page numbers, running headers and footers, says so, and joins a clause cut by a page break", () => {
+    for (const number of [
+      (page: number, pages: number) => `Page ${page} of ${pages}`,
+      (page: number) => `- ${page} -`,
+      (page: number, pages: number) => `${page}/${pages}`,
+    ]) {
+      const set = paged(number, 2);
+      expect(outline(set)).toEqual(["1", "2", "3", "4", "5"]);
+      expect(byPath(set, "2")?.text).toBe(
+        "The landlord keeps the roof, the walls and the heating in good repair and answers requests for repair within ten days of receiving them.",
+      );
+      expect(set.coverage.placed).toBe(set.coverage.words);
+      const warning = set.warnings.find((candidate) => candidate.code === "page-furniture");
+      expect(warning?.message).toMatch(/^9 lines of page numbers and running headers or footers left out/);
+    }
+  });
+
+  it("reports nothing when only the page breaks moved", () => {
+    const diff = diffClauses(
+      paged((page, pages) => `Page ${page} of ${pages}`, 2),
+      paged((page, pages) => `Page ${page} of ${pages}`, 1),
+    );
+    expect(diff.entries.filter((entry) => entry.severity !== "none")).toEqual([]);
+  });
+
+  it("keeps a short line that repeats when no page marker stands beside it", () => {
+    const set = text(
+      ["1. First rule.", "Deleted.", "2. Second rule.", "Deleted.", "3. Third rule.", "Deleted."].join("\n"),
+    );
+    expect(set.warnings.map((warning) => warning.code)).not.toContain("page-furniture");
+  });
+});
+
+describe("a quotation printed between points", () => {
+  const page = (quote: string) =>
+    html(
+      `<article><h1>The draft</h1><p>1. Kyiv keeps its sovereignty.</p><p>2. The army is capped at 600,000.</p>${quote}<p>3. The alliance takes no new members.</p></article>`,
+    );
+
+  it("is the outlet's note beside the point, in any language, and a changed quotation is at most minor", () => {
+    for (const [before, after] of [
+      [
+        `<blockquote><p>"We will not accept limits on our army," the minister told reporters.</p></blockquote>`,
+        `<blockquote><p>"We might accept some limits on our army," the minister told reporters.</p></blockquote>`,
+      ],
+      [
+        "<p>\u201cWir akzeptieren keine Obergrenze\u201d, sagte der Minister.</p>",
+        "<p>\u201cWir akzeptieren eine Obergrenze\u201d, sagte der Minister.</p>",
+      ],
+    ] as const) {
+      const set = page(before);
+      expect(byPath(set, "2")?.text).toBe("The army is capped at 600,000.");
+      const entries = diffClauses(set, page(after)).entries.filter((entry) => entry.severity !== "none");
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ severity: "minor", context: true });
+    }
+  });
+
+  it("leaves a quoted term with no speaker in its point", () => {
+    const set = page("<p>\u201cArmy\u201d means the land, sea and air forces together.</p>");
+    expect(byPath(set, "2")?.text).toContain("means the land, sea and air forces");
+  });
+});
+
+describe("a photo's caption between points", () => {
+  const page = (credit: string) =>
+    html(
+      `<article><h1>The draft</h1><p><strong>1.</strong> Kyiv keeps its sovereignty.</p><p><strong>2.</strong> All sides sign a pact of non-aggression.</p><figure><img src="a.jpg"><figcaption>Delegates arrive for talks. Photo: ${credit}</figcaption></figure><p><strong>3.</strong> The alliance takes no new members.</p></article>`,
+    );
+
+  it("is a note beside the point, not the point's words", () => {
+    const set = page("Agency One");
+
+    expect(byPath(set, "2")?.text).toBe("All sides sign a pact of non-aggression.");
+    expect(set.clauses.find((clause) => clause.text.startsWith("Delegates"))).toMatchObject({
+      context: true,
+    });
+  });
+
+  it("changes nothing above minor when only the credit changes", () => {
+    const entries = diffClauses(page("Agency One"), page("Agency Two")).entries;
+
+    expect(entries.filter((entry) => entry.severity === "substantive")).toEqual([]);
+    expect(entries.find((entry) => entry.severity !== "none")?.severity).toBe("minor");
+  });
+});
+
+describe("an outlet's own lines between the points it prints", () => {
+  it("reads 'Photo:', 'Read more:' and their kin in other languages as notes beside the points", () => {
+    const set = text(
+      [
+        "1. Kyiv keeps its sovereignty.",
+        "Photo: delegates in Geneva on Sunday.",
+        "2. All sides sign a pact of non-aggression.",
+        "Mehr zum Thema: Wie Kyjiw auf den Plan reagiert",
+        "3. The alliance takes no new members.",
+        "Читайте також: реакція Європи",
+        "4. Frozen assets pay for rebuilding.",
+        "",
+      ].join("\n"),
+    );
+
+    expect(
+      set.clauses.filter((clause) => !clause.context).map((clause) => [clause.key, clause.text]),
+    ).toEqual([
+      ["1", "Kyiv keeps its sovereignty."],
+      ["2", "All sides sign a pact of non-aggression."],
+      ["3", "The alliance takes no new members."],
+      ["4", "Frozen assets pay for rebuilding."],
+    ]);
+    expect(set.clauses.filter((clause) => clause.context).map((clause) => clause.parent)).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
+  });
+
+  it("keeps a clause's own note ('Note: …') and words that only start alike ('Photography …') in the clause", () => {
+    const set = text(
+      "1. Members pay a yearly fee.\nNote: the fee is due in March.\n2. Photography is not allowed inside.\n",
+    );
+
+    expect(set.clauses.map((clause) => [clause.key, clause.text, clause.context])).toEqual([
+      ["1", "Members pay a yearly fee.\nNote: the fee is due in March.", undefined],
+      ["2", "Photography is not allowed inside.", undefined],
+    ]);
+  });
+});
+
+describe("a rule before the trailing text", () => {
+  it("ends the last section in Markdown: the company line after `---` is closing text, not the section's", () => {
+    const set = parseClauses({
+      source: "terms.md",
+      format: "markdown",
+      text: "## 1. Use\n\nUse the app lawfully.\n\n## 2. Fees\n\nFees include tax.\n\n---\n\nHarbour Apps Ltd, 3 Quay Road, Leith.\n",
+    });
+
+    expect(set.clauses.map((clause) => [clause.key, clause.parent ?? null])).toEqual([
+      ["1", null],
+      ["1 ¶1", "1"],
+      ["2", null],
+      ["2 ¶1", "2"],
+      ["Closing", null],
+    ]);
+  });
+
+  it("ends the last section in HTML, while rules between the parts of a section leave the text in it", () => {
+    const set = html(
+      "<h1>Terms</h1><h2>1. Data</h2><p>We keep your data for a year.</p><hr><p>We delete it on request.</p><h2>2. Fees</h2><p>Fees include tax.</p><hr><p>Harbour Apps Ltd, Leith.</p>",
+    );
+
+    expect(set.clauses.filter((clause) => clause.parent === "1").map((clause) => clause.text)).toEqual([
+      "We keep your data for a year.",
+      "We delete it on request.",
+    ]);
+    expect(set.clauses.find((clause) => clause.text.startsWith("Harbour"))).toMatchObject({ key: "Closing" });
+  });
+});
+
+describe("bare numbers of a partial copy", () => {
+  it("reads a run of numbers without dots that starts past 1 as points, when the next two follow in sequence", () => {
+    const set = text(
+      [
+        "Excerpt of the plan",
+        "",
+        "17 Kyiv receives a fund for rebuilding its cities.",
+        "18 Sanctions are lifted step by step.",
+        "19 Frozen assets pay for the rebuilding.",
+        "",
+      ].join("\n"),
+    );
+
+    expect(
+      set.clauses.filter((clause) => !clause.context).map((clause) => [clause.key, clause.text]),
+    ).toEqual([
+      ["17", "Kyiv receives a fund for rebuilding its cities."],
+      ["18", "Sanctions are lifted step by step."],
+      ["19", "Frozen assets pay for the rebuilding."],
+    ]);
+  });
+
+  it("leaves lines that open with day numbers, not in sequence, as text", () => {
+    const lines = [
+      "7 May 1856: self-government",
+      "26 September 1907: dominion",
+      "25 November 1947: full statute",
+    ];
+    const set = text(`${lines.join("\n\n")}\n`);
+
+    expect(set.clauses.map((clause) => clause.label)).toEqual([null, null, null]);
+  });
+});
+
+describe("an abridged copy that jumps far ahead in the numbering", () => {
+  const copy = (amnesty: string) =>
+    text(
+      [
+        "The outlet printed three of the points.",
+        "",
+        "1. Kyiv keeps its sovereignty.",
+        "6. The army is held to 600,000 troops.",
+        "",
+        "Our note: today's army is much larger.",
+        "",
+        `26. Every side ${amnesty} an amnesty for acts of the war.`,
+        "",
+      ].join("\n"),
+    );
+
+  it("keeps the far point in the one list and says which points are missing", () => {
+    const set = copy("receives");
+
+    expect(set.clauses.filter((clause) => !clause.context).map((clause) => clause.key)).toEqual([
+      "1",
+      "6",
+      "26",
+    ]);
+    expect(set.warnings.map((warning) => warning.message)).toEqual([
+      "points 2–5 missing (after 1): partial copy?",
+      "points 7–25 missing (after 6): partial copy?",
+    ]);
+  });
+
+  it("reports the far point's change at full weight, not as context", () => {
+    const entry = diffClauses(copy("receives"), copy("does not receive")).entries.find(
+      (candidate) => candidate.new[0] === "26",
+    );
+
+    expect(entry?.severity).toBe("substantive");
+  });
+});
+
+describe("a list whose first point is printed inside the introducing sentence", () => {
+  it("reads the first point where it opens, after a comma, when the later ones open after sentence ends", () => {
+    const set = text(
+      "The draft that circulated on Friday, a few pages long, sets out 1. Kyiv keeps its sovereignty. 2. All three parties sign a pact of non-aggression. 3. The alliance admits no new members.\n",
+    );
+
+    expect(set.clauses.map((clause) => [clause.key, clause.text])).toEqual([
+      ["Preamble", "The draft that circulated on Friday, a few pages long, sets out"],
+      ["1", "Kyiv keeps its sovereignty."],
+      ["2", "All three parties sign a pact of non-aggression."],
+      ["3", "The alliance admits no new members."],
+    ]);
+    expect(set.coverage.placed).toBe(set.coverage.words);
+  });
+
+  it("does not take the end of a year for the first point", () => {
+    const line = "The office reopened in 2021. Then 2. Staff returned. 3. Visitors came back.";
+    const keys = text(`${line}\n`).clauses.map((clause) => clause.key);
+
+    expect(keys).not.toContain("1");
+  });
+});
+
+describe("an outlet's remarks between the points it prints", () => {
+  const points = Array.from(
+    { length: 12 },
+    (_, i) => `<p>${i + 1}. A joint commission settles question ${i + 1} within ${i + 2} months.</p>`,
+  );
+  const page = (paragraphs: string[]) =>
+    html(
+      `<article><h1>The draft as circulated</h1><p>The full text follows.</p>${paragraphs.join("")}</article>`,
+    );
+
+  it("reads a remark between one-paragraph points as prose beside the list, not as the point's text", () => {
+    const remarked = page([
+      ...points.slice(0, 4),
+      "<p>Two officials called this the hardest question of all.</p>",
+      ...points.slice(4),
+    ]);
+
+    expect(byPath(remarked, "4")?.text).toBe("A joint commission settles question 4 within 5 months.");
+    const remark = remarked.clauses.find((clause) => clause.text.startsWith("Two officials"));
+    expect(remark).toMatchObject({ kind: "paragraph", context: true });
+    const changed = diffClauses(page(points), remarked).entries.filter((entry) => entry.severity !== "none");
+    expect(changed.map((entry) => [entry.kind, entry.severity])).toEqual([["added", "minor"]]);
+  });
+
+  it("keeps a paragraph that carries the point on, or follows a point that leads into it", () => {
+    const carried = page([
+      ...points.slice(0, 4),
+      "<p>and the commission reports to both parliaments.</p>",
+      ...points.slice(4),
+    ]);
+    const led = page([
+      ...points.slice(0, 3),
+      "<p>4. The commission will also decide on the following:</p>",
+      "<p>Border crossings and their opening hours.</p>",
+      ...points.slice(4),
+    ]);
+
+    expect(byPath(carried, "4")?.text).toContain("reports to both parliaments");
+    const border = led.clauses.find((clause) => clause.text.startsWith("Border crossings"));
+    expect(border === byPath(led, "4") || border?.parent === "4").toBe(true);
+    expect(border?.context).toBeUndefined();
+  });
+});
