@@ -29,7 +29,7 @@ export type ClauseInput = (
 };
 
 function unitsOf(input: ClauseInput, furniture: string[]): Unit[] {
-  if (input.format === "html") return unitsFromBlocks(input.blocks);
+  if (input.format === "html") return unitsFromBlocks(input.blocks, furniture);
   if (input.format === "markdown") return unitsFromMarkdown(input.text);
   return unitsFromText(input.text, undefined, furniture);
 }

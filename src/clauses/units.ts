@@ -357,7 +357,6 @@ export function itemLabels(
   return { labels: fromMarker, marked: true };
 }
 
-/** Units from extracted HTML blocks: list items carry the marker a browser would render. */
 /** A block that is a number or letter alone ("1", "2.", "(c)"): a label the page set in an element of its own. */
 const LABEL_ALONE = /^\(?(\d{1,3}|[a-z])[.)]?$/i;
 
@@ -406,12 +405,16 @@ function joinLoneLabels(blocks: TextBlock[]): TextBlock[] {
   return out;
 }
 
-export function unitsFromBlocks(blocks: TextBlock[]): Unit[] {
+/**
+ * Units from extracted HTML blocks: list items carry the marker a browser would render. A
+ * preformatted block is read as plain text, its page furniture pushed to `furniture` when given.
+ */
+export function unitsFromBlocks(blocks: TextBlock[], furniture?: string[]): Unit[] {
   const units: Unit[] = [];
   for (const block of joinLoneLabels(blocks)) {
     const page = block.page === undefined ? {} : { page: block.page };
     if (block.kind === "pre") {
-      units.push(...unitsFromText(block.text, block.page));
+      units.push(...unitsFromText(block.text, block.page, furniture));
       continue;
     }
     if (block.footnote || block.caption) {

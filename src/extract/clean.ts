@@ -355,10 +355,9 @@ export function findDropped(root: Element, keep: Set<Element>): Map<Element, str
   const byTag = (element: Element, inStory: boolean): void => {
     const reason = keep.has(element) ? undefined : dropReasonByTag(element);
     if (reason !== undefined) dropped.set(element, reason);
-    else if (element.name === "aside" && !keep.has(element)) {
-      if (inStory) asides.push(element);
-      else dropped.set(element, "<aside>");
-    } else {
+    else if (element.name === "aside" && !keep.has(element) && !inStory) dropped.set(element, "<aside>");
+    else {
+      if (element.name === "aside" && !keep.has(element)) asides.push(element);
       const story = inStory || isSemanticContent(element);
       for (const child of childElements(element)) byTag(child, story);
     }

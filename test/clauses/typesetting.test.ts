@@ -82,7 +82,7 @@ describe("a text copy of printed pages", () => {
     "5. Pets are allowed with the landlord's written consent.",
   ];
   /** The clauses printed two lines a page, with a running header, a dated footer and a page number. */
-  const paged = (pageNumber: (page: number, pages: number) => string, breakAfter: number) => {
+  const pagedText = (pageNumber: (page: number, pages: number) => string, breakAfter: number) => {
     const lines: string[] = [];
     const pages = Math.ceil(clauses.length / breakAfter);
     clauses.forEach((line, at) => {
@@ -93,8 +93,10 @@ describe("a text copy of printed pages", () => {
         lines.push("", "Printed 14 March 2026", pageNumber(page, pages), "\f");
       }
     });
-    return text(lines.join("\n"));
+    return lines.join("\n");
   };
+  const paged = (pageNumber: (page: number, pages: number) => string, breakAfter: number) =>
+    text(pagedText(pageNumber, breakAfter));
 
   it("leaves out page numbers, running headers and footers, says so, and joins a clause cut by a page break", () => {
     for (const number of [
@@ -111,6 +113,18 @@ describe("a text copy of printed pages", () => {
       const warning = set.warnings.find((candidate) => candidate.code === "page-furniture");
       expect(warning?.message).toMatch(/^9 lines of page numbers and running headers or footers left out/);
     }
+  });
+
+  it("does the same for printed pages a web page shows preformatted", () => {
+    const set = html(`<pre>${pagedText((page, pages) => `Page ${page} of ${pages}`, 2)}</pre>`);
+    expect(set.clauses.filter((clause) => clause.label !== null).map((clause) => clause.key)).toEqual([
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+    ]);
+    expect(set.warnings.map((warning) => warning.code)).toContain("page-furniture");
   });
 
   it("reports nothing when only the page breaks moved", () => {

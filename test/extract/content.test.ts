@@ -24,7 +24,7 @@ describe("main content and boilerplate", () => {
       <aside><ul><li>Outside the story, first entry</li><li>Outside the story, second entry</li><li>Outside the story, third entry</li></ul></aside>
       <article>
         <h1>What the draft says</h1><p>${LONG}</p>
-        <aside class="factbox"><h2>The main points</h2><ol>${points.map((point) => `<li>${point}</li>`).join("")}</ol></aside>
+        <aside class="factbox"><h2>The main points</h2><script>var note = "Outside the story";</script><ol>${points.map((point) => `<li>${point}</li>`).join("")}</ol></aside>
         <p>${LONG}</p>
         <aside><ul><li><a href="/a">Other story</a></li><li><a href="/b">Another story</a></li><li><a href="/c">A third story</a></li></ul></aside>
         <aside><ul><li>Read today's issue</li><li>Browse the pages</li><li>Subscribe from 8 a month</li></ul></aside>
