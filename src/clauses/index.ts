@@ -9,7 +9,7 @@ import { unitsFromMarkdown } from "./markdown.js";
 import { fingerprint, normalizeForCompare } from "./normalize.js";
 import { type BuiltOutline, buildOutline, type Gap } from "./outline.js";
 import { assignPaths } from "./paths.js";
-import { isTitleText } from "./titles.js";
+import { hasTitleText } from "./titles.js";
 import { countWords, type OutlineNode, ownText, preorder } from "./tree.js";
 import type { Unit } from "./types.js";
 import { unitsFromBlocks, unitsFromText } from "./units.js";
@@ -98,7 +98,7 @@ function isDateline(node: OutlineNode): boolean {
 function isTitledSection(node: OutlineNode): boolean {
   if (node.heading !== undefined) return true;
   const text = ownText(node);
-  return node.children.length > 0 && !text.endsWith(":") && isTitleText(text);
+  return node.children.length > 0 && !text.endsWith(":") && hasTitleText(node, text);
 }
 
 function markContext(built: BuiltOutline, count: WordCount): void {

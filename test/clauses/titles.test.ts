@@ -36,6 +36,22 @@ describe("article titles closed by a period", () => {
       ["Artículo 3 ¶1", "substantive", false],
     ]);
   });
+
+  it("make a document of titled articles, whose preamble is its own text, not context", () => {
+    const set = text(
+      [
+        "El pleno aprueba este reglamento, que obliga a todos los vecinos.",
+        "",
+        "Artículo 1. Objeto.",
+        "Este reglamento regula el ruido.",
+        "",
+        "Artículo 2. Horario.",
+        "Se prohíbe el ruido de noche.",
+      ].join("\n"),
+    );
+    expect(byPath(set, "Preamble")?.context).toBeUndefined();
+    expect(set.clauses.filter((clause) => clause.context)).toEqual([]);
+  });
 });
 
 describe("parts numbered I, II, III", () => {
