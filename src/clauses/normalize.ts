@@ -88,8 +88,13 @@ export function foldTypography(text: string): string {
   );
 }
 
+/** Whitespace other than the plain space: tabs, line breaks, no-break and wide spaces. */
+const OTHER_SPACE = /[^\S ]/;
+
 /** Every run of whitespace as one space; no new string when there is nothing to change. */
 export function oneSpaced(text: string): string {
+  // Two cheap scans rule out the common case, which the replace's alternation would scan slowly.
+  if (!text.includes("  ") && !OTHER_SPACE.test(text)) return text;
   return text.replace(/\s{2,}|[^\S ]/g, " ");
 }
 
@@ -106,11 +111,14 @@ function settleSpacing(text: string): string {
   return grouped.trim();
 }
 
+/** A space before closing punctuation or after an opening bracket: one scan, where the two replaces take two. */
+const SPACED_PUNCTUATION = / [,;:.!?)\]]|[([] /;
+
 /** Comparison form of a piece of clause text: folded, lower-cased, spacing and trailing punctuation settled. */
 export function normalizeForCompare(text: string): string {
   // foldTypography leaves single spaces only, so the spacing rules can match one space.
   let out = foldTypography(text).toLowerCase();
-  if (out.includes(" ")) out = out.replace(/ ([,;:.!?)\]])/g, "$1").replace(/([([]) /g, "$1");
+  if (SPACED_PUNCTUATION.test(out)) out = out.replace(/ ([,;:.!?)\]])/g, "$1").replace(/([([]) /g, "$1");
   if (out.includes("-")) out = out.replace(/ - | -|- /g, " - ");
   return trimEnding(out);
 }
