@@ -124,6 +124,18 @@ describe("parsing in worker threads", () => {
     }
   });
 
+  it("runs its threads with a small young generation, the largest share of a cycle's peak memory by default", async () => {
+    const reader = createParsePool({ threads: 1, filename: SPIN_TASK });
+    try {
+      const answer = await reader.read("limits", { source: "wire" });
+      const limits = JSON.parse(answer.title as string) as { maxYoungGenerationSizeMb: number };
+      expect(limits.maxYoungGenerationSizeMb).toBeGreaterThan(0);
+      expect(limits.maxYoungGenerationSizeMb).toBeLessThanOrEqual(8);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it("keeps a document waiting for a busy thread off its own deadline", async () => {
     const reader = createParsePool({ threads: 1, filename: SPIN_TASK });
     const waited: string[] = [];
