@@ -50,6 +50,8 @@ const LABEL_WORDS = [
   "пункт|статья|стаття|раздел|розділ|глава|artikel|abschnitt|kapitel|teil|punkt|chapitre|titre",
   "artículo|articulo|apartado|capítulo|punto|sección|articolo|capitolo|artigo|ponto|artykuł|rozdział",
 ].join("|");
+/** Units printed after the body (`Annex A`, `Schedule 2`): they stand beside its sections, never inside one. */
+export const BACK_MATTER_WORDS = new Set(["schedule", "annex", "appendix", "exhibit"]);
 /** Words whose units are also lettered (`Annex A`, `Part B`). */
 const LETTERED_WORDS = new Set(["part", "schedule", "annex", "appendix", "exhibit"]);
 
@@ -67,6 +69,11 @@ const DECIMAL =
 const TABLE_ROW = /^(\d{1,6}|[ivxlcdm]{1,7})[.)]?\s*\|\s*/i;
 /** `1.2`, `3.1.4.`: with a closing dot before any text; without one before a capital, quote or bracket. */
 const MULTILEVEL = /^(\d{1,3}(?:\.\d{1,3})+)(?:\.(?=\s*\S)|(?=\s+["“'‘([\p{Lu}])|\)(?=\s))\s*/u;
+/** `A.1`, `B.2.3`: numbering under an annex's or schedule's letter, closed like `1.2`. */
+const LETTERED_MULTILEVEL =
+  /^([A-Z])\.(\d{1,3}(?:\.\d{1,3})*)(?:\.(?=\s*\S)|(?=\s+["“'‘([\p{Lu}])|\)(?=\s))\s*/u;
+/** Added to a lettered number's letter (A = 1), so `A.2` and `1.2` never read as one number. */
+const LETTER_PART_BASE = 100_000;
 /** `3 The parties…`, `10 [There will be]…`: a bare number before a capital, quote or bracket. */
 const BARE_NUMBER = /^(\d{1,3})\s+(?=["“'‘(«[]?\p{Lu})/u;
 /** `a)`, `b.`, `IV.`, `iv)` */
@@ -166,6 +173,20 @@ function multilevelParts(raw: string): number[] {
   return raw.split(".").map(Number);
 }
 
+/** The number of a lettered unit (`Annex B`, `Schedule C`), which its `B.1`, `B.2` are numbered under. */
+export function letteredUnitNumber(label: LabelMatch): number[] | undefined {
+  if (label.family !== "alpha-upper" || label.script !== undefined || !LETTERED_WORDS.has(label.word))
+    return undefined;
+  return [LETTER_PART_BASE + label.value];
+}
+
+/** A multi-level number as printed: `5.1.2`, or `A.2` for a lettered one. */
+export function partsName(parts: number[]): string {
+  const first = parts[0] as number;
+  const lead = first > LETTER_PART_BASE ? String.fromCharCode(64 + first - LETTER_PART_BASE) : String(first);
+  return parts.length === 1 ? lead : `${lead}.${parts.slice(1).join(".")}`;
+}
+
 function wordedLabel(text: string): LabelMatch[] {
   const worded = WORDED.exec(text);
   if (!worded) return [];
@@ -246,6 +267,21 @@ function readLabels(text: string): LabelMatch[] {
     const parts = multilevelParts(raw);
     out.push(
       makeLabel(printed, text.slice(printed.length), raw, {
+        family: "decimal",
+        value: parts[0] as number,
+        delimiter: ".",
+        parts,
+      }),
+    );
+    return out;
+  }
+
+  const annexNumber = LETTERED_MULTILEVEL.exec(text);
+  if (annexNumber) {
+    const [printed, letter = "", raw = ""] = annexNumber;
+    const parts = [LETTER_PART_BASE + letter.charCodeAt(0) - 64, ...multilevelParts(raw)];
+    out.push(
+      makeLabel(printed, text.slice(printed.length), `${letter}.${raw}`, {
         family: "decimal",
         value: parts[0] as number,
         delimiter: ".",
@@ -367,7 +403,7 @@ function pushLettered(
 
 /** The canonical key of a label (`26`, `10a`, `IV`, `c`, `5.1`): typography of the label set aside. */
 export function labelKey(label: LabelMatch): string {
-  if (label.parts) return label.parts.join(".");
+  if (label.parts) return partsName(label.parts);
   switch (label.family) {
     case "decimal":
       return `${label.value}${label.suffix}`;

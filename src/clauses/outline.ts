@@ -7,7 +7,9 @@
  * confirms them. Unlabelled prose joins the clause it continues, or becomes a paragraph of the
  * section it stands in, or preamble and closing text at the top.
  */
+
 import { findContents, findTitle } from "./contents.js";
+import { BACK_MATTER_WORDS, letteredUnitNumber } from "./labels.js";
 import { DELETED_PLACEHOLDER, isOutletNote, isQuotedRemark, PLACEHOLDER_NOTE } from "./notes.js";
 import {
   candidateIndex,
@@ -264,6 +266,17 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
     return [label.value];
   };
 
+  /**
+   * Gives a node its number, by which `5.1.2` finds `5.1`. A lettered unit (`Annex B`) is found by
+   * its `B.1` but lends its letter to no other number: its `2.1` belongs to its own `2`.
+   */
+  const numberNode = (node: OutlineNode, label: LabelMatch, parent: OutlineNode) => {
+    const number = numberOf(label, parent);
+    if (number) node.number = number;
+    const found = number ?? letteredUnitNumber(label);
+    if (found) byNumber.set(found.join("."), node);
+  };
+
   const numberParent = (parts: number[]): number => {
     for (let size = parts.length - 1; size >= 1; size--) {
       const wanted = parts.slice(0, size).join(".");
@@ -291,6 +304,10 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
     else if (reading.parts && !unit.marked)
       parentIndex = Math.min(numberParent(reading.parts), choice.popFrom - 1);
     else parentIndex = choice.popFrom - 1;
+    // The first annex after the body closes the body's open sections (a heading above it may hold it).
+    if (choice.sibling < 0 && BACK_MATTER_WORDS.has(reading.word)) {
+      while (parentIndex > 0 && (stack[parentIndex] as OutlineNode).kind === "numbered") parentIndex--;
+    }
     const chain = choice.sibling >= 0 ? (stack[choice.sibling] as OutlineNode).chain : choice.chain;
     stack.length = parentIndex + 1;
     const parent = top();
@@ -308,11 +325,7 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       ...(heading === undefined ? {} : { heading }),
       ...(unit.level === undefined ? {} : { level: unit.level }),
     });
-    const number = numberOf(reading, parent);
-    if (number) {
-      node.number = number;
-      byNumber.set(number.join("."), node);
-    }
+    numberNode(node, reading, parent);
     if (choice.gap > 0) {
       const before = siblingNode ?? previous;
       if (before?.label) gaps.push({ before, after: node, missing: missingLabels(before.label, reading) });
@@ -383,11 +396,7 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
         : {}),
     });
     if (reading) {
-      const number = numberOf(reading, parent);
-      if (number) {
-        node.number = number;
-        byNumber.set(number.join("."), node);
-      }
+      numberNode(node, reading, parent);
       lastByKey.set(relaxedKeyOf(reading, unit), node);
     }
     stack.push(node);

@@ -3,7 +3,7 @@
  * `5.2`, bullets of one list), how far a label steps from the one before, and the labels a gap
  * leaves out.
  */
-import { CYRILLIC_OPTIONAL, CYRILLIC_ORDER, letterName, toRoman } from "./labels.js";
+import { CYRILLIC_OPTIONAL, CYRILLIC_ORDER, letterName, partsName, toRoman } from "./labels.js";
 import type { LabelMatch, Unit } from "./types.js";
 
 const BULLET_FAMILY: Record<string, string> = { "—": "-", "–": "-", "⁃": "-" };
@@ -70,7 +70,7 @@ export function missingLabels(before: LabelMatch | undefined, after: LabelMatch)
   const out: string[] = [];
   for (let value = from; value <= to && out.length < 200; value++) {
     if (after.script === "cyrillic" && CYRILLIC_OPTIONAL.has(CYRILLIC_ORDER[value - 1] ?? "")) continue;
-    const prefix = after.parts ? `${after.parts.slice(0, -1).join(".")}.` : "";
+    const prefix = after.parts ? `${partsName(after.parts.slice(0, -1))}.` : "";
     out.push(`${prefix}${valueName(after, value)}`);
   }
   return out;

@@ -223,7 +223,8 @@ function settle(entry: DiffEntry, newSet: ClauseSet): DiffEntry {
 /** How the document names its clauses in headlines ("Point", "Article", "Section", "§"). */
 export function headlineNoun(set: Pick<ClauseSet, "clauses">): string {
   const first = set.clauses.find((clause) => clause.label !== null && clause.depth === 0 && !clause.context);
-  const word = first ? /^(§|¶|[\p{L}]+\.?)\s*[\dIVXLCDM]/iu.exec(first.printed)?.[1] : undefined;
+  // The whole word before the number or letter: "Annex A" names annexes, not "Anne" and a roman X.
+  const word = first ? /^(§|¶|\p{L}{2,}\.?)(?!\p{L})\s*[\p{N}\p{L}]/u.exec(first.printed)?.[1] : undefined;
   if (!word) return "Point";
   if (word === "§" || word === "¶") return word;
   const bare = word.replace(/\.$/, "").toLowerCase();

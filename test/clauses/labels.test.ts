@@ -83,11 +83,13 @@ describe("roman numerals and keys", () => {
   });
 
   it("keys clauses by their normalized label", () => {
-    const keys = ["10a. Text", "Point 26: Text", "iv. Text", "(b) Text"].map((line) => {
-      const label = parseLabels(line)[0];
-      return label ? labelKey(label) : undefined;
-    });
+    const keys = ["10a. Text", "Point 26: Text", "iv. Text", "(b) Text", "B.2.1 Text", "C.4. text"].map(
+      (line) => {
+        const label = parseLabels(line)[0];
+        return label ? labelKey(label) : undefined;
+      },
+    );
 
-    expect(keys).toEqual(["10a", "26", "IV", "b"]);
+    expect(keys).toEqual(["10a", "26", "IV", "b", "B.2.1", "C.4"]);
   });
 });

@@ -146,6 +146,64 @@ describe("outlines from Markdown", () => {
     expect(byPath(set, "1.1.1")?.text).toBe("Site means our website.");
   });
 
+  it("reads an annex's A.1 › A.1.1 numbering under its annex, apart from the body's own 1 › 1.1", () => {
+    const lines = [
+      "1 Scope",
+      "",
+      "1.1 The accord covers the front line as it stands.",
+      "",
+      "Annex A — Monitoring",
+      "",
+      "A.1 Monitors report to both capitals each month.",
+      "",
+      "A.1.1 A report names every breach it saw.",
+      "",
+      "A.2 Monitors travel without escort.",
+      "",
+      "A.4 Reports are made public after ten days.",
+      "",
+      "Annex B — Funds",
+      "",
+      "B.1 Frozen reserves pay for rebuilding.",
+    ];
+    for (const set of [
+      text(lines.join("\n")),
+      markdown(lines.map((line) => (/^(Annex|1 )/.test(line) ? `## ${line}` : line)).join("\n")),
+    ]) {
+      const paths = outline(set).map((path) => path.trim());
+      expect(paths.slice(paths.indexOf("A.1") - 1)).toEqual([
+        "Annex A",
+        "A.1",
+        "A.1.1",
+        "A.2",
+        "A.4",
+        "Annex B",
+        "B.1",
+      ]);
+      expect(byPath(set, "A.1.1")?.parent).toBe("A.1");
+      expect(byPath(set, "A.1")?.parent).toBe("Annex A");
+      expect(byPath(set, "B.1")?.parent).toBe("Annex B");
+      expect(byPath(set, "1.1")?.parent).toBe("1");
+      expect(set.warnings.map((warning) => warning.message).join("\n")).toMatch(/A\.3 missing/);
+    }
+  });
+
+  it("names the annex a changed A.2 sits in, and keeps the whole word in headlines", () => {
+    const before = [
+      "Annex A — Monitoring",
+      "",
+      "A.1 Monitors report monthly.",
+      "",
+      "A.2 Reports go public after ten days.",
+    ];
+    const after = [...before.slice(0, 4), "A.2 Reports go public after five days."];
+    const result = diffClauses(text(before.join("\n")), text(after.join("\n")));
+    const changed = result.entries.find((entry) => entry.kind === "modified");
+
+    expect(changed?.new).toEqual(["A.2"]);
+    expect(changed?.headline).toMatch(/^Annex A\.2\b/);
+  });
+
   it("keeps paths stable when numbering restarts under each heading", () => {
     const set = markdown(
       ["## Members", "", "1. Join.", "2. Pay.", "", "## Staff", "", "1. Train.", "2. Report."].join("\n"),
