@@ -7,6 +7,7 @@
 import { dualPattern } from "../clauses/ascii.js";
 import { foldTypography } from "../clauses/normalize.js";
 import { type EntityContext, entities, namedIn, nameStems } from "./entities.js";
+import { logicSwap } from "./logic.js";
 import { commitments, exceptionCues, modalities, negationCues } from "./modality.js";
 import { type Quantity, quantities } from "./quantities.js";
 import type { Flag } from "./schema.js";
@@ -206,19 +207,32 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   if (rewrite) flags.push({ type: "rewrite" });
   // Key terms swapped: a local edit (most of the wording kept) that replaced content words with others of different meaning.
   const local = terms.overlap >= 0.5 || context.similarity >= 0.45;
-  const swapped = !rewrite && local && terms.removed.length > 0 && terms.added.length > 0;
+  // "and" → "or", "before" → "after": function words that change what the clause requires.
+  const logic = rewrite ? { removed: [], added: [] } : logicSwap(oldFolded, newFolded);
+  const flipped = logic.removed.length > 0;
+  const contentSwapped = !rewrite && local && terms.removed.length > 0 && terms.added.length > 0;
+  const swapped = flipped || contentSwapped;
   // New qualifying content in an otherwise kept clause ("… in peacetime", "… permanently").
   const extended = !rewrite && local && terms.removed.length === 0 && terms.added.length >= 2;
-  if (terms.removed.length + terms.added.length > 0) {
+  if (terms.removed.length + terms.added.length > 0 || flipped) {
     const telling = (list: Term[]) =>
-      [...list]
+      list
+        // German "und", French "avant": words of other languages are content terms too; said once.
+        .filter((term) => !logic.removed.includes(term.lower) && !logic.added.includes(term.lower))
         .sort((x, y) => context.weight(y.lower) - context.weight(x.lower))
         .slice(0, MAX_TERMS)
         .map((term) => term.printed);
     flags.push({
       type: "terms",
-      removed: telling(terms.removed),
-      added: telling(terms.added),
+      // The swapped small words lead only when no content word was swapped: then they are the change.
+      removed: (contentSwapped
+        ? [...telling(terms.removed), ...logic.removed]
+        : [...logic.removed, ...telling(terms.removed)]
+      ).slice(0, MAX_TERMS),
+      added: (contentSwapped
+        ? [...telling(terms.added), ...logic.added]
+        : [...logic.added, ...telling(terms.added)]
+      ).slice(0, MAX_TERMS),
       ...(swapped || extended ? { swapped: true } : {}),
     });
   }

@@ -232,6 +232,56 @@ describe("polarity, modality and obligations", () => {
   });
 });
 
+describe("small words that decide a condition", () => {
+  it.each([
+    [
+      "Sanctions end once the ceasefire holds and monitors confirm it.",
+      "Sanctions end once the ceasefire holds or monitors confirm it.",
+      "and → or",
+    ],
+    [
+      "Elections are held before the troops withdraw.",
+      "Elections are held after the troops withdraw.",
+      "before → after",
+    ],
+    [
+      "The report is filed no later than the first session.",
+      "The report is filed no earlier than the first session.",
+      "later → earlier",
+    ],
+    [
+      "Die Wahl findet statt, wenn die Waffenruhe hält und die Beobachter zustimmen.",
+      "Die Wahl findet statt, wenn die Waffenruhe hält oder die Beobachter zustimmen.",
+      "und → oder",
+    ],
+    [
+      "Les sanctions tombent avant le retrait des troupes.",
+      "Les sanctions tombent après le retrait des troupes.",
+      "avant → après",
+    ],
+    [
+      "Se levantan las sanciones si hay alto el fuego y supervisión.",
+      "Se levantan las sanciones si hay alto el fuego o supervisión.",
+      "y → o",
+    ],
+  ])("reports %j → … as a swap of %s, substantive", (before, after, swap) => {
+    const entry = entryOf(before, after);
+
+    expect(entry.severity).toBe("substantive");
+    expect(entry.headline).toBe(`Point 2: ${swap}`);
+  });
+
+  it("does not take an item added to a list, with its own 'and', for a swap", () => {
+    const entry = entryOf(
+      "Monitors come from Turkey and Qatar.",
+      "Monitors come from Turkey, Egypt and Qatar.",
+    );
+    const terms = entry.flags?.find((flag) => flag.type === "terms");
+
+    expect(terms).toEqual({ type: "terms", removed: [], added: ["Egypt"] });
+  });
+});
+
 describe("wording that keeps the meaning is minor", () => {
   it.each([
     [

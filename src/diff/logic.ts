@@ -1,0 +1,92 @@
+/**
+ * Small words that decide how a clause's conditions combine, order or bound each other: "and"
+ * turned "or", "before" turned "after", "with" turned "without", "minimum" turned "maximum". They
+ * are function words, so the content-term comparison never sees them; a swap between two of them
+ * still changes what the clause requires.
+ */
+import { wordTokens } from "../clauses/normalize.js";
+
+/** Two sides of one opposition, in the languages the plan, its coverage and terms appear in. */
+interface Opposition {
+  one: ReadonlySet<string>;
+  other: ReadonlySet<string>;
+}
+
+function opposition(one: string, other: string): Opposition {
+  return { one: new Set(one.split(" ")), other: new Set(other.split(" ")) };
+}
+
+/*
+ * Words that also mean something else in another language of the list are left out ("en" is
+ * Dutch "and" and French "in"; "of" is Dutch "or"; Polish "po" and "na" are mostly "on").
+ */
+const OPPOSITIONS: Opposition[] = [
+  // and ↔ or: English, German, French, Spanish, Italian, Portuguese, Polish, Russian, Ukrainian.
+  opposition("and und et y e ed i oraz и і й та", "or oder ou o u oppure lub albo или або чи"),
+  // before ↔ after.
+  opposition(
+    "before prior vor avant antes prima przed перед до",
+    "after nach après después dopo после після",
+  ),
+  // with ↔ without.
+  opposition("with mit avec con com с з", "without ohne sans sin senza sem bez без"),
+  // at least ↔ at most; earliest ↔ latest ("no later than" ↔ "no earlier than").
+  opposition("minimum mindestens minimal", "maximum höchstens maximal"),
+  opposition("earlier earliest frühestens", "later latest spätestens"),
+  // more ↔ less; above ↔ below.
+  opposition(
+    "more mehr plus más più mais więcej больше більше",
+    "less fewer weniger moins menos meno mniej меньше менше",
+  ),
+  opposition("above exceeding oberhalb powyżej", "below unterhalb poniżej"),
+  // including ↔ excluding.
+  opposition("including inclusive einschließlich", "excluding exclusive ausschließlich"),
+];
+
+function counts(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const word of wordTokens(text.toLowerCase())) out.set(word, (out.get(word) ?? 0) + 1);
+  return out;
+}
+
+/** The occurrences of `words` the new side lost, and those it gained. */
+function shift(
+  words: ReadonlySet<string>,
+  before: Map<string, number>,
+  after: Map<string, number>,
+): [gone: string[], come: string[]] {
+  const gone: string[] = [];
+  const come: string[] = [];
+  for (const word of words) {
+    const delta = (after.get(word) ?? 0) - (before.get(word) ?? 0);
+    for (let i = 0; i < -delta; i++) gone.push(word);
+    for (let i = 0; i < delta; i++) come.push(word);
+  }
+  return [gone, come];
+}
+
+/**
+ * The opposition words a pair of texts swapped: one side of an opposition lost where the other
+ * gained ("and" → "or"). Words only added or only removed are no swap: a list that grew an item
+ * gained an "and" of its own.
+ */
+export function logicSwap(oldText: string, newText: string): { removed: string[]; added: string[] } {
+  const before = counts(oldText);
+  const after = counts(newText);
+  const removed: string[] = [];
+  const added: string[] = [];
+  for (const { one, other } of OPPOSITIONS) {
+    const [oneGone, oneCome] = shift(one, before, after);
+    const [otherGone, otherCome] = shift(other, before, after);
+    const forward = Math.min(oneGone.length - oneCome.length, otherCome.length - otherGone.length);
+    const backward = Math.min(otherGone.length - otherCome.length, oneCome.length - oneGone.length);
+    if (forward > 0) {
+      removed.push(...oneGone.slice(0, forward));
+      added.push(...otherCome.slice(0, forward));
+    } else if (backward > 0) {
+      removed.push(...otherGone.slice(0, backward));
+      added.push(...oneCome.slice(0, backward));
+    }
+  }
+  return { removed, added };
+}
