@@ -134,6 +134,31 @@ const WORD_SPELLINGS: Record<string, string> = {
   titre: "title",
 };
 
+/** Month names as a date prints them after the day, in the languages of the plan, its coverage and terms. */
+const MONTH_AFTER_DAY = new RegExp(
+  `^(?:${[
+    "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec",
+    "januar jänner februar märz mai juni juli oktober dezember",
+    "janvier février mars avril juin juillet août septembre octobre novembre décembre",
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre",
+    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre",
+    "janeiro fevereiro março maio junho julho setembro outubro novembro dezembro",
+    "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia",
+    "januari februari maart mei augustus",
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+  ]
+    .join(" ")
+    .split(" ")
+    .join("|")})\\.?(?=\\s+\\d|\\s*[,;)]|\\s*$)`,
+  "iu",
+);
+
+/** A day of the month followed by its month and year ("15. November 2025", "3 березня 2022,"): a date, not a label. */
+function isDateAfterDay(day: number, rest: string): boolean {
+  return day >= 1 && day <= 31 && MONTH_AFTER_DAY.test(rest);
+}
+
 function restStartsLikeClause(rest: string): boolean {
   return rest === "" || /^["“'‘([\p{Lu}\p{N}«]/u.test(rest);
 }
@@ -315,6 +340,8 @@ function readLabels(text: string): LabelMatch[] {
   if (decimal) {
     const [printed, number = "", suffix = "", delimiter = "", glued] = decimal;
     const rest = text.slice(printed.length);
+    // "15. November 2025" wrapped to the start of a line is a date, not point 15.
+    if (isDateAfterDay(Number(glued ?? number), rest)) return out;
     const trimmedDelimiter = glued ? "." : delimiter.trim();
     const kind = /^[-–—]$/.test(trimmedDelimiter) ? "-" : trimmedDelimiter.replace(/º|°/, ".");
     const value = Number(glued ?? number);
@@ -332,6 +359,7 @@ function readLabels(text: string): LabelMatch[] {
   const bare = BARE_NUMBER.exec(text);
   if (bare) {
     const [printed, number = ""] = bare;
+    if (isDateAfterDay(Number(number), text.slice(printed.length))) return out;
     out.push(
       makeLabel(printed, text.slice(printed.length), number, {
         family: "decimal",

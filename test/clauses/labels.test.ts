@@ -75,6 +75,24 @@ describe("parseLabels", () => {
   });
 });
 
+describe("dates wrapped to the start of a line", () => {
+  it.each([
+    "15. November 2025 in Kraft, sofern",
+    "3 березня 2022 року сторони",
+    "1 January 2026, unless",
+    "12. mai 2025.",
+  ])("reads %j as no label when a month and year follow the day", (line) => {
+    const labels = parseLabels(line).filter((label) => label.family !== "bullet");
+
+    expect(labels).toEqual([]);
+  });
+
+  it("keeps a numbered point whose text opens with a month name as prose", () => {
+    expect(parseLabels("15. November elections are held in every region.")[0]?.name).toBe("15");
+    expect(parseLabels("4. May the parties meet again?")[0]?.name).toBe("4");
+  });
+});
+
 describe("roman numerals and keys", () => {
   it("converts valid numerals and rejects invalid ones", () => {
     expect(romanValue("XIV")).toBe(14);
