@@ -48,18 +48,44 @@ const LABEL_WORDS = [
   "part|chapter|chap\\.|title|schedule|annex|appendix|exhibit|division|book|step",
   // Russian, Ukrainian, German, French, Spanish, Italian, Portuguese, Polish.
   "пункт|статья|стаття|раздел|розділ|глава|artikel|abschnitt|kapitel|teil|punkt|chapitre|titre",
-  "artículo|articulo|apartado|capítulo|punto|sección|articolo|capitolo|artigo|ponto|artykuł|rozdział",
+  "artículo|articulo|apartado|capítulo|punto|sección|cláusula|clausula|articolo|capitolo|artigo|ponto|artykuł|rozdział",
 ].join("|");
 /** Units printed after the body (`Annex A`, `Schedule 2`): they stand beside its sections, never inside one. */
 export const BACK_MATTER_WORDS = new Set(["schedule", "annex", "appendix", "exhibit"]);
 /** Words whose units are also lettered (`Annex A`, `Part B`). */
 const LETTERED_WORDS = new Set(["part", "schedule", "annex", "appendix", "exhibit"]);
 
+/** Ordinal words that number an article or clause: French "premier", Spanish "primera" … "vigésima". */
+const ORDINALS: Record<string, number> = Object.fromEntries(
+  [
+    "primer primero primera premier première",
+    "segundo segunda",
+    "tercer tercero tercera",
+    "cuarto cuarta",
+    "quinto quinta",
+    "sexto sexta",
+    "séptimo séptima septimo septima",
+    "octavo octava",
+    "noveno novena",
+    "décimo décima decimo decima",
+    "undécimo undécima undecimo undecima",
+    "duodécimo duodécima duodecimo duodecima",
+  ].flatMap((spellings, at) => spellings.split(" ").map((spelling) => [spelling, at + 1])),
+);
+const ORDINAL_WORDS = Object.keys(ORDINALS)
+  .sort((a, b) => b.length - a.length)
+  .join("|");
+/** `Article 12 bis`, `Art. 4 ter`: articles inserted after another, numbered with Latin suffixes in this order. */
+export const LATIN_SUFFIX_ORDER = ["bis", "ter", "quater", "quinquies", "sexies", "septies", "octies"];
+const LATIN_SUFFIXES = LATIN_SUFFIX_ORDER.join("|");
+
 /** `Point 26:`, `Article IV.`, `§ 4`, `Section 12 —`, `Section 3.2`, `Annex B`. */
 const WORDED = new RegExp(
-  `^((?:${LABEL_WORDS})(?:\\s+|(?<=\\.)\\s*)|(?:§§?|¶)\\s*)(\\d{1,4}(?:\\.\\d{1,3})*|[ivxlcdm]{1,7}|[a-z])([a-z]{0,3})(?![\\p{L}\\p{N}])\\s*(\\.(?!\\d)|:|\\)|[-–—]|\\.[-–—])?\\s*`,
+  `^((?:${LABEL_WORDS})(?:\\s+|(?<=\\.)\\s*)|(?:§§?|¶)\\s*)(\\d{1,4}(?:\\.\\d{1,3})*|${ORDINAL_WORDS}|[ivxlcdm]{1,7}|[a-z])(\\s+(?:${LATIN_SUFFIXES})|[a-z]{0,3})(?![\\p{L}\\p{N}])\\s*(\\.(?!\\d)|:|\\)|[-–—]|\\.[-–—])?\\s*`,
   "iu",
 );
+/** `PRIMERA.-`, `SEGUNDA.`: a Spanish contract's clauses, numbered by ordinal words alone. */
+const ORDINAL_LABEL = new RegExp(`^(${ORDINAL_WORDS})(\\.[-–—]|[.:]|\\s+[-–—])\\s+(?=\\S)`, "iu");
 /** `(1)`, `(a)`, `(iv)`. */
 const PARENTHESIZED = /^\((\d{1,4}|[a-z]|[ivxlcdm]{1,7}|[а-яёґєії])\)\s*/iu;
 /** `1.`, `1)`, `1:`, `1 –`, `1.º`, `10a.`, `1.-`, `2.Text` glued to its text. */
@@ -124,6 +150,8 @@ const WORD_SPELLINGS: Record<string, string> = {
   abschnitt: "section",
   sección: "section",
   apartado: "section",
+  cláusula: "clause",
+  clausula: "clause",
   глава: "chapter",
   kapitel: "chapter",
   chapitre: "chapter",
@@ -220,8 +248,13 @@ function wordedLabel(text: string): LabelMatch[] {
   const rest = text.slice(printed.length);
   if (delimiter === "" && !restStartsLikeClause(rest)) return [];
   const word = WORD_SPELLINGS[rawWord.toLowerCase()] ?? rawWord.toLowerCase();
-  const name = `${number}${suffix}`;
   const spelled = { word, delimiter: delimiter || " " };
+  const ordinal = ORDINALS[number.toLowerCase()];
+  if (ordinal !== undefined) {
+    return [makeLabel(printed, rest, String(ordinal), { ...spelled, family: "decimal", value: ordinal })];
+  }
+  const latin = suffix.trim().toLowerCase();
+  const name = latin.length > 3 || /\s/.test(suffix) ? `${number} ${latin}` : `${number}${suffix}`;
   if (/^\d+(\.\d+)+$/.test(number)) {
     const parts = multilevelParts(number);
     return [
@@ -235,7 +268,7 @@ function wordedLabel(text: string): LabelMatch[] {
         ...spelled,
         family: read.family === "decimal" ? "decimal" : "roman-upper",
         value: read.value,
-        suffix: suffix.toLowerCase(),
+        suffix: latin,
       }),
     ];
   }
@@ -251,7 +284,7 @@ function wordedLabel(text: string): LabelMatch[] {
       ...spelled,
       family: "roman-upper",
       value: read.value,
-      suffix: suffix.toLowerCase(),
+      suffix: latin,
     });
     return number.toLowerCase() === "i" ? [roman, letter] : [letter, roman];
   }
@@ -284,6 +317,19 @@ function readLabels(text: string): LabelMatch[] {
   if (/^[\p{L}§¶]/u.test(text)) {
     const worded = wordedLabel(text);
     if (worded.length > 0) return worded;
+    const ordinal = ORDINAL_LABEL.exec(text);
+    // In capitals ("SEGUNDA. OBJETO") or with the contract's ".-"; a sentence may open "Primero: …".
+    if (ordinal && (ordinal[1] === ordinal[1]?.toUpperCase() || /[-–—]/.test(ordinal[2] ?? ""))) {
+      const value = ORDINALS[(ordinal[1] as string).toLowerCase()] as number;
+      const delimiter = (ordinal[2] as string).trim();
+      return [
+        makeLabel(ordinal[0], text.slice(ordinal[0].length), String(value), {
+          family: "decimal",
+          value,
+          delimiter,
+        }),
+      ];
+    }
   }
 
   const multilevel = MULTILEVEL.exec(text);

@@ -3,7 +3,14 @@
  * `5.2`, bullets of one list), how far a label steps from the one before, and the labels a gap
  * leaves out.
  */
-import { CYRILLIC_OPTIONAL, CYRILLIC_ORDER, letterName, partsName, toRoman } from "./labels.js";
+import {
+  CYRILLIC_OPTIONAL,
+  CYRILLIC_ORDER,
+  LATIN_SUFFIX_ORDER,
+  letterName,
+  partsName,
+  toRoman,
+} from "./labels.js";
 import type { LabelMatch, Unit } from "./types.js";
 
 const BULLET_FAMILY: Record<string, string> = { "—": "-", "–": "-", "⁃": "-" };
@@ -31,6 +38,12 @@ export function isFirst(label: LabelMatch): boolean {
   return label.value === 1 && label.suffix === "";
 }
 
+/** Where a suffix sorts: none first, then letters (`10a`, `10b`) or Latin ones in their order (`12 bis`, `12 ter`). */
+function suffixRank(suffix: string): string {
+  const latin = LATIN_SUFFIX_ORDER.indexOf(suffix);
+  return latin < 0 ? suffix : String.fromCharCode(0x61 + latin);
+}
+
 /** How far `next` steps from `previous` in one sequence: 0 for the next value, n for n skipped, undefined when it does not follow. */
 export function stepGap(previous: LabelMatch, next: LabelMatch): number | undefined {
   if (previous.family === "bullet") return next.family === "bullet" ? 0 : undefined;
@@ -41,7 +54,8 @@ export function stepGap(previous: LabelMatch, next: LabelMatch): number | undefi
     const step = (next.parts[n - 1] as number) - (previous.parts[n - 1] as number);
     return step >= 1 ? step - 1 : undefined;
   }
-  if (next.value === previous.value) return next.suffix > previous.suffix ? 0 : undefined;
+  if (next.value === previous.value)
+    return suffixRank(next.suffix) > suffixRank(previous.suffix) ? 0 : undefined;
   const step = next.value - previous.value;
   if (step < 1) return undefined;
   if (next.script === "cyrillic") {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { labelKey, parseLabels, romanValue } from "../../src/clauses/labels.js";
+import { text } from "../helpers/outline.js";
 
 function first(line: string) {
   const [label] = parseLabels(line);
@@ -72,6 +73,48 @@ describe("parseLabels", () => {
       rest: "Texto",
     });
     expect(first("Annex B Text")).toEqual({ family: "alpha-upper", value: 2, word: "annex", rest: "Text" });
+  });
+});
+
+describe("legal numbering by words", () => {
+  it.each([
+    ["Article premier. Objet de l'accord", "1", "article"],
+    ["Article 1er. Objet", "1er", "article"],
+    ["Article 12 bis. Les observateurs", "12 bis", "article"],
+    ["Art. 4 quater - Texto", "4 quater", "article"],
+    ["Cláusula primera. Objeto", "1", "clause"],
+    ["Artículo segundo. Vigencia", "2", "article"],
+    ["PRIMERA.- Objeto del contrato", "1", ""],
+    ["DÉCIMA. JURISDICCIÓN", "10", ""],
+    ["Segunda.- Precio", "2", ""],
+  ])("reads %j as label %j of word %j", (line, name, word) => {
+    const label = parseLabels(line)[0];
+
+    expect([label?.name, label?.word]).toEqual([name, word]);
+  });
+
+  it("leaves a sentence that opens with an ordinal as text", () => {
+    expect(parseLabels("Primero: conviene recordar el contexto.")).toEqual([]);
+  });
+
+  it("orders 12, 12 bis, 12 ter, 12 quater, 13 as one sequence", () => {
+    const set = text(
+      [
+        "Article 12. Un.",
+        "Article 12 bis. Deux.",
+        "Article 12 ter. Trois.",
+        "Article 12 quater. Quatre.",
+        "Article 13. Cinq.",
+      ].join("\n"),
+    );
+
+    expect(set.clauses.map((clause) => `${clause.depth} ${clause.key}`)).toEqual([
+      "0 Article 12",
+      "0 Article 12 bis",
+      "0 Article 12 ter",
+      "0 Article 12 quater",
+      "0 Article 13",
+    ]);
   });
 });
 
