@@ -34,8 +34,20 @@ function unitsOf(input: ClauseInput, furniture: string[]): Unit[] {
   return unitsFromText(input.text, undefined, furniture);
 }
 
+/** A word hyphenated at a line end ("negoti-" / "ations"): the reader joins its halves into one. */
+const HYPHENATED_AT_WRAP = /\p{Ll}-[ \t]*\r?\n[ \t]*\p{Ll}/gu;
+
+function wrapJoins(text: string): number {
+  return /-[ \t]*\r?\n/.test(text) ? (text.match(HYPHENATED_AT_WRAP)?.length ?? 0) : 0;
+}
+
 /** Words of the input as a reader counts them, markup aside: what coverage is measured against. */
 function sourceWords(input: ClauseInput, units: Unit[]): number {
+  if (input.format !== "html") return plainWords(input) - wrapJoins(input.text);
+  return units.reduce((sum, unit) => sum + countWords(unit.text), 0);
+}
+
+function plainWords(input: ClauseInput & { format: "text" | "markdown" }): number {
   if (input.format === "markdown") {
     // Each pattern is tried only when its telltale is in the text: most documents have few links and no HTML.
     let visible = input.text;
@@ -44,8 +56,7 @@ function sourceWords(input: ClauseInput, units: Unit[]): number {
     if (visible.includes("<")) visible = visible.replace(/<\/?[a-z!][^<>]*>/gi, " ");
     return countWords(visible);
   }
-  if (input.format === "text") return countWords(input.text);
-  return units.reduce((sum, unit) => sum + countWords(unit.text), 0);
+  return countWords(input.text);
 }
 
 /** A node's own words (label, heading, text), counted once per node: context marking and coverage both ask. */

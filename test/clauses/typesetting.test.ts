@@ -143,6 +143,24 @@ describe("a text copy of printed pages", () => {
   });
 });
 
+describe("words hyphenated at the line ends of a text copy", () => {
+  it("joins each word's halves in its clause and counts it once, so every word is placed", () => {
+    const body = [
+      "1. The monitoring mission reports on the progress of the negoti-",
+      "ations every month and shares its findings with both govern-",
+      "ments without delay.",
+      "2. Sanctions are lifted in stages.",
+    ].join("\n");
+    const set = text(body);
+
+    expect(set.clauses[0]?.text).toBe(
+      "The monitoring mission reports on the progress of the negotiations every month and shares its findings with both governments without delay.",
+    );
+    expect(set.coverage).toEqual({ words: 28, placed: 28 });
+    expect(set.warnings).toEqual([]);
+  });
+});
+
 describe("a quotation printed between points", () => {
   const page = (quote: string) =>
     html(
