@@ -207,32 +207,29 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   if (rewrite) flags.push({ type: "rewrite" });
   // Key terms swapped: a local edit (most of the wording kept) that replaced content words with others of different meaning.
   const local = terms.overlap >= 0.5 || context.similarity >= 0.45;
-  // "and" → "or", "before" → "after": function words that change what the clause requires.
+  // "and" → "or", "before" → "after": small words that change what the clause requires. German
+  // "und" and French "avant" are content terms to the term comparison too: they are counted once, here.
   const logic = rewrite ? { removed: [], added: [] } : logicSwap(oldFolded, newFolded);
-  const flipped = logic.removed.length > 0;
-  const contentSwapped = !rewrite && local && terms.removed.length > 0 && terms.added.length > 0;
+  const isLogic = (term: Term) => logic.removed.includes(term.lower) || logic.added.includes(term.lower);
+  const removed = terms.removed.filter((term) => !isLogic(term));
+  const added = terms.added.filter((term) => !isLogic(term));
+  const contentSwapped = !rewrite && local && removed.length > 0 && added.length > 0;
+  // Beside swapped content words the small ones are incidental; alone, they are the change.
+  const flipped = !contentSwapped && logic.removed.length > 0;
   const swapped = flipped || contentSwapped;
   // New qualifying content in an otherwise kept clause ("… in peacetime", "… permanently").
-  const extended = !rewrite && local && terms.removed.length === 0 && terms.added.length >= 2;
-  if (terms.removed.length + terms.added.length > 0 || flipped) {
+  const extended = !rewrite && local && removed.length === 0 && added.length >= 2;
+  if (removed.length + added.length > 0 || flipped) {
     const telling = (list: Term[]) =>
-      list
-        // German "und", French "avant": words of other languages are content terms too; said once.
-        .filter((term) => !logic.removed.includes(term.lower) && !logic.added.includes(term.lower))
+      [...list]
         .sort((x, y) => context.weight(y.lower) - context.weight(x.lower))
         .slice(0, MAX_TERMS)
         .map((term) => term.printed);
+    const lead = (words: string[]) => (flipped ? words : []);
     flags.push({
       type: "terms",
-      // The swapped small words lead only when no content word was swapped: then they are the change.
-      removed: (contentSwapped
-        ? [...telling(terms.removed), ...logic.removed]
-        : [...logic.removed, ...telling(terms.removed)]
-      ).slice(0, MAX_TERMS),
-      added: (contentSwapped
-        ? [...telling(terms.added), ...logic.added]
-        : [...logic.added, ...telling(terms.added)]
-      ).slice(0, MAX_TERMS),
+      removed: [...lead(logic.removed), ...telling(removed)].slice(0, MAX_TERMS),
+      added: [...lead(logic.added), ...telling(added)].slice(0, MAX_TERMS),
       ...(swapped || extended ? { swapped: true } : {}),
     });
   }

@@ -1,4 +1,5 @@
-import type { Clause, ClauseSet } from "../types.js";
+import { countWords } from "../clauses/tree.js";
+import type { Clause, ClauseSet, OutlineWarning } from "../types.js";
 import { type Alignment, alignClauses, type Group, type Pair, wordsKey } from "./align.js";
 import { compareTexts, type FlagContext, knownNamesOf } from "./flags.js";
 import { entryHeadline } from "./headline.js";
@@ -232,14 +233,48 @@ export function headlineNoun(set: Pick<ClauseSet, "clauses">): string {
   return full.charAt(0).toUpperCase() + full.slice(1);
 }
 
-function side(set: ClauseSet) {
+function side(set: ClauseSet, extra: OutlineWarning[] = []) {
   return {
     source: set.source,
     clauses: set.clauses.length,
     ...(set.title ? { title: set.title } : {}),
     coverage: set.coverage,
-    warnings: set.warnings,
+    warnings: [...set.warnings, ...extra],
   };
+}
+
+/** Removed clauses at the old copy's end that say a copy may be cut off: at least this many, or this share of its words. */
+const CUT_OFF_CLAUSES = 3;
+const CUT_OFF_SHARE = 0.2;
+
+/**
+ * Everything after some clause of the old copy gone from the new one, and much of it: a copy cut
+ * off by a paywall, a page limit or a failed load looks like this, so the new side says so.
+ */
+function cutOffWarnings(oldSet: ClauseSet, newSet: ClauseSet, alignment: Alignment): OutlineWarning[] {
+  const words = (clauses: Clause[]) =>
+    clauses.reduce((sum, clause) => sum + countWords(`${clause.heading ?? ""} ${clause.text}`), 0);
+  const trailing = (count: number, gone: Set<number>) => {
+    let start = count;
+    while (start > 0 && gone.has(start - 1)) start--;
+    return start;
+  };
+  const start = trailing(oldSet.clauses.length, new Set(alignment.removed));
+  const tail = oldSet.clauses.slice(start).filter((clause) => !clause.context);
+  if (start === 0 || tail.length === 0) return [];
+  const tailWords = words(tail);
+  if (tail.length < CUT_OFF_CLAUSES && tailWords < CUT_OFF_SHARE * oldSet.coverage.words) return [];
+  // A copy cut off ends where the old text stops (a "subscribe to read on" line at most); a rewritten ending does not.
+  const ending = newSet.clauses.slice(trailing(newSet.clauses.length, new Set(alignment.added)));
+  if (words(ending) > CUT_OFF_SHARE * tailWords) return [];
+  const last = oldSet.clauses[start - 1] as Clause;
+  return [
+    {
+      code: "shorter-copy",
+      message: `this copy ends after ${last.key}: the ${tail.length} clause${tail.length === 1 ? "" : "s"} after it (${tailWords} words) are missing. A cut-off copy (a paywall, a page limit)?`,
+      at: last.key,
+    },
+  ];
 }
 
 /**
@@ -287,7 +322,7 @@ export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet, options: DiffO
   return {
     schema: "clausewatch.diff/2",
     old: side(oldSet),
-    new: side(newSet),
+    new: side(newSet, cutOffWarnings(oldSet, newSet, alignment)),
     summary: summarize(entries),
     severity: maxSeverity(...entries.map((entry) => entry.severity)),
     entries,

@@ -60,6 +60,9 @@ export function renderText(result: DiffResult, options: RenderOptions = {}): str
   const entries = shown(result, options.all ?? false);
   const lines = [
     `${result.old.source} (${result.old.clauses}) → ${result.new.source} (${result.new.clauses}): ${summaryLine(result)}`,
+    // What the reader noticed about either copy (a partial copy, unplaced text): never left unsaid.
+    ...result.old.warnings.map((warning) => `warning (${result.old.source}): ${warning.message}`),
+    ...result.new.warnings.map((warning) => `warning (${result.new.source}): ${warning.message}`),
   ];
   if (entries.length === 0) {
     lines.push("No change above cosmetic.");

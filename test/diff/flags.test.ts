@@ -232,6 +232,38 @@ describe("polarity, modality and obligations", () => {
   });
 });
 
+describe("a copy cut off before its end", () => {
+  const points = Array.from(
+    { length: 8 },
+    (_, at) => `${at + 1}. Point ${at + 1} sets out one step of the accord in a few words.`,
+  );
+  const read = (lines: string[]) =>
+    parseClauses({ source: "copy.txt", format: "text", text: lines.join("\n") });
+
+  it("warns on the new side that the clauses after the last one it kept are missing", () => {
+    const result = diffClauses(read(points), read([...points.slice(0, 4), "Subscribe to read the rest."]));
+
+    expect(result.new.warnings).toContainEqual({
+      code: "shorter-copy",
+      message:
+        "this copy ends after 4: the 4 clauses after it (52 words) are missing. A cut-off copy (a paywall, a page limit)?",
+      at: "4",
+    });
+  });
+
+  it("says nothing of the kind when the ending was rewritten rather than lost", () => {
+    const ending = [
+      "5. Border crossings reopen for trade under joint customs teams.",
+      "6. Each capital hosts a liaison office staffed by both sides.",
+      "7. Disputes over the line go to a panel of three judges.",
+      "8. The accord is reviewed by parliaments after two years.",
+    ];
+    const result = diffClauses(read(points), read([...points.slice(0, 4), ...ending]));
+
+    expect(result.new.warnings.map((warning) => warning.code)).not.toContain("shorter-copy");
+  });
+});
+
 describe("small words that decide a condition", () => {
   it.each([
     [
