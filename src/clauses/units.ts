@@ -212,6 +212,14 @@ function wrapWidth(lines: RawLine[]): number | undefined {
  * The lines of a printed page's furniture (page numbers, running headers and footers) are left
  * out, and their text is pushed to `furniture` when given.
  */
+/** A line that ends on a word citing a numbered unit, with no stop after it: the next line starts with the number cited. */
+const CITING_END =
+  /(?:^|[\s(])(?:sections?|articles?|arts?\.|paragraphs?|paras?\.|subsections?|points?|clauses?|items?|annex|schedule|§§?|absatz|abs\.|ziffer|nr\.|paragraphes?|alinéas?|apartados?|artículos?|articoli?|commi?|ust\.|pkt|пункт[а-я]*|стать[а-я]*|частин[а-я]*)$/iu;
+
+function citesAtEnd(line: string): boolean {
+  return CITING_END.test(line.trimEnd());
+}
+
 export function unitsFromText(text: string, page?: number, furniture?: string[]): Unit[] {
   const lines = withoutFurniture(rawLines(text), furniture);
   const width = wrapWidth(lines);
@@ -230,9 +238,10 @@ export function unitsFromText(text: string, page?: number, furniture?: string[])
         return;
       }
     }
-    const labels = parseLabels(line.text);
-    const previous = units[units.length - 1];
     const prevLine = lines[index - 1];
+    // "… under paragraph" / "(2) or as required …": a label wrapped after the word that cites it.
+    const labels = !line.blankBefore && prevLine && citesAtEnd(prevLine.text) ? [] : parseLabels(line.text);
+    const previous = units[units.length - 1];
     const breaks =
       previous === undefined ||
       previous.kind === "heading" ||

@@ -33,6 +33,33 @@ const SILENT_TAGS = new Set([
   "audio",
 ]);
 
+/** All text under a node, as printed. */
+function textOf(node: AnyNode): string {
+  if (isText(node)) return node.data;
+  return isElement(node) ? node.children.map(textOf).join("") : "";
+}
+
+function linksWithin(node: Element): boolean {
+  return node.children.some((child) => isElement(child) && (child.name === "a" || linksWithin(child)));
+}
+
+const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/**
+ * What a `<sup>` reads as after `before` (the text so far): nothing for a footnote marker
+ * (`…600,000<sup><a href="#fn1">1</a></sup>`, `month<sup>2</sup>`), whose digits glued on would
+ * change the figure it follows; superscript digits for a power (`10<sup>6</sup>`, `km<sup>2</sup>`); undefined for
+ * anything else, which is read as it stands.
+ */
+function superscriptText(sup: Element, before: string): string | undefined {
+  const text = textOf(sup).trim();
+  if (!/^\[?(?:\d{1,3}|[a-z]|[*†‡§]{1,3})\]?$/i.test(text)) return undefined;
+  // A power follows a figure or a unit of length ("10³", "km²"); a footnote marker follows a word.
+  const raises = /(?:\d|\b(?:[kcmµ]?m|ft|in|mi))$/.test(before);
+  if (linksWithin(sup) || !raises || !/^\d+$/.test(text)) return "";
+  return text.replace(/\d/g, (digit) => SUPERSCRIPT_DIGITS[Number(digit)] as string);
+}
+
 /** Text of a subtree flattened to one line: block edges and `<br>` become spaces. */
 function inlineText(element: Element, dropped: Set<Element>, skipLists: boolean): string {
   let out = "";
@@ -45,6 +72,11 @@ function inlineText(element: Element, dropped: Set<Element>, skipLists: boolean)
     if (skipLists && LIST_TAGS.has(node.name)) return;
     if (node.name === "br") {
       out += " ";
+      return;
+    }
+    const sup = node.name === "sup" ? superscriptText(node, out) : undefined;
+    if (sup !== undefined) {
+      out += sup;
       return;
     }
     const block = BLOCK_TAGS.has(node.name);
@@ -309,6 +341,11 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
     }
     if (!isElement(node) || dropped.has(node) || SILENT_TAGS.has(node.name)) return;
     const name = node.name;
+    const sup = name === "sup" ? superscriptText(node, buffer) : undefined;
+    if (sup !== undefined) {
+      buffer += sup;
+      return;
+    }
     if (name === "br" || name === "hr") {
       flush();
       if (name === "hr" && blocks[blocks.length - 1]?.kind === "paragraph") lastBreak = blocks.length;

@@ -107,3 +107,27 @@ describe("nested lists", () => {
     expect(result.map((item) => item.text)).toEqual(["First paragraph. Second paragraph."]);
   });
 });
+
+describe("superscripts in an item's text", () => {
+  it("leaves footnote markers out, so a marker never joins the figure it follows", () => {
+    const html =
+      '<ol><li>Troops are capped at 600,000<sup><a href="#fn1">1</a></sup> personnel.</li>' +
+      "<li>Monitors report monthly<sup>2</sup>.</li><li>Aid resumes<sup>[a]</sup> in May.</li></ol>";
+
+    expect(items(html).map((item) => item.text)).toEqual([
+      "Troops are capped at 600,000 personnel.",
+      "Monitors report monthly.",
+      "Aid resumes in May.",
+    ]);
+  });
+
+  it("keeps a power as superscript digits, apart from the figure it raises", () => {
+    const html =
+      "<ol><li>The zone spans 10<sup>3</sup> metres.</li><li>Its area is 4 km<sup>2</sup>.</li></ol>";
+
+    expect(items(html).map((item) => item.text)).toEqual([
+      "The zone spans 10³ metres.",
+      "Its area is 4 km².",
+    ]);
+  });
+});
