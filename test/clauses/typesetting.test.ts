@@ -161,6 +161,24 @@ describe("words hyphenated at the line ends of a text copy", () => {
   });
 });
 
+describe("a number wrapped to the start of a line after the word that cites it", () => {
+  it("keeps '(2) or as required …' in the sentence citing paragraph (2), and a change there in its clause", () => {
+    const lines = (court: string) =>
+      [
+        "1. The supplier keeps the records for as long as the law allows under paragraph",
+        `(2) or as required by ${court}, and deletes them once that period has ended in full.`,
+        "2. The customer may ask for a copy of the records at any time during the contract term.",
+      ].join("\n");
+    const before = text(lines("a court"));
+    const after = text(lines("a regulator"));
+
+    expect(outline(before)).toEqual(["1", "2"]);
+    expect(before.clauses[0]?.text).toContain("under paragraph (2) or as required by a court");
+    const changed = diffClauses(before, after).entries.filter((entry) => entry.severity !== "none");
+    expect(changed.map((entry) => [entry.kind, entry.new])).toEqual([["modified", ["1"]]]);
+  });
+});
+
 describe("a quotation printed between points", () => {
   const page = (quote: string) =>
     html(
