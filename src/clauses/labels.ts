@@ -55,7 +55,7 @@ export const BACK_MATTER_WORDS = new Set(["schedule", "annex", "appendix", "exhi
 /** Words whose units are also lettered (`Annex A`, `Part B`). */
 const LETTERED_WORDS = new Set(["part", "schedule", "annex", "appendix", "exhibit"]);
 
-/** Ordinal words that number an article or clause: French "premier", Spanish "primera" … "vigésima". */
+/** Ordinal words that number an article or clause: French "premier", Spanish "primera" … "duodécima". */
 const ORDINALS: Record<string, number> = Object.fromEntries(
   [
     "primer primero primera premier première",
@@ -254,7 +254,8 @@ function wordedLabel(text: string): LabelMatch[] {
     return [makeLabel(printed, rest, String(ordinal), { ...spelled, family: "decimal", value: ordinal })];
   }
   const latin = suffix.trim().toLowerCase();
-  const name = latin.length > 3 || /\s/.test(suffix) ? `${number} ${latin}` : `${number}${suffix}`;
+  // "12 bis" keeps its space; "10a" and "12bis" are printed glued.
+  const name = /\s/.test(suffix) ? `${number} ${latin}` : `${number}${suffix}`;
   if (/^\d+(\.\d+)+$/.test(number)) {
     const parts = multilevelParts(number);
     return [

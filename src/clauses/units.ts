@@ -239,8 +239,15 @@ export function unitsFromText(text: string, page?: number, furniture?: string[])
       }
     }
     const prevLine = lines[index - 1];
-    // "… under paragraph" / "(2) or as required …": a label wrapped after the word that cites it.
-    const labels = !line.blankBefore && prevLine && citesAtEnd(prevLine.text) ? [] : parseLabels(line.text);
+    // "… under paragraph" / "(2) or as required …": a number wrapped after the word that cites it,
+    // its sentence going on in lower case. "… these points" / "1. Ukraine …" still opens point 1.
+    const read = parseLabels(line.text);
+    const cited =
+      !line.blankBefore &&
+      prevLine !== undefined &&
+      citesAtEnd(prevLine.text) &&
+      /^[\p{Ll},;)]/u.test(read[0]?.rest ?? "");
+    const labels = cited ? [] : read;
     const previous = units[units.length - 1];
     const breaks =
       previous === undefined ||

@@ -271,7 +271,7 @@ function cutOffWarnings(oldSet: ClauseSet, newSet: ClauseSet, alignment: Alignme
   return [
     {
       code: "shorter-copy",
-      message: `this copy ends after ${last.key}: the ${tail.length} clause${tail.length === 1 ? "" : "s"} after it (${tailWords} words) are missing. A cut-off copy (a paywall, a page limit)?`,
+      message: `this copy ends after ${last.key}: ${tail.length === 1 ? "the clause" : `the ${tail.length} clauses`} after it (${tailWords} words) ${tail.length === 1 ? "is" : "are"} missing. A cut-off copy (a paywall, a page limit)?`,
       at: last.key,
     },
   ];

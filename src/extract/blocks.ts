@@ -55,7 +55,7 @@ function superscriptText(sup: Element, before: string): string | undefined {
   const text = textOf(sup).trim();
   if (!/^\[?(?:\d{1,3}|[a-z]|[*†‡§]{1,3})\]?$/i.test(text)) return undefined;
   // A power follows a figure or a unit of length ("10³", "km²"); a footnote marker follows a word.
-  const raises = /(?:\d|\b(?:[kcmµ]?m|ft|in|mi))$/.test(before);
+  const raises = /(?:\d|\b(?:[kcmµ]?m|ft))$/.test(before);
   if (linksWithin(sup) || !raises || !/^\d+$/.test(text)) return "";
   return text.replace(/\d/g, (digit) => SUPERSCRIPT_DIGITS[Number(digit)] as string);
 }

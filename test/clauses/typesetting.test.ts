@@ -177,6 +177,21 @@ describe("a number wrapped to the start of a line after the word that cites it",
     const changed = diffClauses(before, after).entries.filter((entry) => entry.severity !== "none");
     expect(changed.map((entry) => [entry.kind, entry.new])).toEqual([["modified", ["1"]]]);
   });
+
+  it("still opens point 1 after an introduction that ends on the word 'points'", () => {
+    const set = text(
+      [
+        "The draft circulated on Friday sets out these points",
+        "1. Ukraine keeps its sovereignty and its borders are confirmed by all signatories.",
+        "2. Elections are held within one hundred days of the signing of the accord.",
+      ].join("\n"),
+    );
+
+    expect(outline(set).filter((path) => !path.startsWith("Title") && !path.startsWith("Preamble"))).toEqual([
+      "1",
+      "2",
+    ]);
+  });
 });
 
 describe("a quotation printed between points", () => {
