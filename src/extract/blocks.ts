@@ -1,7 +1,17 @@
 /** Walks the chosen content in document order and turns it into `TextBlock`s. */
 import type { AnyNode, Element } from "domhandler";
 import type { TextBlock } from "../types.js";
-import { attr, BLOCK_TAGS, childElements, HEADING_TAGS, isElement, isText, LIST_TAGS, tidy } from "./dom.js";
+import {
+  attr,
+  BLOCK_TAGS,
+  childElements,
+  HEADING_TAGS,
+  isElement,
+  isText,
+  LIST_TAGS,
+  textOf,
+  tidy,
+} from "./dom.js";
 import {
   formatMarker,
   type MarkerStyle,
@@ -32,12 +42,6 @@ const SILENT_TAGS = new Set([
   "video",
   "audio",
 ]);
-
-/** All text under a node, as printed. */
-function textOf(node: AnyNode): string {
-  if (isText(node)) return node.data;
-  return isElement(node) ? node.children.map(textOf).join("") : "";
-}
 
 function linksWithin(node: Element): boolean {
   return node.children.some((child) => isElement(child) && (child.name === "a" || linksWithin(child)));

@@ -114,3 +114,16 @@ export const BLOCK_TAGS = new Set([
   "tr",
   "ul",
 ]);
+
+/** All text under an element, as printed (iterative: deep pages never overflow the stack). */
+export function textOf(element: Element): string {
+  let out = "";
+  const stack: AnyNode[] = [element];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    if (isText(node)) out += node.data;
+    else if (isElement(node))
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
+  }
+  return out;
+}

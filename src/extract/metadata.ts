@@ -1,6 +1,6 @@
 /** What a page says about itself: title, byline and publication date, from markup meant for machines first. */
-import type { AnyNode, Element } from "domhandler";
-import { childElements, isElement, isText, tidy } from "./dom.js";
+import type { Element } from "domhandler";
+import { childElements, textOf, tidy } from "./dom.js";
 
 export interface PageMetadata {
   /** `og:title`, else the first `<h1>`, else `<title>`. */
@@ -49,18 +49,6 @@ function linkedData(scripts: string[]): { [key: string]: Json } | undefined {
     }
   }
   return undefined;
-}
-
-function textOf(element: Element): string {
-  let out = "";
-  const stack: AnyNode[] = [element];
-  while (stack.length > 0) {
-    const node = stack.pop() as AnyNode;
-    if (isText(node)) out += node.data;
-    else if (isElement(node))
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
-  }
-  return out;
 }
 
 /** What the metadata rules read, gathered in one walk of the page instead of a selector query each. */
