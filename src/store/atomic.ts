@@ -7,15 +7,29 @@ import { randomBytes } from "node:crypto";
 import {
   closeSync,
   constants,
-  promises as fsp,
+  fdatasync,
   fstatSync,
+  fsync,
   ftruncateSync,
   openSync,
+  readFileSync,
   readSync,
+  renameSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { StoreError } from "../errors.js";
+
+/**
+ * Only the syncs go through the thread pool. Opening, writing, renaming and closing a small file
+ * is page-cache work of microseconds, while each round trip through the pool costs a thread
+ * wake-up on both sides (about 100 µs of CPU on a virtual machine, measured), and a durable write
+ * took eight of them. The waits on the disk stay off the event loop.
+ */
+const fsyncAsync = promisify(fsync);
+const fdatasyncAsync = promisify(fdatasync);
 
 const REASONS: Record<string, string> = {
   ENOSPC: "no space left on device",
@@ -54,8 +68,13 @@ export interface WriteFileAtomicOptions {
 /** Suffix every temporary file carries, so cleanup can recognise leftovers of a crash. */
 export const TMP_SUFFIX = ".tmp";
 
+/** Random per process (a pid can be reused after a crash), then counted: no entropy drawn per file. */
+const TEMP_PREFIX = `${process.pid}.${randomBytes(4).toString("hex")}`;
+let tempCount = 0;
+
 export function tempPathFor(target: string, tmpDir = dirname(target)): string {
-  return join(tmpDir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString("hex")}${TMP_SUFFIX}`);
+  tempCount += 1;
+  return join(tmpDir, `.${basename(target)}.${TEMP_PREFIX}.${tempCount.toString(36)}${TMP_SUFFIX}`);
 }
 
 /**
@@ -70,21 +89,22 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const durable = options.fsync ?? true;
   const tmp = tempPathFor(path, options.tmpDir);
-  const handle = await fsp
-    .open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644)
-    .catch((error: unknown) => {
-      throw writeFailed(path, error);
-    });
+  let fd: number;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  } catch (error) {
+    throw writeFailed(path, error);
+  }
   try {
     try {
-      await handle.writeFile(data);
-      if (durable) await handle.sync();
+      writeFileSync(fd, data);
+      if (durable) await fsyncAsync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    await fsp.rename(tmp, path);
+    renameSync(tmp, path);
   } catch (error) {
-    await fsp.rm(tmp, { force: true }).catch(() => {});
+    rmSync(tmp, { force: true });
     throw writeFailed(path, error);
   }
   if (durable)
@@ -121,15 +141,15 @@ function startDirSync(dir: string): Promise<void> {
 }
 
 async function syncDirOnce(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, constants.O_RDONLY);
+  const fd = openSync(dir, constants.O_RDONLY);
   try {
-    await handle.sync();
+    await fsyncAsync(fd);
   } catch (error) {
     // Some filesystems (and Windows) refuse fsync on a directory; durability there is best effort.
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "EINVAL" && code !== "EPERM" && code !== "EISDIR") throw error;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -147,40 +167,21 @@ export async function appendLine(path: string, line: string, options: AppendLine
   if (line.includes("\n")) throw new Error(`appendLine: line for ${path} contains a newline`);
   const durable = options.fsync ?? true;
   try {
-    if (!durable) {
-      appendInPlace(path, line);
-      return;
-    }
-    const handle = await fsp.open(path, "a+");
+    const fd = openSync(path, "a+");
     let created = false;
     try {
-      const { size } = await handle.stat();
+      const { size } = fstatSync(fd);
       created = size === 0;
-      if (size > 0) truncateTornTail(handle.fd, size);
-      await handle.writeFile(`${line}\n`);
-      await handle.datasync();
+      if (size > 0) truncateTornTail(fd, size);
+      writeFileSync(fd, `${line}\n`);
+      if (durable) await fdatasyncAsync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    if (created) await fsyncDir(dirname(path));
+    if (created && durable) await fsyncDir(dirname(path));
   } catch (error) {
     // A short write (a full disk) leaves a torn last line: readers skip it, the next append cuts it.
     throw writeFailed(path, error);
-  }
-}
-
-/**
- * An append nobody waits to make durable (a quiet check's event) only touches the page cache: it
- * is done in place, without a round trip through the thread pool for each of its five steps.
- */
-function appendInPlace(path: string, line: string): void {
-  const fd = openSync(path, "a+");
-  try {
-    const { size } = fstatSync(fd);
-    if (size > 0) truncateTornTail(fd, size);
-    writeFileSync(fd, `${line}\n`);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -210,21 +211,21 @@ function lastNewlineEnd(fd: number, size: number): number {
 
 /** Cuts a torn last line off a log, if there is one; returns the bytes removed (0 when clean or missing). */
 export async function repairTornTail(path: string): Promise<number> {
-  let handle: fsp.FileHandle;
+  let fd: number;
   try {
-    handle = await fsp.open(path, "r+");
+    fd = openSync(path, "r+");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
     throw error;
   }
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     if (size === 0) return 0;
-    const removed = truncateTornTail(handle.fd, size);
-    if (removed > 0) await handle.datasync();
+    const removed = truncateTornTail(fd, size);
+    if (removed > 0) await fdatasyncAsync(fd);
     return removed;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -254,7 +255,7 @@ export async function readJsonl<T = unknown>(
   path: string,
   options: ReadJsonlOptions<T> = {},
 ): Promise<JsonlReadResult<T>> {
-  const result = parseJsonl<T>(path, await readTail(path, options.limit), options.accept);
+  const result = parseJsonl<T>(path, readTail(path, options.limit), options.accept);
   if (options.limit === undefined || result.records.length >= options.limit || result.complete) {
     const { records, problems, tornTail } = result;
     const limited =
@@ -302,21 +303,18 @@ function parseJsonl<T>(
  * The file's text, or only enough of its end to hold `limit` complete lines. `firstLine` is the
  * 1-based number of the first returned line when the whole file was read (unknown otherwise).
  */
-async function readTail(
-  path: string,
-  limit: number | undefined,
-): Promise<{ text: string; firstLine?: number }> {
-  let handle: fsp.FileHandle;
+function readTail(path: string, limit: number | undefined): { text: string; firstLine?: number } {
+  let fd: number;
   try {
-    handle = await fsp.open(path, "r");
+    fd = openSync(path, "r");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { text: "", firstLine: 1 };
     throw error;
   }
   try {
-    const { size } = await handle.stat();
-    if (limit === undefined) return { text: (await handle.readFile()).toString("utf8"), firstLine: 1 };
+    if (limit === undefined) return { text: readFileSync(fd, "utf8"), firstLine: 1 };
     if (limit <= 0) return { text: "" };
+    const { size } = fstatSync(fd);
     // Walk backwards until the buffer holds limit+1 newlines (limit complete lines plus a possible
     // torn tail); cutting at a newline byte never splits a UTF-8 sequence.
     const chunks: Buffer[] = [];
@@ -325,7 +323,7 @@ async function readTail(
     while (start > 0 && newlines < limit + 1) {
       const from = Math.max(0, start - 64 * 1024);
       const chunk = Buffer.alloc(start - from);
-      await handle.read(chunk, 0, chunk.length, from);
+      readSync(fd, chunk, 0, chunk.length, from);
       for (const byte of chunk) if (byte === 0x0a) newlines++;
       chunks.unshift(chunk);
       start = from;
@@ -334,7 +332,7 @@ async function readTail(
     if (start > 0) buffer = buffer.subarray(buffer.indexOf(0x0a) + 1);
     return start > 0 ? { text: buffer.toString("utf8") } : { text: buffer.toString("utf8"), firstLine: 1 };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

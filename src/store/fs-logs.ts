@@ -15,7 +15,8 @@
  * runs beside a worker holding the lock, and a file of its own keeps the worker's attempt log
  * single-writer (appendLine cuts a torn tail, which could cut a line another process is writing).
  */
-import { mkdir, readdir, readFile, stat } from "node:fs/promises";
+import { mkdirSync, statSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { StoreError } from "../errors.js";
 import { appendLine, createKeyedQueue, readJsonl, writeFileAtomic } from "./atomic.js";
@@ -96,11 +97,8 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
    * when something else grew it, not for every change a cycle enqueues.
    */
   let knownAlerts: { ids: Set<string>; size: number } | undefined;
-  const sizeOf = (path: string) =>
-    stat(path).then(
-      (info) => info.size,
-      () => 0,
-    );
+  // Page-cache work, done in place like the appends themselves (see atomic.ts).
+  const sizeOf = (path: string) => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 
   async function readAlerts<A>(): Promise<A[]> {
     return (await readJsonl<A>(outboxPath("alerts"), { accept: isOutboxAlert })).records;
@@ -114,7 +112,7 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       const lines = records.map((record) => JSON.stringify(record));
       return appends.run(path, async () => {
         if (lines.length === 0) return;
-        await mkdir(join(root, "plans", planId), { recursive: true });
+        mkdirSync(join(root, "plans", planId), { recursive: true });
         for (const line of lines) await appendLine(path, line, { fsync });
       });
     },
@@ -147,7 +145,7 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       const existing = (await readFile(path, "utf8").catch(() => undefined))?.trim();
       if (existing && !Number.isNaN(Date.parse(existing))) return existing;
       if (!writable) return now;
-      await mkdir(join(root, OUTBOX_DIR), { recursive: true });
+      mkdirSync(join(root, OUTBOX_DIR), { recursive: true });
       await writeFileAtomic(path, `${now}\n`, { fsync });
       return now;
     },
@@ -157,8 +155,8 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       const path = outboxPath("alerts");
       return appends.run(path, async () => {
         if (entries.length === 0) return [];
-        await mkdir(join(root, OUTBOX_DIR), { recursive: true });
-        const size = await sizeOf(path);
+        mkdirSync(join(root, OUTBOX_DIR), { recursive: true });
+        const size = sizeOf(path);
         if (knownAlerts?.size !== size) {
           const ids = new Set((await readAlerts<OutboxAlertRecord>()).map((entry) => entry.alert.id));
           knownAlerts = { ids, size };
@@ -173,7 +171,7 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
             written.push(entry);
           }
         } finally {
-          knownAlerts.size = await sizeOf(path);
+          knownAlerts.size = sizeOf(path);
         }
         return written;
       });
@@ -184,7 +182,7 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       const path = outboxPath(log);
       const line = JSON.stringify(record);
       return appends.run(path, async () => {
-        await mkdir(join(root, OUTBOX_DIR), { recursive: true });
+        mkdirSync(join(root, OUTBOX_DIR), { recursive: true });
         await appendLine(path, line, { fsync });
       });
     },

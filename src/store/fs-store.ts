@@ -22,7 +22,7 @@
  * beside their targets so that cleanup at open is one readdir instead of a walk of every object
  * directory; `tmp/` is on the same filesystem, which is all the atomic rename needs.
  */
-import { existsSync, promises as fsp, readFileSync } from "node:fs";
+import { existsSync, promises as fsp, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, brotliDecompress, gunzip, gzip, constants as zlibConstants } from "node:zlib";
@@ -175,7 +175,7 @@ function createFsStore(
   async function ensureDir(path: string): Promise<void> {
     if (knownDirs.has(path)) return;
     try {
-      await fsp.mkdir(path);
+      mkdirSync(path);
       if (opts.fsync) await fsyncDir(join(path, ".."));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -193,8 +193,8 @@ function createFsStore(
     knownDirs.add(path);
   }
 
-  // Existence probes and small reads are page-cache work of microseconds: done in place, without
-  // a round trip through the thread pool. Writes and syncs stay asynchronous.
+  // Existence probes, small reads and writes are page-cache work of microseconds: done in place,
+  // without a round trip through the thread pool. Syncs stay asynchronous (see atomic.ts).
   function findBody(hash: string): string | undefined {
     for (const ext of BODY_EXTENSIONS) {
       const path = bodyPath(hash, ext);

@@ -1,4 +1,5 @@
-import { promises as fsp } from "node:fs";
+import fs, { promises as fsp } from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { appendLine, fsyncDir, readJsonl, repairTornTail, writeFileAtomic } from "../../src/store/index.js";
@@ -53,7 +54,10 @@ describe("writeFileAtomic", () => {
 describe("fsyncDir", () => {
   it("gives callers that ask while a sync of the directory runs one shared sync that starts after it", async () => {
     const dir = await freshDir();
-    const open = vi.spyOn(fsp, "open");
+    // The store opens directories in place (only the sync itself goes to the thread pool); the
+    // named import it uses follows the spied default export once the two are synchronised.
+    const open = vi.spyOn(fs, "openSync");
+    syncBuiltinESMExports();
     const syncsOf = () => open.mock.calls.filter(([path]) => path === dir).length;
     try {
       await Promise.all(Array.from({ length: 20 }, () => fsyncDir(dir)));
@@ -64,6 +68,7 @@ describe("fsyncDir", () => {
       expect(syncsOf()).toBe(3);
     } finally {
       open.mockRestore();
+      syncBuiltinESMExports();
     }
   });
 
