@@ -9,7 +9,7 @@
  */
 import type { Logger } from "pino";
 import type { Config, NotifierConfig } from "../config/index.js";
-import { severityAtLeast } from "../diff/index.js";
+import { severityAtLeast } from "../diff/severity.js";
 import { InputError, NotifyError } from "../errors.js";
 import { clauseNoun } from "../report/headline.js";
 import type { SnapshotStore, StoreLogs, StoreLogsRef } from "../store/index.js";

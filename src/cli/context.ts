@@ -4,11 +4,10 @@ import type { Logger } from "pino";
 import { createHostLimiter } from "../collect/index.js";
 import { type Config, loadConfig, secretPaths } from "../config/index.js";
 import { InputError } from "../errors.js";
-import { createLineage } from "../lineage/index.js";
+import type { Lineage } from "../lineage/index.js";
 import { createLogger } from "../log.js";
 import { openConfiguredStore } from "../store/index.js";
 import { createParsePool, inProcessReader } from "../worker/parse-pool.js";
-import { currentReading } from "../worker/reading.js";
 import type { WorkerContext } from "../worker/types.js";
 
 const DEFAULT_CONFIG_FILES = [
@@ -90,15 +89,36 @@ export async function openContext(config: Config, options: OpenContextOptions): 
   });
   const reader = config.threads > 0 ? createParsePool({ threads: config.threads }) : inProcessReader();
   const ctx: WorkerContext = { config, store, logger, limiter, reader };
-  // Versions stored by an older reader are compared as the current reader reads them.
-  ctx.lineage = createLineage(store, config.lineage, async (id) =>
-    currentReading(ctx, await store.getSnapshot(id)),
-  );
+  ctx.lineage = lazyLineage(ctx);
   return {
     ctx,
     async close() {
       await reader.close();
       await store.close();
+    },
+  };
+}
+
+/**
+ * The plan lineage, loaded with the diff engine it judges copies by on the first copy it sees:
+ * a cycle of 304s and unchanged bodies never needs either.
+ */
+function lazyLineage(ctx: WorkerContext): Lineage {
+  let lineage: Promise<Lineage> | undefined;
+  const load = async (): Promise<Lineage> => {
+    const [{ createLineage }, { currentReading }] = await Promise.all([
+      import("../lineage/index.js"),
+      import("../worker/reading.js"),
+    ]);
+    // Versions stored by an older reader are compared as the current reader reads them.
+    return createLineage(ctx.store, ctx.config.lineage, async (id) =>
+      currentReading(ctx, await ctx.store.getSnapshot(id)),
+    );
+  };
+  return {
+    async observe(planId, sighting) {
+      lineage ??= load();
+      return (await lineage).observe(planId, sighting);
     },
   };
 }

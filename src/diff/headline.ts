@@ -1,4 +1,6 @@
 /** One line per change that names the most important thing about it. */
+
+import type { ClauseSet } from "../types.js";
 import { isExceptionCue } from "./modality.js";
 import type { DiffEntry, Flag } from "./schema.js";
 
@@ -160,4 +162,16 @@ export function entryHeadline(entry: DiffEntry, noun = "Point"): string {
     }
   }
   return cutAtWord(line, 140);
+}
+
+/** How the document names its clauses in headlines ("Point", "Article", "Section", "§"). */
+export function headlineNoun(set: Pick<ClauseSet, "clauses">): string {
+  const first = set.clauses.find((clause) => clause.label !== null && clause.depth === 0 && !clause.context);
+  // The whole word before the number or letter: "Annex A" names annexes, not "Anne" and a roman X.
+  const word = first ? /^(§|¶|\p{L}{2,}\.?)(?!\p{L})\s*[\p{N}\p{L}]/u.exec(first.printed)?.[1] : undefined;
+  if (!word) return "Point";
+  if (word === "§" || word === "¶") return word;
+  const bare = word.replace(/\.$/, "").toLowerCase();
+  const full = { art: "article", sec: "section", para: "paragraph" }[bare] ?? bare;
+  return full.charAt(0).toUpperCase() + full.slice(1);
 }

@@ -2,22 +2,15 @@ import { countWords } from "../clauses/tree.js";
 import type { Clause, ClauseSet, OutlineWarning } from "../types.js";
 import { type Alignment, alignClauses, type Group, type Pair, wordsKey } from "./align.js";
 import { compareTexts, type FlagContext, knownNamesOf } from "./flags.js";
-import { entryHeadline } from "./headline.js";
+import { entryHeadline, headlineNoun } from "./headline.js";
 import { clauseDisplay, redline } from "./redline.js";
 import type { DiffEntry, DiffResult, DiffSummary, Severity } from "./schema.js";
+import { maxSeverity, SEVERITY_RANK, severityAtLeast } from "./severity.js";
 
+export { headlineNoun } from "./headline.js";
 export type { DiffEntry, DiffResult, DiffSummary, EntryKind, Flag, RedlineOp, Severity } from "./schema.js";
 export { DiffResult as DiffResultSchema, diffJsonSchema, severities } from "./schema.js";
-
-const SEVERITY_RANK: Record<Severity, number> = { none: 0, cosmetic: 1, minor: 2, substantive: 3 };
-
-export function severityAtLeast(severity: Severity, threshold: Severity): boolean {
-  return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
-}
-
-export function maxSeverity(...values: Severity[]): Severity {
-  return values.reduce((top, value) => (SEVERITY_RANK[value] > SEVERITY_RANK[top] ? value : top), "none");
-}
+export { maxSeverity, severityAtLeast } from "./severity.js";
 
 function capSeverity(severity: Severity, cap: Severity): Severity {
   return SEVERITY_RANK[severity] > SEVERITY_RANK[cap] ? cap : severity;
@@ -219,18 +212,6 @@ function settle(entry: DiffEntry, newSet: ClauseSet): DiffEntry {
   const capped = entry.context || title ? { ...entry, severity: capSeverity(entry.severity, cap) } : entry;
   if (capped.severity === "none") return capped;
   return { ...capped, headline: entryHeadline(capped, noun) };
-}
-
-/** How the document names its clauses in headlines ("Point", "Article", "Section", "§"). */
-export function headlineNoun(set: Pick<ClauseSet, "clauses">): string {
-  const first = set.clauses.find((clause) => clause.label !== null && clause.depth === 0 && !clause.context);
-  // The whole word before the number or letter: "Annex A" names annexes, not "Anne" and a roman X.
-  const word = first ? /^(§|¶|\p{L}{2,}\.?)(?!\p{L})\s*[\p{N}\p{L}]/u.exec(first.printed)?.[1] : undefined;
-  if (!word) return "Point";
-  if (word === "§" || word === "¶") return word;
-  const bare = word.replace(/\.$/, "").toLowerCase();
-  const full = { art: "article", sec: "section", para: "paragraph" }[bare] ?? bare;
-  return full.charAt(0).toUpperCase() + full.slice(1);
 }
 
 function side(set: ClauseSet, extra: OutlineWarning[] = []) {

@@ -1,5 +1,5 @@
-import { cutAtWord, entryHeadline } from "../diff/headline.js";
-import { type DiffEntry, type DiffResult, headlineNoun } from "../diff/index.js";
+import { cutAtWord, entryHeadline, headlineNoun } from "../diff/headline.js";
+import type { DiffEntry, DiffResult } from "../diff/index.js";
 import type { ClauseSet } from "../types.js";
 
 export { clauseName, describeFlags, entryHeadline } from "../diff/headline.js";

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
 import type { CollectControl } from "../collect/index.js";
 import type { DocumentOptions } from "../document.js";
 import { ClausewatchError, type ErrorCode, ExtractError } from "../errors.js";
@@ -71,18 +71,25 @@ const PARSE_THREAD_YOUNG_MB = 4;
 /** A pool of `threads` parsing threads, started on first use and idle ones ended after a while. */
 export function createParsePool(options: ParsePoolOptions): ClauseSetReader {
   const threads = Math.max(1, Math.floor(options.threads));
-  const pool = new Piscina<ParseTask, ParseResult>({
-    filename: options.filename ?? parseTaskFile(),
-    // The task file's named export `parse` (see parse-task.ts).
-    name: "parse",
-    minThreads: 0,
-    maxThreads: threads,
-    concurrentTasksPerWorker: 1,
-    idleTimeout: 30_000,
-    // A page's parse leaves little alive, so a small young generation is collected often and
-    // cheaply; the default one (tens of MB a thread) is most of a cycle's peak memory.
-    resourceLimits: { maxYoungGenerationSizeMb: PARSE_THREAD_YOUNG_MB },
-  });
+  const filename = options.filename ?? parseTaskFile();
+  // Started (and piscina loaded) on the first read: a cycle without a new body never parses.
+  let pool: Promise<Piscina<ParseTask, ParseResult>> | undefined;
+  const started = () =>
+    (pool ??= import("piscina").then(
+      ({ Piscina }) =>
+        new Piscina<ParseTask, ParseResult>({
+          filename,
+          // The task file's named export `parse` (see parse-task.ts).
+          name: "parse",
+          minThreads: 0,
+          maxThreads: threads,
+          concurrentTasksPerWorker: 1,
+          idleTimeout: 30_000,
+          // A page's parse leaves little alive, so a small young generation is collected often and
+          // cheaply; the default one (tens of MB a thread) is most of a cycle's peak memory.
+          resourceLimits: { maxYoungGenerationSizeMb: PARSE_THREAD_YOUNG_MB },
+        }),
+    ));
   // Our own queue in front of the pool's, so waiting for a free thread can be kept off the
   // source's deadline (the pool itself would start the task's clock on submission).
   let free = threads;
@@ -123,7 +130,10 @@ export function createParsePool(options: ParsePoolOptions): ClauseSetReader {
       await (control.waiting ? control.waiting(wait) : wait());
       let result: ParseResult;
       try {
-        result = await pool.run({ body, options: documentOptions }, { signal: control.signal ?? null });
+        result = await (await started()).run(
+          { body, options: documentOptions },
+          { signal: control.signal ?? null },
+        );
       } catch (error) {
         if (control.signal?.aborted) throw control.signal.reason;
         throw new ExtractError(
@@ -142,7 +152,7 @@ export function createParsePool(options: ParsePoolOptions): ClauseSetReader {
     async close() {
       if (closed) return;
       closed = true;
-      await pool.destroy();
+      if (pool) await (await pool).destroy();
     },
   };
 }

@@ -4,8 +4,16 @@
  */
 import type { Deadline } from "../collect/index.js";
 import type { PlanConfig, SourceConfig } from "../config/index.js";
+import { sourceLogger } from "../log.js";
 import type { SourceState } from "../store/index.js";
-import type { ChangeFields, ChangeKind, SourceChange, WorkerContext } from "./types.js";
+import type {
+  ChangeFields,
+  ChangeKind,
+  SourceChange,
+  SourceOutcome,
+  SourceStatus,
+  WorkerContext,
+} from "./types.js";
 
 function initialState(sourceId: string): SourceState {
   return { sourceId, consecutiveFailures: 0, health: "ok", recentClauseSetHashes: [], changeCount: 0 };
@@ -76,4 +84,54 @@ export async function recordChange(
 
 export function headlinePrefix(step: Step): string {
   return step.plan?.title ?? step.source.title ?? step.source.id;
+}
+
+export async function finish(
+  step: Step,
+  status: SourceStatus,
+  started: number,
+  extra: Partial<SourceOutcome> = {},
+): Promise<SourceOutcome> {
+  const durationMs = Math.round(performance.now() - started);
+  const quiet = status === "unchanged" || status === "not-modified" || status === "noise";
+  await step.ctx.store.appendEvent(
+    step.source.id,
+    {
+      at: step.at,
+      type: status,
+      run: step.runId,
+      durationMs,
+      ...(extra.snapshotId ? { snapshotId: extra.snapshotId } : {}),
+      ...(extra.error ? { error: extra.error } : {}),
+      ...(step.changes.length > 0 ? { changes: step.changes.map((change) => change.key) } : {}),
+    },
+    { durable: !quiet || step.changes.length > 0 },
+  );
+  await step.ctx.store.setSourceState(step.state);
+  const level = quiet ? "debug" : "info";
+  // A child logger costs more than the check of an unchanged source: made only when the line is written.
+  if (step.ctx.logger.isLevelEnabled(level)) {
+    sourceLogger(step.ctx.logger, step.source.id, step.runId)[level](
+      { status, durationMs, changes: step.changes.map((change) => change.key) },
+      "source checked",
+    );
+  }
+  return { sourceId: step.source.id, status, durationMs, changes: step.changes, ...extra };
+}
+
+export async function markHealthy(step: Step): Promise<void> {
+  if (step.imported) return;
+  if (step.state.health === "broken") {
+    await recordChange(
+      step,
+      "recovered",
+      {
+        severity: "minor",
+        headline: `${headlinePrefix(step)}: source ${step.source.id} recovered`,
+      },
+      "health",
+    );
+  }
+  step.state = { ...step.state, health: "ok", consecutiveFailures: 0, lastSuccessAt: step.at };
+  delete step.state.lastError;
 }
