@@ -19,7 +19,15 @@ export async function runMigrateCommand(options: { config?: string }): Promise<n
   const config = await requireConfig(options.config);
   const storage = config.storage;
   if (storage.driver !== "postgres") {
-    process.stdout.write(`fs store ${storage.dir}: format ${STORE_FORMAT_VERSION}, nothing to migrate\n`);
+    // Opening for writing brings the format up to date (workers do the same at start).
+    const store = await openFsStore(storage.dir, { lockCommand: "migrate" });
+    const from = store.migratedFrom;
+    await store.close();
+    process.stdout.write(
+      from === undefined
+        ? `fs store ${storage.dir}: format ${STORE_FORMAT_VERSION}, up to date\n`
+        : `fs store ${storage.dir}: format ${from} → ${STORE_FORMAT_VERSION}\n`,
+    );
     return 0;
   }
   const report = await migratePostgresStore({ url: storage.url, schema: storage.schema });

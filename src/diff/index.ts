@@ -5,7 +5,7 @@ import { compareTexts, type FlagContext, knownNamesOf } from "./flags.js";
 import { entryHeadline, headlineNoun } from "./headline.js";
 import { clauseDisplay, redline } from "./redline.js";
 import type { DiffEntry, DiffResult, DiffSummary, Severity } from "./schema.js";
-import { maxSeverity, SEVERITY_RANK, severityAtLeast } from "./severity.js";
+import { maxSeverity, SEVERITY_RANK } from "./severity.js";
 
 export { headlineNoun } from "./headline.js";
 export type { DiffEntry, DiffResult, DiffSummary, EntryKind, Flag, RedlineOp, Severity } from "./schema.js";

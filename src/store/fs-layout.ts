@@ -7,12 +7,16 @@ import { join } from "node:path";
 import { z } from "zod";
 import { excerpt, StoreError } from "../errors.js";
 import { fsyncDir, writeFileAtomic } from "./atomic.js";
+import { writeSnapshotSources } from "./fs-snapshot-sources.js";
 import { LOCK_FILE, type LockInfo } from "./lock.js";
 
 const P = "fs store";
 
-/** The on-disk format this code writes and reads. */
-export const STORE_FORMAT_VERSION = 1;
+/**
+ * The on-disk format this code writes and reads. 2: a snapshot's record is only its line in the
+ * source's index (format 1 also kept a copy of each under `snapshots/`).
+ */
+export const STORE_FORMAT_VERSION = 2;
 
 export const FsStoreOptions = z.strictObject({
   /**
@@ -55,8 +59,15 @@ export const FsStoreOptions = z.strictObject({
 });
 export type FsStoreOptions = z.input<typeof FsStoreOptions>;
 
-/** Reads (or, when writable and new, writes) VERSION; refuses a format newer than this code. */
-export async function checkVersion(root: string, writable: boolean, fsync: boolean): Promise<void> {
+/**
+ * Reads (or, when writable and new, writes) VERSION; refuses a format newer than this code and
+ * brings an older one up to date when writable. Returns the format found when it was migrated.
+ */
+export async function checkVersion(
+  root: string,
+  writable: boolean,
+  fsync: boolean,
+): Promise<{ migratedFrom?: number }> {
   const path = join(root, "VERSION");
   let text: string | undefined;
   try {
@@ -67,10 +78,10 @@ export async function checkVersion(root: string, writable: boolean, fsync: boole
     }
   }
   if (text === undefined) {
-    if (!writable) return;
+    if (!writable) return {};
     await fsp.mkdir(join(root, "tmp"), { recursive: true });
     await writeFileAtomic(path, `${STORE_FORMAT_VERSION}\n`, { tmpDir: join(root, "tmp"), fsync });
-    return;
+    return {};
   }
   const version = /^\s*(\d+)\s*$/.exec(text)?.[1];
   if (version === undefined) {
@@ -81,17 +92,38 @@ export async function checkVersion(root: string, writable: boolean, fsync: boole
       },
     );
   }
-  if (Number(version) > STORE_FORMAT_VERSION) {
+  const found = Number(version);
+  if (found > STORE_FORMAT_VERSION) {
     throw new StoreError(
       `${P}: ${root} uses store format ${version}, but this clausewatch only knows format ${STORE_FORMAT_VERSION}; upgrade clausewatch`,
       { source: root },
     );
   }
+  // Read-only, an older store is read as it is: format 1's extra copies are never consulted.
+  if (found === STORE_FORMAT_VERSION || !writable) return {};
+  await migrateFromFormat1(root, fsync);
+  return { migratedFrom: found };
+}
+
+/**
+ * Format 1 → 2. The index lines always were the full records, so only the id → source list is
+ * written and the copies under `snapshots/` are removed. A crash part way leaves VERSION at 1,
+ * and the next writer to open the store runs every step again.
+ */
+async function migrateFromFormat1(root: string, fsync: boolean): Promise<void> {
+  await fsp.mkdir(join(root, "tmp"), { recursive: true });
+  await writeSnapshotSources(root, { fsync });
+  await fsp.rm(join(root, "snapshots"), { recursive: true, force: true });
+  if (fsync) await fsyncDir(root);
+  await writeFileAtomic(join(root, "VERSION"), `${STORE_FORMAT_VERSION}\n`, {
+    tmpDir: join(root, "tmp"),
+    fsync,
+  });
 }
 
 /** Creates the top-level directories and removes temp files a crashed writer left behind. */
 export async function prepareDirectories(root: string): Promise<number> {
-  for (const name of ["tmp", "bodies", "clausesets", "snapshots", "sources"]) {
+  for (const name of ["tmp", "bodies", "clausesets", "sources"]) {
     await fsp.mkdir(join(root, name), { recursive: true });
   }
   await fsyncDir(root);

@@ -7,9 +7,10 @@
  *   tmp/                                temp files of atomic writes; emptied at open by the lock holder
  *   bodies/ab/<sha256>.br               raw bodies, brotli (or `.gz`), one file per distinct body
  *   clausesets/ab/<sha256>.json         clause sets by content address (canonical JSON), pretty-printed
- *   snapshots/ab/<id>.json              snapshot records (id = 16 hex of sha256 over the record)
  *   sources/<sourceId>/state.json       SourceState, replaced atomically
- *   sources/<sourceId>/snapshots.jsonl  snapshot index (full records), append-only, oldest first
+ *   sources/<sourceId>/snapshots.jsonl  snapshot records (id = 16 hex of sha256 over the record),
+ *                                       append-only, oldest first: a line is the snapshot
+ *   snapshot-sources.txt                `<id> <sourceId>` per snapshot, derived (fs-snapshot-sources.ts)
  *   sources/<sourceId>/events.jsonl     event log, append-only
  *   changes.jsonl                       change log, append-only, idempotency keys unique
  *   checks.json                         times of the latest quiet checks (304, same body), see fs-checks.ts
@@ -17,7 +18,7 @@
  * Crash safety: objects and state are written temp → fsync → rename → fsync(dir), so a name
  * only ever points at complete content; logs are appended with fsync and a torn last line is
  * ignored by readers and cut off before the next append. Write order is always "object before
- * the reference to it" (body → clause set → snapshot → index line), so a crash can leave an
+ * the reference to it" (body → clause set → index line), so a crash can leave an
  * unreferenced object but never a dangling reference. Temp files live in `tmp/` rather than
  * beside their targets so that cleanup at open is one readdir instead of a walk of every object
  * directory; `tmp/` is on the same filesystem, which is all the atomic rename needs.
@@ -33,11 +34,11 @@ import { appendLine, createKeyedQueue, fsyncDir, readJsonl, writeFileAtomic } fr
 import { createQuietChecks } from "./fs-checks.js";
 import { checkVersion, FsStoreOptions, prepareDirectories } from "./fs-layout.js";
 import { createFsLogs } from "./fs-logs.js";
+import { createSnapshotSources } from "./fs-snapshot-sources.js";
 import { isObject, verifyFsStore } from "./fs-verify.js";
 import { acquireLock, type LockHandle, type LockInfo } from "./lock.js";
 import {
   buildSnapshotRecord,
-  canonicalJson,
   changeMatches,
   check,
   checkBodyHash,
@@ -82,6 +83,8 @@ export interface FsStore extends SnapshotStore {
   readonly staleLock: LockInfo | undefined;
   /** Leftover temp files (from a crash mid-write) removed at open. */
   readonly cleanedTempFiles: number;
+  /** The older store format this open brought up to date, if it did. */
+  readonly migratedFrom: number | undefined;
 }
 
 const gzipAsync = promisify(gzip);
@@ -116,9 +119,9 @@ export async function openFsStore(dir: string, options: FsStoreOptions = {}): Pr
         ...(opts.onLockWait !== undefined ? { onWait: opts.onLockWait } : {}),
       });
   try {
-    await checkVersion(root, !readOnly, opts.fsync);
+    const { migratedFrom } = await checkVersion(root, !readOnly, opts.fsync);
     const cleaned = readOnly ? 0 : await prepareDirectories(root);
-    return createFsStore(root, opts, lock, cleaned);
+    return createFsStore(root, opts, lock, { cleanedTempFiles: cleaned, migratedFrom });
   } catch (error) {
     await lock?.release();
     throw error;
@@ -129,7 +132,7 @@ function createFsStore(
   root: string,
   opts: z.output<typeof FsStoreOptions>,
   lock: LockHandle | undefined,
-  cleanedTempFiles: number,
+  opened: { cleanedTempFiles: number; migratedFrom: number | undefined },
 ): FsStore {
   const readOnly = lock === undefined;
   const tmpDir = join(root, "tmp");
@@ -143,11 +146,11 @@ function createFsStore(
 
   const bodyPath = (hash: string, ext: string) => join(root, "bodies", hash.slice(0, 2), `${hash}${ext}`);
   const clauseSetPath = (hash: string) => join(root, "clausesets", hash.slice(0, 2), `${hash}.json`);
-  const snapshotPath = (id: string) => join(root, "snapshots", id.slice(0, 2), `${id}.json`);
   const sourceDir = (sourceId: string) => join(root, "sources", sourceId);
   const changesPath = join(root, "changes.jsonl");
   const logs = createFsLogs(root, { fsync: opts.fsync, writable: !readOnly });
   const quietChecks = createQuietChecks(root, { tmpDir, fsync: opts.fsync });
+  const snapshotSources = createSnapshotSources(root, { writable: !readOnly });
 
   function assertOpen(): void {
     if (closed) throw new StoreError(`${P}: ${root} is closed`, { source: root });
@@ -238,6 +241,17 @@ function createFsStore(
     return ids;
   }
 
+  /** The index line of snapshot `id`: looked for among the last few first, where a check's previous version is. */
+  async function findInIndex(sourceId: string, id: string): Promise<unknown> {
+    const path = join(sourceDir(sourceId), "snapshots.jsonl");
+    for (const limit of [4, undefined]) {
+      const { records } = await readJsonl<{ id?: unknown }>(path, limit === undefined ? {} : { limit });
+      const found = records.findLast((record) => record.id === id);
+      if (found !== undefined || limit === undefined) return found;
+    }
+    return undefined;
+  }
+
   async function readIndex(sourceId: string) {
     return readJsonl<SnapshotRecord>(join(sourceDir(sourceId), "snapshots.jsonl"), {
       accept: (v) => (isObject(v) && typeof v.id === "string" ? undefined : "index line without an id"),
@@ -268,7 +282,7 @@ function createFsStore(
     readOnly,
     recoveredStaleLock: lock?.staleLock !== undefined,
     staleLock: lock?.staleLock,
-    cleanedTempFiles,
+    ...opened,
 
     async putBody(bytes: Uint8Array): Promise<string> {
       assertWritable("store a body");
@@ -330,24 +344,13 @@ function createFsStore(
           await ensureDir(join(csPath, ".."));
           await atomic(csPath, prettyJson(clauseSet));
         }
-        const snapPath = snapshotPath(record.id);
-        if (existsSync(snapPath)) {
-          const existing = await readJsonFile(snapPath, "snapshot", sourceId);
-          if (canonicalJson(existing) !== canonicalJson(record)) {
-            throw new StoreError(
-              `${P}: snapshot id ${record.id} of source ${sourceId} collides with a different stored record (${snapPath})`,
-              { source: sourceId },
-            );
-          }
-        } else {
-          await ensureDir(join(snapPath, ".."));
-          await atomic(snapPath, prettyJson(record));
-        }
+        // The id hashes the whole record, so an id already in the index is this very record.
         const index = await loadIndex(sourceId);
         if (!index.has(record.id)) {
           await ensureDir(sourceDir(sourceId));
           await append(join(sourceDir(sourceId), "snapshots.jsonl"), JSON.stringify(record));
           index.add(record.id);
+          await snapshotSources.added(record.id, sourceId);
         }
         return record;
       });
@@ -356,12 +359,15 @@ function createFsStore(
     async getSnapshot(id: string): Promise<StoredSnapshot> {
       assertOpen();
       checkSnapshotId(FS_STORE_NAME, id);
-      const record = await readJsonFile(snapshotPath(id), `snapshot ${id}`);
+      const sourceId = await snapshotSources.sourceOf(id);
+      const record = sourceId === undefined ? undefined : await findInIndex(sourceId, id);
+      if (sourceId === undefined || record === undefined) {
+        throw new StoreError(`${P}: no snapshot ${id} in ${root}`, { source: sourceId ?? root });
+      }
+      const where = join(sourceDir(sourceId), "snapshots.jsonl");
       const problem = snapshotRecordProblem(record, id);
       if (problem !== undefined) {
-        throw new StoreError(`${P}: snapshot ${snapshotPath(id)} is damaged: ${problem}`, {
-          source: snapshotPath(id),
-        });
+        throw new StoreError(`${P}: snapshot ${id} in ${where} is damaged: ${problem}`, { source: where });
       }
       const snapshot = record as SnapshotRecord;
       const clauseSet = (await readJsonFile(

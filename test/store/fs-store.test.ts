@@ -84,13 +84,14 @@ describe("fs store layout", () => {
         "changes.jsonl",
         `bodies/${bodyHash.slice(0, 2)}/${bodyHash}.br`,
         `clausesets/${record.clauseSetHash.slice(0, 2)}/${record.clauseSetHash}.json`,
-        `snapshots/${record.id.slice(0, 2)}/${record.id}.json`,
+        "snapshot-sources.txt",
         "sources/plan-a/events.jsonl",
         "sources/plan-a/snapshots.jsonl",
         "sources/plan-a/state.json",
       ].sort(),
     );
-    expect(await fsp.readFile(join(dir, "VERSION"), "utf8")).toBe("1\n");
+    expect(await fsp.readFile(join(dir, "VERSION"), "utf8")).toBe("2\n");
+    expect(await fsp.readFile(join(dir, "snapshot-sources.txt"), "utf8")).toBe(`${record.id} plan-a\n`);
   });
 
   it("stores bodies compressed", async () => {
@@ -131,11 +132,11 @@ describe("fs store layout", () => {
 
   it("refuses a store written by a newer format", async () => {
     const dir = await freshDir();
-    await fsp.writeFile(join(dir, "VERSION"), "2\n");
+    await fsp.writeFile(join(dir, "VERSION"), "3\n");
 
     const attempt = openFsStore(dir);
 
-    await expect(attempt).rejects.toThrow(/uses store format 2, but this clausewatch only knows format 1/);
+    await expect(attempt).rejects.toThrow(/uses store format 3, but this clausewatch only knows format 2/);
     await expect(fsp.access(join(dir, ".lock"))).rejects.toThrow();
   });
 
@@ -354,16 +355,17 @@ describe("fs store verify", () => {
 
   it("reports an edited snapshot record and refuses to return it", async () => {
     const { dir, store, id } = await populated();
-    const path = join(dir, "snapshots", id.slice(0, 2), `${id}.json`);
+    const path = join(dir, "sources", "plan-a", "snapshots.jsonl");
     const record = JSON.parse(await fsp.readFile(path, "utf8"));
-    await fsp.writeFile(path, JSON.stringify({ ...record, status: 500 }));
+    await fsp.writeFile(path, `${JSON.stringify({ ...record, status: 500 })}\n`);
 
     const problems = await store.verify();
 
-    expect(problems.join("\n")).toMatch(
-      new RegExp(`snapshots/${id.slice(0, 2)}/${id}.json: content hashes to`),
-    );
-    expect(problems.join("\n")).toMatch(/snapshots.jsonl: snapshot .* is missing or damaged/);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`^sources/plan-a/snapshots.jsonl: snapshot ${id} is damaged: content hashes to`),
+      ),
+    ]);
     await expect(store.getSnapshot(id)).rejects.toThrow(/damaged/);
   });
 

@@ -50,13 +50,13 @@ describePg.skipIf(!existsSync(CLI))("commands on the postgres driver", () => {
     expect(first.stdout + second.stdout).not.toContain("not-printed");
   });
 
-  it("migrate on an fs config says there is nothing to do", async () => {
+  it("migrate on an fs config says the store is up to date", async () => {
     const config = await configFor({ dir: "./store" });
 
     const result = await runCli(["migrate", "--config", config]);
 
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^fs store .*store: format 1, nothing to migrate\n$/);
+    expect(result.stdout).toMatch(/^fs store .*store: format 2, up to date\n$/);
   });
 
   it("lists the outbox and re-queues a dead alert as a normal insert", async () => {

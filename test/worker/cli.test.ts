@@ -180,7 +180,7 @@ describe.skipIf(!existsSync(CLI))("clausewatch demo", () => {
     expect(result.stdout).toMatch(/wire-fulltext\s+changed .*Point 26 rewritten/);
     expect(result.stdout).toMatch(/outlet-article\s+noise/);
     expect(result.stdout).toMatch(/eu-council\s+changed .*600,000 → 800,000.*Point 3 removed/);
-    expect(existsSync(join(dir, "snapshots"))).toBe(true);
+    expect(existsSync(join(dir, "sources", "wire-fulltext", "snapshots.jsonl"))).toBe(true);
     expect(await verifyFsStore(dir)).toEqual([]);
     const store = await openFsStore(dir, { lock: false });
     try {
