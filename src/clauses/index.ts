@@ -18,7 +18,7 @@ export { foldTypography, normalizeForCompare, wordTokens } from "./normalize.js"
 export type { InputFormat, LabelMatch } from "./types.js";
 
 /** Bump when the same input reads as different clauses; stored clause sets of older versions are read again. */
-export const OUTLINE_VERSION = 4;
+export const OUTLINE_VERSION = 5;
 
 export type ClauseInput = (
   | { source: string; format: "text" | "markdown"; text: string }

@@ -13,6 +13,7 @@ import {
   tidy,
 } from "./dom.js";
 import {
+  type ClassListStyles,
   formatMarker,
   type MarkerStyle,
   parseInteger,
@@ -191,9 +192,15 @@ function isCell(element: Element): boolean {
 }
 
 /** Converts the content under `roots` (in order) to blocks, skipping `dropped` subtrees. */
-export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBlock[] {
+export function blocksFromRoots(
+  roots: Element[],
+  dropped: Set<Element>,
+  classStyles?: ClassListStyles,
+): TextBlock[] {
   const blocks: TextBlock[] = [];
   const lists: ListState[] = [];
+  /** Google Docs lists by class (`lst-kix_<id>-<level>`): one state per level, across sibling `<ol>`s. */
+  const docsLists = new Map<string, ListState>();
   let listCount = 0;
   let buffer = "";
   /** Position of the block after the last `<hr>` that follows a paragraph. */
@@ -246,25 +253,61 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
 
   const walkList = (list: Element): void => {
     const ordered = list.name === "ol";
+    const classes = (attr(list, "class") ?? "").split(/\s+/).filter(Boolean);
     const baseStyle: MarkerStyle = ordered
       ? (styleFromTypeAttribute(attr(list, "type")) ?? "decimal")
       : "bullet";
-    const style = styleFromInlineCss(attr(list, "style")) ?? baseStyle;
+    const style =
+      styleFromInlineCss(attr(list, "style")) ??
+      (classes.length > 0 ? classStyles?.(classes) : undefined) ??
+      baseStyle;
     const reversed = ordered && attr(list, "reversed") !== undefined;
-    const start =
-      (ordered ? parseInteger(attr(list, "start")) : undefined) ??
-      (reversed ? ownedItems(list, dropped).length : 1);
-    lists.push({
-      id: undefined,
-      ordered,
-      style,
-      next: start,
-      step: reversed ? -1 : 1,
-      level: lists.length + 1,
-    });
+    const given = ordered ? parseInteger(attr(list, "start")) : undefined;
+    const docs = lists.length === 0 ? docsListOf(classes) : undefined;
+    const state =
+      docs === undefined
+        ? undefined
+        : continueDocsList(
+            docs,
+            { id: undefined, ordered, style, next: given ?? 1, step: 1, level: docs.level },
+            given,
+          );
+    lists.push(
+      state ?? {
+        id: undefined,
+        ordered,
+        style,
+        next: given ?? (reversed ? ownedItems(list, dropped).length : 1),
+        step: reversed ? -1 : 1,
+        level: lists.length + 1,
+      },
+    );
     walkChildren(list);
     flush();
     lists.pop();
+  };
+
+  /**
+   * A Google Docs export writes every level of a list as a flat `<ol>` of its own, the level in
+   * its class, and continues a level's numbering with `start`. The level's list goes on across
+   * its deeper levels' lists, and a new item above a level closes that level's list, as nesting
+   * would.
+   */
+  const continueDocsList = (
+    docs: { list: string; level: number },
+    fresh: ListState,
+    given: number | undefined,
+  ): ListState => {
+    for (const [key, open] of docsLists)
+      if (key.startsWith(`${docs.list}-`) && open.level > docs.level) docsLists.delete(key);
+    const key = `${docs.list}-${docs.level}`;
+    const open = docsLists.get(key);
+    if (open === undefined) {
+      docsLists.set(key, fresh);
+      return fresh;
+    }
+    if (given !== undefined) open.next = given;
+    return open;
   };
 
   /**
@@ -417,4 +460,13 @@ export function blocksFromRoots(roots: Element[], dropped: Set<Element>): TextBl
   if (after.length > 0 && after.every((block) => block.kind === "paragraph" && !block.row))
     (after[0] as TextBlock).breakBefore = true;
   return blocks;
+}
+
+/** The list and level of a Google Docs export's flat list, from its class `lst-kix_<list>-<level>`. */
+function docsListOf(classes: readonly string[]): { list: string; level: number } | undefined {
+  for (const name of classes) {
+    const match = /^lst-kix_([\w]+)-(\d)$/.exec(name);
+    if (match?.[1] !== undefined) return { list: match[1], level: Number(match[2]) + 1 };
+  }
+  return undefined;
 }

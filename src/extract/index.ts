@@ -14,6 +14,7 @@ import { collectKeepers, findDropped } from "./clean.js";
 import { hasAncestorIn, isElement } from "./dom.js";
 import { countWords, outsideContent, type Removal, removalOf, visibleText } from "./explain.js";
 import { contentChoices, readableText } from "./main-content.js";
+import { type ClassListStyles, classListStyles } from "./markers.js";
 import { readMetadata } from "./metadata.js";
 import { type FlatReason, parseHtml } from "./parse.js";
 import { textToBlocks } from "./plain-text.js";
@@ -147,6 +148,20 @@ function whyNothing(body: Element, options: ExtractOptions): string {
   return `its ${words === 1 ? "one word was" : `${words} words were all`} left out as navigation, ads or other furniture; text starts "${excerpt(text, 60)}"`;
 }
 
+/** The page's class rules for list markers, read from its `<style>` sheets when a list first asks. */
+function stylesheetListStyles($: CheerioAPI): ClassListStyles {
+  let read: ClassListStyles | undefined;
+  return (classes) => {
+    read ??= classListStyles(
+      $("style")
+        .toArray()
+        .map((sheet) => $(sheet).text())
+        .join("\n"),
+    );
+    return read(classes);
+  };
+}
+
 function readBlocks(
   $: CheerioAPI,
   tree: Tree,
@@ -172,15 +187,16 @@ function readBlocks(
   }
   const reasons = findDropped(tree.html, collectKeepers(roots ?? []));
   const dropped = new Set(reasons.keys());
+  const classStyles = stylesheetListStyles($);
   if (roots !== undefined) {
     if (removed !== undefined) record(removed, reasons, dropped, roots);
-    return blocksFromRoots(roots, dropped);
+    return blocksFromRoots(roots, dropped, classStyles);
   }
   let available: number | undefined;
   let blocks: TextBlock[] = [];
   for (const choice of contentChoices(tree.body, dropped)) {
     const skipped = new Set([...dropped, ...choice.furniture.keys()]);
-    blocks = blocksFromRoots(choice.roots, skipped);
+    blocks = blocksFromRoots(choice.roots, skipped, classStyles);
     if (nearlyEmpty(blocks, () => (available ??= readableText(tree.body, dropped)))) continue;
     if (removed !== undefined) {
       record(removed, new Map([...reasons, ...choice.furniture]), skipped, choice.roots);

@@ -122,3 +122,45 @@ export function formatMarker(style: MarkerStyle, ordinal: number): string | unde
       return `${ordinal}.`;
   }
 }
+
+/** A marker style a list gets from a stylesheet rule for one of its classes. */
+export type ClassListStyles = (classes: readonly string[]) => MarkerStyle | undefined;
+
+/**
+ * List styles that a page's `<style>` sheets give by class: `ol.steps { list-style-type:
+ * lower-alpha }`, or markers drawn by a counter, `.steps > li:before { content: counter(c,
+ * lower-roman) ". " }`, which is how Google Docs exports number every level of a list. A counter
+ * rule beats `list-style-type` (the exports set that to none because the counter draws the marker).
+ */
+export function classListStyles(css: string): ClassListStyles {
+  const counters = new Map<string, MarkerStyle>();
+  const types = new Map<string, MarkerStyle>();
+  for (const rule of css.matchAll(/([^{}]+)\{([^}]*)\}/g)) {
+    const body = rule[2] ?? "";
+    const counter = /content\s*:[^;]*?counters?\(\s*[\w-]+\s*(?:,\s*(?:"[^"]*"\s*,\s*)?([\w-]+)\s*)?\)/i.exec(
+      body,
+    );
+    const type = counter ? undefined : styleFromInlineCss(body);
+    if (!counter && type === undefined) continue;
+    for (const selector of (rule[1] ?? "").split(",")) {
+      const match = /^\s*(?:ol|ul)?\.([\w-]+)(\s*>\s*li\s*:{1,2}before)?\s*$/i.exec(selector);
+      const name = match?.[1];
+      if (name === undefined) continue;
+      if (counter && match?.[2] !== undefined) {
+        const style = CSS_STYLES[(counter[1] ?? "decimal").toLowerCase()];
+        if (style !== undefined) counters.set(name, style);
+      } else if (type !== undefined && match?.[2] === undefined) types.set(name, type);
+    }
+  }
+  return (classes) => {
+    for (const name of classes) {
+      const style = counters.get(name);
+      if (style !== undefined) return style;
+    }
+    for (const name of classes) {
+      const style = types.get(name);
+      if (style !== undefined) return style;
+    }
+    return undefined;
+  };
+}

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { diffClauses } from "../../src/diff/index.js";
+import { readClauseSet } from "../../src/document.js";
 import { byPath, html, markdown, outline, text } from "../helpers/outline.js";
 
 describe("outlines from Markdown", () => {
@@ -548,5 +550,30 @@ describe("enumerations run on inside one sentence", () => {
     ]) {
       expect(text(`${line}\n`).clauses.map((clause) => clause.text)).toEqual([line]);
     }
+  });
+});
+
+describe("a Google Docs export", () => {
+  it("nests the levels of its flat lists into one outline, without false gaps", () => {
+    const body = readFileSync(
+      new URL("../fixtures/documents/google-docs-export.html", import.meta.url),
+      "utf8",
+    );
+
+    const set = readClauseSet(body, { source: "draft.html" });
+
+    expect(set.clauses.filter((clause) => !clause.context).map((clause) => clause.key)).toEqual([
+      "1",
+      "2",
+      "2(a)",
+      "2(b)",
+      "2(b)(i)",
+      "2(c)",
+      "3",
+      "4",
+      "4(a)",
+      "4(b)",
+    ]);
+    expect(set.warnings).toEqual([]);
   });
 });

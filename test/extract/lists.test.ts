@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { extractBlocks } from "../../src/extract/index.js";
 
@@ -128,6 +129,39 @@ describe("superscripts in an item's text", () => {
     expect(items(html).map((item) => item.text)).toEqual([
       "The zone spans 10³ metres.",
       "Its area is 4 km².",
+    ]);
+  });
+});
+
+describe("list styles from the page's stylesheet", () => {
+  it("styles a list by its class, a counter drawing the marker beating list-style-type", () => {
+    const html =
+      '<style>ol.steps{list-style-type:none}.steps>li:before{content:counter(s,lower-roman) ". "}' +
+      "ol.parts { list-style-type: upper-alpha }</style>" +
+      '<ol class="steps"><li>Stop.</li><li>Look.</li></ol><ol class="parts"><li>First.</li><li>Second.</li></ol>';
+
+    expect(items(html).map((item) => item.marker)).toEqual(["i.", "ii.", "A.", "B."]);
+  });
+
+  it("reads a Google Docs export's flat lists as the levels their classes name, numbered on across them", () => {
+    const html = readFileSync(
+      new URL("../fixtures/documents/google-docs-export.html", import.meta.url),
+      "utf8",
+    );
+
+    const result = items(html).map(({ level, list, marker }) => `${level} ${list} ${marker}`);
+
+    expect(result).toEqual([
+      "1 1 1.",
+      "1 1 2.",
+      "2 2 a.",
+      "2 2 b.",
+      "3 3 i.",
+      "2 2 c.",
+      "1 1 3.",
+      "1 1 4.",
+      "2 4 a.",
+      "2 4 b.",
     ]);
   });
 });
