@@ -10,7 +10,7 @@ import { isBoldLine, stripInlineMarkdown } from "./inline.js";
 import { parseLabels } from "./labels.js";
 import { decodeEntities, oneSpaced } from "./normalize.js";
 import type { LabelMatch, Unit } from "./types.js";
-import { extend, headingLabels, itemLabels, splitInline } from "./units.js";
+import { extend, headingLabels, itemLabels, splitInline, splitStacked } from "./units.js";
 
 let parser: MarkdownIt | undefined;
 
@@ -135,8 +135,9 @@ export function unitsFromMarkdown(text: string): Unit[] {
       };
       if (current !== undefined && !footnote) unit.soft = true;
       if (lead) unit.heading = lead;
-      current = unit;
-      units.push(unit);
+      const pieces = splitStacked(unit) ?? [unit];
+      current = pieces[pieces.length - 1];
+      units.push(...pieces);
     }
   };
 

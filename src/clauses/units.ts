@@ -47,6 +47,8 @@ function confirmBareSections(units: Unit[]): Unit[] {
  */
 export function splitInline(unit: Unit): Unit[] {
   if (unit.kind !== "paragraph" && unit.kind !== "item") return [unit];
+  const stacked = splitStacked(unit);
+  if (stacked !== undefined) return [stacked[0], ...splitInline(stacked[1])];
   // A label printed at the start ("SEC. 4.", "Art. 7.") is not split again at its own number.
   const labelled =
     unit.labels[0] && unit.labels[0].rest !== unit.text ? unit.text.length - unit.labels[0].rest.length : 0;
@@ -90,6 +92,39 @@ export function splitInline(unit: Unit): Unit[] {
     start = at;
   }
   return out;
+}
+
+/**
+ * "Art. 3. § 1. The parties …", "SEC. 2. (a) IN GENERAL.—…", "Article 5. 1. Each party …": a
+ * worded label whose first sub-unit's label follows on the same line is two units, the article and
+ * its first paragraph, so that `§ 2` on the next line is that paragraph's sibling, not the
+ * article's only child. The paragraph is soft, as an inline label is: numbering around it that
+ * does not confirm it joins it back.
+ */
+export function splitStacked(unit: Unit): [Unit, Unit] | undefined {
+  const outer = unit.labels[0];
+  if (outer === undefined || outer.word === "" || outer.weak || outer.rest === "") return undefined;
+  const labels = parseLabels(outer.rest);
+  const inner = labels[0];
+  if (
+    inner === undefined ||
+    inner.weak ||
+    inner.value !== 1 ||
+    inner.word === outer.word ||
+    inner.rest.trim() === ""
+  )
+    return undefined;
+  const head = unit.text.slice(0, unit.text.length - outer.rest.length).trim();
+  return [
+    {
+      ...unit,
+      text: head,
+      labels: unit.labels
+        .filter((label) => label.printed === outer.printed)
+        .map((label) => ({ ...label, rest: "" })),
+    },
+    { ...unit, text: outer.rest, labels, blankBefore: false, inline: true, soft: true },
+  ];
 }
 
 interface RawLine {

@@ -459,3 +459,52 @@ describe("an outlet's remarks between the points it prints", () => {
     expect(border?.context).toBeUndefined();
   });
 });
+
+describe("an article whose first paragraph's label follows its own", () => {
+  const statute = [
+    "Art. 1. § 1. The agreement governs the exchange of detainees.",
+    "§ 2. It also applies to exchanges agreed before it was signed.",
+    "Art. 2. A detainee is anyone held in connection with the conflict.",
+    "Art. 3. § 1. Each side reports the names it holds every month.",
+    "§ 2. The reports go to the mediator.",
+  ];
+
+  it("reads the article and its § 1 as two clauses, § 2 beside § 1", () => {
+    const set = text(statute.join("\n"));
+
+    expect(outline(set)).toEqual([
+      "Article 1",
+      "  § 1",
+      "  § 2",
+      "Article 2",
+      "Article 3",
+      "  Article 3 § 1",
+      "  Article 3 § 2",
+    ]);
+    expect(byPath(set, "§ 1")?.text).toBe("The agreement governs the exchange of detainees.");
+    expect(byPath(set, "Article 2")?.text).toBe("A detainee is anyone held in connection with the conflict.");
+  });
+
+  it("reads a bill's `SEC. 2. (a)` and a treaty's `Article 1. 1.` in Markdown and HTML alike", () => {
+    const bill = text(
+      "SEC. 2. (a) IN GENERAL.—The agency publishes mooring rules within a year.\n(b) EXCEPTION.—Boats under ten metres are exempt.",
+    );
+    const treaty = markdown(
+      "Article 1. 1. Each party keeps its forces behind the line.\n\n2. Each party reports its forces monthly.",
+    );
+    const page = html(
+      "<p>Art. 1. § 1. Each side reports monthly.</p><p>§ 2. Reports go to the mediator.</p>",
+    );
+
+    expect(outline(bill)).toEqual(["Section 2", "  Section 2(a)", "  Section 2(b)"]);
+    expect(outline(treaty)).toEqual(["Article 1", "  Article 1(1)", "  Article 1(2)"]);
+    expect(outline(page)).toEqual(["Article 1", "  § 1", "  § 2"]);
+  });
+
+  it("leaves a number that is not the first of its kind in the article's text", () => {
+    const set = text("Art. 4. 3 observers stay at each crossing.\nArt. 5. The mission ends after a year.");
+
+    expect(outline(set)).toEqual(["Article 4", "Article 5"]);
+    expect(byPath(set, "Article 4")?.text).toBe("3 observers stay at each crossing.");
+  });
+});
