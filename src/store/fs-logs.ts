@@ -15,8 +15,8 @@
  * runs beside a worker holding the lock, and a file of its own keeps the worker's attempt log
  * single-writer (appendLine cuts a torn tail, which could cut a line another process is writing).
  */
-import { mkdirSync, statSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { existsSync, statSync } from "node:fs";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { StoreError } from "../errors.js";
 import { appendLine, createKeyedQueue, readJsonl, writeFileAtomic } from "./atomic.js";
@@ -97,8 +97,12 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
    * when something else grew it, not for every change a cycle enqueues.
    */
   let knownAlerts: { ids: Set<string>; size: number } | undefined;
-  // Page-cache work, done in place like the appends themselves (see atomic.ts).
+  // Page-cache work, done in place like the appends themselves (see atomic.ts); creating a
+  // directory is left to the thread pool.
   const sizeOf = (path: string) => statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  const ensureDir = async (path: string) => {
+    if (!existsSync(path)) await mkdir(path, { recursive: true });
+  };
 
   async function readAlerts<A>(): Promise<A[]> {
     return (await readJsonl<A>(outboxPath("alerts"), { accept: isOutboxAlert })).records;
@@ -112,7 +116,7 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       const lines = records.map((record) => JSON.stringify(record));
       return appends.run(path, async () => {
         if (lines.length === 0) return;
-        mkdirSync(join(root, "plans", planId), { recursive: true });
+        await ensureDir(join(root, "plans", planId));
         for (const line of lines) await appendLine(path, line, { fsync });
       });
     },
@@ -145,7 +149,7 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       const existing = (await readFile(path, "utf8").catch(() => undefined))?.trim();
       if (existing && !Number.isNaN(Date.parse(existing))) return existing;
       if (!writable) return now;
-      mkdirSync(join(root, OUTBOX_DIR), { recursive: true });
+      await ensureDir(join(root, OUTBOX_DIR));
       await writeFileAtomic(path, `${now}\n`, { fsync });
       return now;
     },
@@ -155,7 +159,7 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       const path = outboxPath("alerts");
       return appends.run(path, async () => {
         if (entries.length === 0) return [];
-        mkdirSync(join(root, OUTBOX_DIR), { recursive: true });
+        await ensureDir(join(root, OUTBOX_DIR));
         const size = sizeOf(path);
         if (knownAlerts?.size !== size) {
           const ids = new Set((await readAlerts<OutboxAlertRecord>()).map((entry) => entry.alert.id));
@@ -182,7 +186,7 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       const path = outboxPath(log);
       const line = JSON.stringify(record);
       return appends.run(path, async () => {
-        mkdirSync(join(root, OUTBOX_DIR), { recursive: true });
+        await ensureDir(join(root, OUTBOX_DIR));
         await appendLine(path, line, { fsync });
       });
     },

@@ -43,6 +43,15 @@ export function createSnapshotSources(root: string, options: { writable: boolean
   // Bytes of the file read so far: another process (the writer, while `serve` reads) may append.
   let readTo = 0;
   let scanned = false;
+  // Appends one at a time: the first creates the file, which may wait on the thread pool.
+  let appending: Promise<unknown> = Promise.resolve();
+  const append = (lines: string[]): Promise<void> => {
+    const next = appending.then(async () => {
+      for (const line of lines) await appendLine(path, line, { fsync: false });
+    });
+    appending = next.catch(() => undefined);
+    return next;
+  };
 
   function readNewLines(): void {
     let fd: number;
@@ -82,13 +91,13 @@ export function createSnapshotSources(root: string, options: { writable: boolean
         known.set(snapshotId, sourceId);
         missing.push(`${snapshotId} ${sourceId}`);
       }
-      if (options.writable) for (const line of missing) await appendLine(path, line, { fsync: false });
+      if (options.writable && missing.length > 0) await append(missing);
       return known.get(id);
     },
 
     async added(id, sourceId) {
       known.set(id, sourceId);
-      await appendLine(path, `${id} ${sourceId}`, { fsync: false });
+      await append([`${id} ${sourceId}`]);
     },
   };
 }

@@ -23,7 +23,7 @@
  * beside their targets so that cleanup at open is one readdir instead of a walk of every object
  * directory; `tmp/` is on the same filesystem, which is all the atomic rename needs.
  */
-import { existsSync, promises as fsp, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, promises as fsp, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, brotliDecompress, gunzip, gzip, constants as zlibConstants } from "node:zlib";
@@ -178,7 +178,8 @@ function createFsStore(
   async function ensureDir(path: string): Promise<void> {
     if (knownDirs.has(path)) return;
     try {
-      mkdirSync(path);
+      // A new directory's inode can take a millisecond to allocate: not on the event loop.
+      await fsp.mkdir(path);
       if (opts.fsync) await fsyncDir(join(path, ".."));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
