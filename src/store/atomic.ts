@@ -108,7 +108,11 @@ export async function writeFileAtomic(
     }
     renameSync(tmp, path);
   } catch (error) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The write's own error is the one to report; a leftover temp file is removed at next open.
+    }
     throw writeFailed(path, error);
   }
   if (durable)

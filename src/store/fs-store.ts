@@ -2,7 +2,7 @@
  * Filesystem snapshot store: the embedded default, git-friendly and crash-safe.
  *
  * Layout of `<dir>/`:
- *   VERSION                             store format version ("1"); a newer one is refused
+ *   VERSION                             store format version ("2"; format 1 is migrated, see fs-layout.ts); a newer one is refused
  *   .lock                               single-writer lock, see lock.ts
  *   tmp/                                temp files of atomic writes; emptied at open by the lock holder
  *   bodies/ab/<sha256>.br               raw bodies, brotli (or `.gz`), one file per distinct body
@@ -10,8 +10,8 @@
  *   sources/<sourceId>/state.json       SourceState, replaced atomically
  *   sources/<sourceId>/snapshots.jsonl  snapshot records (id = 16 hex of sha256 over the record),
  *                                       append-only, oldest first: a line is the snapshot
- *   snapshot-sources.txt                `<id> <sourceId>` per snapshot, derived (fs-snapshot-sources.ts)
  *   sources/<sourceId>/events.jsonl     event log, append-only
+ *   snapshot-sources.txt                `<id> <sourceId>` per snapshot, derived (fs-snapshot-sources.ts)
  *   changes.jsonl                       change log, append-only, idempotency keys unique
  *   checks.json                         times of the latest quiet checks (304, same body), see fs-checks.ts
  *
