@@ -333,7 +333,12 @@ function isCapitalLine(unit: Unit): boolean {
  */
 function capitalHeadings(units: Unit[]): Unit[] {
   const titles = units.filter(
-    (unit, at) => at > 0 && isCapitalLine(unit) && units[at + 1]?.kind === "paragraph",
+    (unit, at) =>
+      at > 0 &&
+      isCapitalLine(unit) &&
+      units[at + 1]?.kind === "paragraph" &&
+      // "CHAPTER I" / "GENERAL PROVISIONS": the title of the label alone on the line before.
+      !isLoneLabel(units[at - 1]),
   );
   if (titles.length < 2) return units;
   for (const unit of titles) {
@@ -341,6 +346,16 @@ function capitalHeadings(units: Unit[]): Unit[] {
     unit.level = 2;
   }
   return units;
+}
+
+/** A line that is only a label ("CHAPTER II", "Article 3"), whose title or text follows. */
+function isLoneLabel(unit: Unit | undefined): boolean {
+  return (
+    unit !== undefined &&
+    unit.kind === "paragraph" &&
+    unit.labels.length > 0 &&
+    unit.labels.every((label) => label.rest.trim() === "")
+  );
 }
 
 /** Whether a line ends its paragraph even without a blank line after it. */

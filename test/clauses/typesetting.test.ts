@@ -508,3 +508,49 @@ describe("an article whose first paragraph's label follows its own", () => {
     expect(byPath(set, "Article 4")?.text).toBe("3 observers stay at each crossing.");
   });
 });
+
+describe("a chapter label alone on its line, its title in capitals on the next", () => {
+  it("titles the chapter, which holds its articles, instead of heading a section of its own", () => {
+    const set = text(
+      [
+        "REGULATION ON A CEASEFIRE MISSION",
+        "",
+        "CHAPTER I",
+        "GENERAL PROVISIONS",
+        "",
+        "Article 1",
+        "Subject matter",
+        "",
+        "1. A monitoring mission is set up.",
+        "",
+        "2. It reports every month.",
+        "",
+        "Article 2",
+        "Definitions",
+        "",
+        "(a) 'observer' means a person a participating state sends.",
+        "",
+        "CHAPTER II",
+        "THE MISSION",
+        "",
+        "Article 3",
+        "Composition",
+        "",
+        "The mission has at most 400 observers.",
+      ].join("\n"),
+    );
+
+    expect(outline(set).filter((line) => !line.startsWith("Title"))).toEqual([
+      "Chapter I",
+      "  Article 1",
+      "    Article 1(1)",
+      "    Article 1(2)",
+      "  Article 2",
+      "    Article 2(a)",
+      "Chapter II",
+      "  Article 3",
+      "    Article 3 ¶1",
+    ]);
+    expect(byPath(set, "Chapter II")?.heading).toBe("THE MISSION");
+  });
+});
