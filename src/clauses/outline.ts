@@ -162,8 +162,11 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       let sibling = -1;
       let gap = 0;
       let duplicate = false;
+      let exactSibling = false;
       let popFrom = stack.length;
-      // The open entry this label continues with the smallest step; a repeated number only when nothing follows on.
+      // The open entry this label continues with the smallest step, its own style before a loose
+      // match ("3 Short title" goes on from "2 Observers", not from its "(2)"); a repeated number
+      // only when nothing follows on.
       for (let i = stack.length - 1; i >= 1; i--) {
         const entry = stack[i] as OutlineNode;
         if (entry.container < unit.container) break;
@@ -173,10 +176,16 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
           if (exact || loose) {
             const step = stepGap(entry.label, reading);
             const fits = step !== undefined && (exact ? step <= 30 : step === 0);
-            if (fits && (sibling < 0 || duplicate || (step as number) < gap)) {
+            const better =
+              sibling < 0 ||
+              duplicate ||
+              (step as number) < gap ||
+              ((step as number) === gap && exact && !exactSibling);
+            if (fits && better) {
               sibling = i;
               gap = step as number;
               duplicate = false;
+              exactSibling = exact;
             } else if (exact && sibling < 0 && sameValue(entry.label, reading) && !unit.marked) {
               sibling = i;
               duplicate = true;

@@ -554,3 +554,38 @@ describe("a chapter label alone on its line, its title in capitals on the next",
     expect(byPath(set, "Chapter II")?.heading).toBe("THE MISSION");
   });
 });
+
+describe("sections numbered without a dot, their subsections in brackets", () => {
+  it("goes on with the sections after a subsection whose next number is the same", () => {
+    const set = text(
+      [
+        "Ceasefire Monitoring Bill",
+        "",
+        "1 Establishment",
+        "(1) A mission is set up.",
+        "",
+        "2 Observers",
+        "(1) Observers are appointed by the minister.",
+        "(2) An observer must—",
+        "(a) come from a participating state, and",
+        "(b) hold no office in either party.",
+        "",
+        "3 Short title",
+        "This Act may be cited as the Monitoring Act.",
+      ].join("\n"),
+    );
+
+    expect(outline(set).filter((line) => !line.startsWith("Title"))).toEqual([
+      "1",
+      "  1(1)",
+      "2",
+      "  2(1)",
+      "  2(2)",
+      "    2(2)(a)",
+      "    2(2)(b)",
+      "3",
+      "  3 ¶1",
+    ]);
+    expect(byPath(set, "3")?.heading).toBe("Short title");
+  });
+});
