@@ -130,7 +130,8 @@ export type ClassListStyles = (classes: readonly string[]) => MarkerStyle | unde
  * List styles that a page's `<style>` sheets give by class: `ol.steps { list-style-type:
  * lower-alpha }`, or markers drawn by a counter, `.steps > li:before { content: counter(c,
  * lower-roman) ". " }`, which is how Google Docs exports number every level of a list. A counter
- * rule beats `list-style-type` (the exports set that to none because the counter draws the marker).
+ * rule beats `list-style-type` (the exports set that to none because the counter draws the marker);
+ * `none` by class is ignored.
  */
 export function classListStyles(css: string): ClassListStyles {
   const counters = new Map<string, MarkerStyle>();
@@ -140,7 +141,9 @@ export function classListStyles(css: string): ClassListStyles {
     const counter = /content\s*:[^;]*?counters?\(\s*[\w-]+\s*(?:,\s*(?:"[^"]*"\s*,\s*)?([\w-]+)\s*)?\)/i.exec(
       body,
     );
-    const type = counter ? undefined : styleFromInlineCss(body);
+    // `list-style: none` by class usually hides a marker drawn some other way: not a reading.
+    const declared = counter ? undefined : styleFromInlineCss(body);
+    const type = declared === "none" ? undefined : declared;
     if (!counter && type === undefined) continue;
     for (const selector of (rule[1] ?? "").split(",")) {
       const match = /^\s*(?:ol|ul)?\.([\w-]+)(\s*>\s*li\s*:{1,2}before)?\s*$/i.exec(selector);

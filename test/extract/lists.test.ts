@@ -165,3 +165,12 @@ describe("list styles from the page's stylesheet", () => {
     ]);
   });
 });
+
+describe("a class rule that hides the markers", () => {
+  it("keeps the list's own style: the markers are drawn some other way", () => {
+    const html =
+      '<style>ol.plain { list-style: none }</style><ol class="plain"><li>First.</li><li>Second.</li></ol>';
+
+    expect(items(html).map((item) => item.marker)).toEqual(["1.", "2."]);
+  });
+});
