@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { alertJsonSchema } from "../src/alert/schema.js";
 import { outlineJsonSchema } from "../src/clauses/schema.js";
 import { configJsonSchema } from "../src/config/index.js";
-import { diffJsonSchema } from "../src/diff/index.js";
+import { diffJsonSchema } from "../src/diff/schema.js";
 import { extractJsonSchema } from "../src/extract/schema.js";
 
 describe.each([

@@ -9,8 +9,7 @@ import { maxSeverity, SEVERITY_RANK } from "./severity.js";
 
 export { headlineNoun } from "./headline.js";
 export type { DiffEntry, DiffResult, DiffSummary, EntryKind, Flag, RedlineOp, Severity } from "./schema.js";
-export { DiffResult as DiffResultSchema, diffJsonSchema, severities } from "./schema.js";
-export { maxSeverity, severityAtLeast } from "./severity.js";
+export { maxSeverity, severities, severityAtLeast } from "./severity.js";
 
 function capSeverity(severity: Severity, cap: Severity): Severity {
   return SEVERITY_RANK[severity] > SEVERITY_RANK[cap] ? cap : severity;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { severities } from "./severity.js";
 
 /*
  * The published diff contract (`clausewatch diff --format json`, schema `clausewatch.diff/2`).
@@ -15,7 +16,6 @@ export const entryKinds = [
   "split",
   "merged",
 ] as const;
-export const severities = ["none", "cosmetic", "minor", "substantive"] as const;
 
 export const EntryKind = z.enum(entryKinds);
 export type EntryKind = z.infer<typeof EntryKind>;

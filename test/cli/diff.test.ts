@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatePair } from "../../bench/generate.js";
-import { DiffResultSchema } from "../../src/diff/index.js";
+import { DiffResult as DiffResultSchema } from "../../src/diff/schema.js";
 import { CLI, runCli } from "../helpers/cli.js";
 import { startServer } from "../helpers/http-server.js";
 

@@ -44,3 +44,13 @@ describe("what a check loads before its first body", () => {
     expect(packages).not.toContain("diff");
   });
 });
+
+describe("what a diff loads", () => {
+  it("reads and compares without zod: the contract's schema is for tests and the schema file, not the run", () => {
+    const { modules, packages } = staticGraph("cli/diff-command.ts");
+
+    expect(modules.has("diff/index.ts")).toBe(true);
+    expect(modules).not.toContain("diff/schema.ts");
+    expect(packages).not.toContain("zod");
+  });
+});
