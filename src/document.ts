@@ -6,6 +6,7 @@ import { ExtractError, excerpt } from "./errors.js";
 import { extractDocument, type FlatReason } from "./extract/index.js";
 import { MAX_DEPTH } from "./extract/parse.js";
 import { detectFormat, type FormatHints } from "./format.js";
+import { lineNumbersWarning } from "./line-numbers.js";
 import type { BinaryDocumentKind } from "./read/detect.js";
 import { declaresBinaryDocument, isOleFile, sniffBinaryDocument } from "./read/detect.js";
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from "./read/types.js";
@@ -139,13 +140,15 @@ export async function readDocument(
     options.source,
     options.limits ?? DEFAULT_DOCUMENT_LIMITS,
   );
-  return parseClauses({
+  const set = parseClauses({
     source: options.source,
     format: "html",
     blocks: read.blocks,
     prose: options.prose ?? false,
     ...(read.title ? { title: read.title } : {}),
   });
+  if (!read.lineNumbers) return set;
+  return { ...set, warnings: [...set.warnings, lineNumbersWarning(read.lineNumbers)] };
 }
 
 /** A fetched body read the way its source is configured: the worker's one call into this stage. */

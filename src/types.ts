@@ -88,6 +88,7 @@ export interface OutlineWarning {
     | "shorter-copy"
     | "deleted-placeholder"
     | "page-furniture"
+    | "line-numbers"
     | "flat-markup";
   message: string;
   /** Path of the clause the warning is about (or after which something is missing). */

@@ -3,7 +3,9 @@
  * of clauses that covers every word — title, preamble, headings, numbered sections at any depth,
  * bullets, tables, closing text — each with a stable path, plus what the reader noticed.
  */
+
 import { ExtractError } from "../errors.js";
+import { lineNumbersWarning } from "../line-numbers.js";
 import type { Clause, ClauseSet, OutlineWarning, TextBlock } from "../types.js";
 import { unitsFromMarkdown } from "./markdown.js";
 import { fingerprint, normalizeForCompare } from "./normalize.js";
@@ -12,13 +14,13 @@ import { assignPaths } from "./paths.js";
 import { hasTitleText } from "./titles.js";
 import { countWords, type OutlineNode, ownText, preorder } from "./tree.js";
 import type { Unit } from "./types.js";
-import { unitsFromBlocks, unitsFromText } from "./units.js";
+import { type LeftOut, unitsFromBlocks, unitsFromText } from "./units.js";
 
 export { foldTypography, normalizeForCompare, wordTokens } from "./normalize.js";
 export type { InputFormat, LabelMatch } from "./types.js";
 
 /** Bump when the same input reads as different clauses; stored clause sets of older versions are read again. */
-export const OUTLINE_VERSION = 5;
+export const OUTLINE_VERSION = 6;
 
 export type ClauseInput = (
   | { source: string; format: "text" | "markdown"; text: string }
@@ -28,14 +30,14 @@ export type ClauseInput = (
   prose?: boolean | "always";
 };
 
-function unitsOf(input: ClauseInput, furniture: string[]): Unit[] {
-  if (input.format === "html") return unitsFromBlocks(input.blocks, furniture);
+function unitsOf(input: ClauseInput, left: LeftOut): Unit[] {
+  if (input.format === "html") return unitsFromBlocks(input.blocks, left);
   if (input.format === "markdown") return unitsFromMarkdown(input.text);
-  return unitsFromText(input.text, undefined, furniture);
+  return unitsFromText(input.text, undefined, left);
 }
 
-/** A word hyphenated at a line end ("negoti-" / "ations"): the reader joins its halves into one. */
-const HYPHENATED_AT_WRAP = /\p{Ll}-[ \t]*\r?\n[ \t]*\p{Ll}/gu;
+/** A word hyphenated at a line end ("negoti-" / "ations", a margin line number between): the reader joins its halves into one. */
+const HYPHENATED_AT_WRAP = /\p{Ll}-[ \t]*\r?\n[ \t]*(?:\d{1,3}[ \t]+)?\p{Ll}/gu;
 
 function wrapJoins(text: string): number {
   return /-[ \t]*\r?\n/.test(text) ? (text.match(HYPHENATED_AT_WRAP)?.length ?? 0) : 0;
@@ -274,8 +276,9 @@ function proseOutline(units: Unit[]): BuiltOutline {
  * @throws ExtractError when the document holds no text at all.
  */
 export function parseClauses(input: ClauseInput): ClauseSet {
-  const furniture: string[] = [];
-  const units = unitsOf(input, furniture);
+  const left: LeftOut = { furniture: [], lineNumbers: 0 };
+  const units = unitsOf(input, left);
+  const { furniture } = left;
   if (units.every((unit) => unit.text.trim() === "")) {
     throw new ExtractError(
       `${input.source}: no text to read (the document is empty once markup is removed)`,
@@ -293,8 +296,9 @@ export function parseClauses(input: ClauseInput): ClauseSet {
   if (input.prose !== "always") markContext(built, count);
   const nodes = preorder(built.root).filter((node) => !(node.deleted && node.children.length === 0));
   const paths = assignPaths(nodes);
-  // Page numbers and running headers are read and left out on purpose: no text lost.
-  let placed = built.deletedWords + furniture.reduce((sum, line) => sum + countWords(line), 0);
+  // Page numbers, running headers and margin line numbers are read and left out on purpose: no text lost.
+  let placed =
+    built.deletedWords + left.lineNumbers + furniture.reduce((sum, line) => sum + countWords(line), 0);
   const clauses = nodes.map((node, index) => {
     const text = ownText(node);
     placed += count(node);
@@ -309,6 +313,7 @@ export function parseClauses(input: ClauseInput): ClauseSet {
       message: `${furniture.length} line${furniture.length === 1 ? "" : "s"} of page numbers and running headers or footers left out (such as "${furniture[0]}")`,
     });
   }
+  if (left.lineNumbers > 0) warnings.push(lineNumbersWarning(left.lineNumbers));
   if (placed < words * 0.99) {
     warnings.push({
       code: "unplaced-text",

@@ -42,6 +42,7 @@ export const OutlineResult = z.object({
         "shorter-copy",
         "deleted-placeholder",
         "page-furniture",
+        "line-numbers",
         "flat-markup",
       ]),
       message: z.string(),

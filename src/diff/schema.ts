@@ -120,6 +120,7 @@ export const OutlineWarning = z.object({
     "shorter-copy",
     "deleted-placeholder",
     "page-furniture",
+    "line-numbers",
     "flat-markup",
   ]),
   message: z.string(),

@@ -6,6 +6,7 @@
  * into paragraphs (hyphenated words too) while a list label at a line start opens a new block so
  * clauses are found. Pure: values in, values out.
  */
+import { marginNumbered } from "../line-numbers.js";
 import type { TextBlock } from "../types.js";
 import type { RawItem, RawPage } from "./thread.js";
 
@@ -141,9 +142,35 @@ function findGutter(runs: Run[], width: number): number | undefined {
   return best?.x;
 }
 
+/**
+ * The runs without the page's margin line numbers (see `marginNumbered`): on each row, a bare
+ * number standing first. How many were taken is added to `left`.
+ */
+function withoutMarginNumbers(rowsOfRuns: Run[][], left: { lineNumbers: number }): Run[] {
+  // The number is a run of its own after a wide gap, or the start of the line's one run.
+  const numbered = rowsOfRuns.map((row) => {
+    const match = row[0] && /^(\d{1,3})(?:\s+(.*))?$/.exec(row[0].text);
+    if (!match) return undefined;
+    const rest = [match[2] ?? "", ...row.slice(1).map((run) => run.text)].join(" ").trim();
+    return { value: Number(match[1]), own: match[2] === undefined, rest };
+  });
+  const strip = marginNumbered(numbered);
+  left.lineNumbers += strip.size;
+  return rowsOfRuns.flatMap((row, at) => {
+    const number = numbered[at];
+    if (!strip.has(at) || !number) return row;
+    const [first, ...others] = row as [Run, ...Run[]];
+    if (number.own) return others;
+    // Where the text starts, by its share of the run's characters.
+    const text = first.text.replace(/^\d{1,3}\s+/, "");
+    const x0 = first.x1 - ((first.x1 - first.x0) * text.length) / first.text.length;
+    return [{ ...first, text, x0 }, ...others];
+  });
+}
+
 /** One page's lines in reading order: above and between full-width lines, the left column, then the right. */
-export function pageLines(page: RawPage): PdfLine[] {
-  const runs = rows(page.items.map(toItem)).flatMap(runsOf);
+export function pageLines(page: RawPage, left: { lineNumbers: number } = { lineNumbers: 0 }): PdfLine[] {
+  const runs = withoutMarginNumbers(rows(page.items.map(toItem)).map(runsOf), left);
   const gutter = findGutter(runs, page.width);
   const columnOf = (run: Run) => (gutter === undefined ? 0 : run.x1 <= gutter ? 1 : run.x0 >= gutter ? 2 : 0);
   const bounds = new Map<number, { left: number; right: number }>();
@@ -372,9 +399,10 @@ function assemble(lines: PdfLine[], body: number, footnotes: Set<PdfLine>): Draf
   return drafts;
 }
 
-/** Text blocks of a whole document, every block with the page it starts on. */
-export function layoutPages(pages: RawPage[]): TextBlock[] {
-  const perPage = pages.map(pageLines);
+/** Text blocks of a whole document, every block with the page it starts on; and how many margin line numbers were left out. */
+export function layoutPages(pages: RawPage[]): { blocks: TextBlock[]; lineNumbers: number } {
+  const left = { lineNumbers: 0 };
+  const perPage = pages.map((page) => pageLines(page, left));
   const body = bodySize(perPage.flat());
   const kept = dropRunningLines(perPage, body);
   const footnotes = new Set<PdfLine>();
@@ -390,7 +418,7 @@ export function layoutPages(pages: RawPage[]): TextBlock[] {
   const headingSizes = [
     ...new Set(drafts.filter((draft) => draft.kind === "heading").map((draft) => Math.round(draft.size))),
   ].sort((a, b) => b - a);
-  return drafts.map((draft): TextBlock => {
+  const blocks = drafts.map((draft): TextBlock => {
     const text = joinLines(draft.lines, vocabulary);
     if (draft.kind === "heading") {
       const level = Math.min(headingSizes.indexOf(Math.round(draft.size)) + 1, 6);
@@ -398,4 +426,5 @@ export function layoutPages(pages: RawPage[]): TextBlock[] {
     }
     return { kind: "paragraph", text, page: draft.page, ...(draft.footnote ? { footnote: true } : {}) };
   });
+  return { blocks, lineNumbers: left.lineNumbers };
 }

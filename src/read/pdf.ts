@@ -67,7 +67,12 @@ export async function readPdf(
       { source },
     );
   }
-  const blocks = layoutPages(pages);
+  const { blocks, lineNumbers } = layoutPages(pages);
   const title = blocks.find((block) => block.kind === "heading")?.text;
-  return { blocks, pages: pages.length, ...(title === undefined ? {} : { title }) };
+  return {
+    blocks,
+    pages: pages.length,
+    ...(title === undefined ? {} : { title }),
+    ...(lineNumbers > 0 ? { lineNumbers } : {}),
+  };
 }

@@ -32,4 +32,6 @@ export interface ReadDocument {
   title?: string;
   /** Pages of a PDF; absent for formats without pages. */
   pages?: number;
+  /** Margin line numbers the PDF's lines were printed with, left out of the blocks. */
+  lineNumbers?: number;
 }

@@ -143,6 +143,111 @@ describe("a text copy of printed pages", () => {
   });
 });
 
+describe("a bill's pages with margin line numbers", () => {
+  // Pages as a PDF's text gives them: a page number centred on top, each line numbered from 1
+  // in the margin (blank lines too), a footer under the last line.
+  const pages = [
+    [
+      "SECTION 1. SHORT TITLE.",
+      "    This Act may be cited as the ``Harbor Water Quality",
+      "Monitoring Act of 2026''.",
+      "SEC. 2. DEFINITIONS.",
+      "    In this Act:",
+      "        (1) ADMINISTRATOR.--The term `Administrator'",
+      "    means the head of the Environmental Protec-",
+      "    tion Agency.",
+      "        (2) COVERED HARBOR.--The term `covered harbor'",
+      "    means a harbor that handles more than 1,000,000 tons",
+      "    of cargo in a calendar year.",
+      "SEC. 3. MONITORING STATIONS.",
+      "    (a) ESTABLISHMENT.--Not later than 180 days after the",
+      "date of enactment of this Act, the Administrator shall",
+    ],
+    [
+      "establish not fewer than 12 monitoring stations in each",
+      "covered harbor.",
+      "    (b) DATA.--The Administrator shall publish the data",
+      "collected under subsection (a) on a public website not",
+      "later than 30 days after collection.",
+      "",
+      "SEC. 4. REPORT.",
+      "    Not later than 1 year after the date of enactment of",
+      "this Act, and each year after, the Administrator shall",
+      "submit to Congress a report on the findings of the",
+      "stations.",
+    ],
+  ];
+  const printed = (lines: string[][], numbered: boolean) =>
+    lines
+      .map((page, at) =>
+        [
+          `${" ".repeat(40)}${at + 1}`,
+          ...page.map((line, n) => (numbered ? `${String(n + 1).padStart(2)}   ${line}`.trimEnd() : line)),
+          "",
+          "       •HR 4471 IH",
+        ].join("\n"),
+      )
+      .join("\n\f\n");
+  const clausesOf = (set: ReturnType<typeof text>) =>
+    set.clauses.map((clause) => [clause.key, clause.heading ?? null, clause.text]);
+
+  it("takes the numbers off their lines and reads the bill as it reads the same text without them", () => {
+    const numbered = text(printed(pages, true));
+    expect(clausesOf(numbered)).toEqual(clausesOf(text(printed(pages, false))));
+    expect(outline(numbered)).toEqual([
+      "Section 1",
+      "  Section 1 ¶1",
+      "Section 2",
+      "  Section 2 ¶1",
+      "  Section 2(1)",
+      "  Section 2(2)",
+      "Section 3",
+      "  Section 3(a)",
+      "  Section 3(b)",
+      "Section 4",
+      "  Section 4 ¶1",
+    ]);
+    expect(byPath(numbered, "Section 3(a)")?.text).toBe(
+      "ESTABLISHMENT.--Not later than 180 days after the date of enactment of this Act, the Administrator shall establish not fewer than 12 monitoring stations in each covered harbor.",
+    );
+    expect(byPath(numbered, "Section 2(1)")?.text).toContain("Environmental Protection Agency");
+    expect(numbered.coverage.placed).toBe(numbered.coverage.words);
+    expect(numbered.warnings.find((warning) => warning.code === "line-numbers")?.message).toBe(
+      "margin line numbers of 25 lines left out (a bill's or a pleading's numbered lines)",
+    );
+  });
+
+  it("reports an amendment where it was made, though every line after it is numbered anew", () => {
+    const amended = pages.map((page) => [...page]);
+    // Four words more in 3(a): its lines wrap differently, and the numbers of every later line move.
+    (amended[0] as string[]).splice(
+      13,
+      1,
+      "date of enactment of this Act, the Administrator, acting",
+      "through the Coast Guard, shall",
+    );
+    const diff = diffClauses(text(printed(pages, true)), text(printed(amended, true)));
+    expect(
+      diff.entries.filter((entry) => entry.severity !== "none").map((entry) => [entry.kind, entry.new]),
+    ).toEqual([["modified", ["Section 3(a)"]]]);
+  });
+
+  it("leaves the numbers of points that count up line by line, one point a line", () => {
+    const points = [
+      "The parties confirm the sovereignty of the country.",
+      "A pact of non-aggression is signed within a month.",
+      "The alliance takes in no new members in the region.",
+      "A standing dialogue between the two sides is set up.",
+      "Guarantees of security are given by the partners.",
+      "The armed forces are capped at a fixed number.",
+      "No foreign troops are stationed in the country.",
+    ];
+    const set = text(points.map((point, at) => `${at + 1} ${point}`).join("\n"));
+    expect(set.clauses.map((clause) => clause.label)).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+    expect(set.warnings.map((warning) => warning.code)).not.toContain("line-numbers");
+  });
+});
+
 describe("words hyphenated at the line ends of a text copy", () => {
   it("joins each word's halves in its clause and counts it once, so every word is placed", () => {
     const body = [

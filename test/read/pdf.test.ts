@@ -162,6 +162,28 @@ describe("a plan printed in two columns with a footnote, in-page running header 
   });
 });
 
+describe("a bill printed with its lines numbered in the margin", () => {
+  it("takes the numbers off the lines, reads the sections as printed, and says what it left out", async () => {
+    const set = await readDocument(bytes("bill-line-numbers.pdf"), { source: "bill.pdf" });
+    expect(set.clauses.filter((clause) => clause.label !== null).map((clause) => clause.key)).toEqual([
+      "Section 1",
+      "Section 2",
+      "Section 2(a)",
+      "Section 2(b)",
+      "Section 3",
+      "Section 4",
+    ]);
+    expect(set.clauses.find((clause) => clause.key === "Section 2(a)")?.text).toBe(
+      "ESTABLISHMENT.—Not later than 180 days after the date of enactment of this Act, the Administrator shall establish not fewer than 12 monitoring stations in each covered harbor.",
+    );
+    // No margin number is left in a clause's words.
+    expect(set.clauses.map((clause) => clause.text).join(" ")).not.toMatch(/\b(?:this|the) \d{1,2} \p{L}/u);
+    expect(set.warnings.find((warning) => warning.code === "line-numbers")?.message).toBe(
+      "margin line numbers of 19 lines left out (a bill's or a pleading's numbered lines)",
+    );
+  });
+});
+
 describe("PDFs that cannot be read are refused with the file named", () => {
   it("a scan without a text layer", async () => {
     const error = await refusal(bytes("scanned.pdf"), "scanned.pdf");
