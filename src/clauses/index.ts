@@ -105,6 +105,37 @@ function isDateline(node: OutlineNode): boolean {
 }
 
 /**
+ * The publisher's note on what a new version changed ("What's changed", "Summary of changes"),
+ * set above or beside the terms: about the document, not part of it.
+ */
+const UPDATE_NOTE = new RegExp(
+  `^(?:${[
+    "what(?:'s| has| have)? (?:changed|new)",
+    "(?:a )?summary of (?:the )?(?:changes|updates|what(?:'s| has) changed)",
+    "(?:key|main|recent|notable) (?:changes|updates)",
+    "(?:changes|updates) (?:in|to) this (?:version|update|release)",
+    "highlights of (?:the|this) (?:changes|update)",
+    "was (?:ist neu|hat sich geändert|ändert sich)",
+    "zusammenfassung der änderungen",
+    "(?:ce qui (?:change|a changé)|quoi de neuf|résumé des (?:modifications|changements))",
+    "(?:qué ha cambiado|qué cambia|novedades|resumen de (?:los )?cambios)",
+    "(?:cosa (?:cambia|è cambiato)|novità|riepilogo delle modifiche)",
+    "(?:co się zmieniło|podsumowanie zmian)",
+    "(?:що змінилося|що нового|что изменилось|что нового)",
+  ].join("|")})\\s*[?:.!]?$`,
+  "iu",
+);
+
+function isUpdateNote(node: OutlineNode): boolean {
+  return (
+    node.kind === "heading" &&
+    node.label === undefined &&
+    node.heading !== undefined &&
+    UPDATE_NOTE.test(node.heading.replace(/[’‘]/g, "'").replace(/[*_]/g, "").trim())
+  );
+}
+
+/**
  * A section with a title of its own: a heading, or a short title line ("1. Accounts") that holds
  * sub-items of its own. A point that leads into its sub-items ("…as follows:") is no title.
  */
@@ -116,7 +147,8 @@ function isTitledSection(node: OutlineNode): boolean {
 
 function markContext(built: BuiltOutline, count: WordCount): void {
   const top = built.root.children;
-  for (const node of preorder(built.root)) if (node.kind === "contents" || isDateline(node)) mark(node);
+  for (const node of preorder(built.root))
+    if (node.kind === "contents" || isDateline(node) || isUpdateNote(node)) mark(node);
   const byChain = new Map<number, OutlineNode[]>();
   for (const node of top) {
     if (node.kind !== "numbered" && node.kind !== "bullet") continue;

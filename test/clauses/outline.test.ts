@@ -577,3 +577,65 @@ describe("a Google Docs export", () => {
     expect(set.warnings).toEqual([]);
   });
 });
+
+describe("the publisher's note on what a version changed", () => {
+  const terms = (note: string[], minimumAge: number) =>
+    html(
+      `<main><h1>Terms of Service</h1><p>Last updated: 1 March 2026</p><div class="notice"><h2>What's changed</h2><ul>${note
+        .map((item) => `<li>${item}</li>`)
+        .join(
+          "",
+        )}</ul></div><h2>1. Accounts</h2><p>1.1 You must be at least ${minimumAge} years old to open an account.</p><p>1.2 You keep your password to yourself.</p><h2>2. Refunds</h2><p>2.1 A refund is paid within 14 days of a valid request.</p></main>`,
+    );
+
+  it("reads the note beside the terms, as context, and the terms' sections as the document", () => {
+    const set = terms(
+      ["Refunds are explained more plainly.", "Family accounts have a section of their own."],
+      13,
+    );
+    const context = set.clauses.filter((clause) => clause.context).map((clause) => clause.key);
+    expect(context).toEqual(["Preamble", "What's changed", "What's changed •1", "What's changed •2"]);
+    expect(set.clauses.filter((clause) => !clause.context).map((clause) => clause.key)).toEqual([
+      "Title",
+      "1",
+      "1.1",
+      "1.2",
+      "2",
+      "2.1",
+    ]);
+  });
+
+  it("keeps a new version's note at most minor, and the change it describes substantive where it was made", () => {
+    const diff = diffClauses(
+      terms(["Refunds are explained more plainly.", "Family accounts have a section of their own."], 13),
+      terms(["The minimum age to open an account is now 16.", "Refunds are paid faster."], 16),
+    );
+    const above = diff.entries.filter((entry) => entry.severity === "substantive").map((entry) => entry.new);
+    expect(above).toEqual([["1.1"]]);
+    expect(
+      diff.entries
+        .filter((entry) => entry.new[0]?.startsWith("What's changed •"))
+        .map((entry) => entry.severity),
+    ).toEqual(["minor", "minor"]);
+  });
+
+  it("in Markdown and other languages too, and never a numbered section of the terms", () => {
+    for (const title of [
+      "What has changed?",
+      "Summary of changes",
+      "Was ist neu",
+      "Ce qui change",
+      "Qué ha cambiado",
+    ]) {
+      const set = markdown(
+        `# Terms\n\n## ${title}\n\n- Something was reworded.\n\n## 1. Accounts\n\n1.1 You must be 13.\n`,
+      );
+      expect(set.clauses.find((clause) => clause.key === title)?.context, title).toBe(true);
+      expect(set.clauses.find((clause) => clause.key === "1.1")?.context, title).toBeUndefined();
+    }
+    const numbered = markdown(
+      "# Terms\n\n## 1. What's changed\n\nWe may change these terms with notice.\n\n## 2. Accounts\n\nYou must be 13.\n",
+    );
+    expect(numbered.clauses.some((clause) => clause.context)).toBe(false);
+  });
+});
