@@ -242,9 +242,12 @@ describe("a bill's pages with margin line numbers", () => {
       "The armed forces are capped at a fixed number.",
       "No foreign troops are stationed in the country.",
     ];
-    const set = text(points.map((point, at) => `${at + 1} ${point}`).join("\n"));
-    expect(set.clauses.map((clause) => clause.label)).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
-    expect(set.warnings.map((warning) => warning.code)).not.toContain("line-numbers");
+    // With their stops, and without: a long line without a stop looks wrapped, but the next starts afresh.
+    for (const stop of [".", ""]) {
+      const set = text(points.map((point, at) => `${at + 1} ${point.replace(/\.$/, stop)}`).join("\n"));
+      expect(set.clauses.map((clause) => clause.label)).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+      expect(set.warnings.map((warning) => warning.code)).not.toContain("line-numbers");
+    }
   });
 });
 
