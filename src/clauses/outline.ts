@@ -270,6 +270,8 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
 
   const numberOf = (label: LabelMatch, parent: OutlineNode): number[] | undefined => {
     if (label.parts) return label.parts;
+    // `ARTICLE II` holds `Section 2.01`, as `Article 2` holds `2.1`.
+    if (label.family === "roman-upper" && label.word !== "") return [label.value];
     if (label.family !== "decimal") return undefined;
     if (parent.number && label.word === "") return [...parent.number, label.value];
     return [label.value];

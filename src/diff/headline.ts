@@ -166,9 +166,15 @@ export function entryHeadline(entry: DiffEntry, noun = "Point"): string {
 
 /** How the document names its clauses in headlines ("Point", "Article", "Section", "§"). */
 export function headlineNoun(set: Pick<ClauseSet, "clauses">): string {
-  const first = set.clauses.find((clause) => clause.label !== null && clause.depth === 0 && !clause.context);
   // The whole word before the number or letter: "Annex A" names annexes, not "Anne" and a roman X.
-  const word = first ? /^(§|¶|\p{L}{2,}\.?)(?!\p{L})\s*[\p{N}\p{L}]/u.exec(first.printed)?.[1] : undefined;
+  const wordOf = (clause: Pick<ClauseSet, "clauses">["clauses"][number] | undefined) =>
+    clause ? /^(§|¶|\p{L}{2,}\.?)(?!\p{L})\s*[\p{N}\p{L}]/u.exec(clause.printed)?.[1] : undefined;
+  // The clauses named by number print their own word (`Section 1.01` under `ARTICLE I`): that one.
+  const numbered = set.clauses.find(
+    (clause) => clause.label !== null && !clause.context && clauseName(clause.key, "") !== clause.key,
+  );
+  const first = set.clauses.find((clause) => clause.label !== null && clause.depth === 0 && !clause.context);
+  const word = wordOf(numbered) ?? wordOf(first);
   if (!word) return "Point";
   if (word === "§" || word === "¶") return word;
   const bare = word.replace(/\.$/, "").toLowerCase();

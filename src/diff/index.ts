@@ -36,12 +36,19 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/** Where an entry stands in the outline, from the clause it is about (the new one, else the old one). */
-function place(clause: Clause): Pick<DiffEntry, "parent" | "depth" | "context"> {
+/**
+ * Where an entry stands in the outline, from the clause it is about (the new one, else the old
+ * one). A numbered clause one copy reads as the document's keeps the entry out of context, though
+ * the other copy read its surroundings differently and took it for context; unnumbered text
+ * (page prose, a dateline) read as context on either side stays context.
+ */
+function place(clause: Clause, counterparts: Clause[] = []): Pick<DiffEntry, "parent" | "depth" | "context"> {
+  const context =
+    clause.context === true && counterparts.every((other) => other.context === true || other.label === null);
   return {
     ...(clause.parent === undefined ? {} : { parent: clause.parent }),
     depth: clause.depth,
-    ...(clause.context ? { context: true as const } : {}),
+    ...(context ? { context: true as const } : {}),
   };
 }
 
@@ -89,7 +96,7 @@ function pairEntry(context: Context, pair: Pair): DiffEntry {
   const keys = {
     old: [oldClause.key],
     new: [newClause.key],
-    ...place(newClause),
+    ...place(newClause, [oldClause]),
     ...pages([oldClause], [newClause]),
   };
   const sameText = pair.via === "exact" || pair.via === "words";
@@ -118,7 +125,7 @@ function groupEntry(context: Context, group: Group, kind: "split" | "merged"): D
       kind,
       old: olds.map((c) => c.key),
       new: news.map((c) => c.key),
-      ...place(news[0] as Clause),
+      ...place(news[0] as Clause, [...olds, ...news.slice(1)]),
       ...pages(olds, news),
       severity: points ? "minor" : "cosmetic",
       similarity: 1,
@@ -129,7 +136,7 @@ function groupEntry(context: Context, group: Group, kind: "split" | "merged"): D
     kind,
     old: olds.map((c) => c.key),
     new: news.map((c) => c.key),
-    ...place(news[0] as Clause),
+    ...place(news[0] as Clause, [...olds, ...news.slice(1)]),
     ...pages(olds, news),
     ...compared,
     severity: maxSeverity("minor", compared.severity),

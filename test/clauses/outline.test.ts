@@ -639,3 +639,55 @@ describe("the publisher's note on what a version changed", () => {
     expect(numbered.clauses.some((clause) => clause.context)).toBe(false);
   });
 });
+
+describe("a contract's roman articles over sections numbered by article", () => {
+  const agreement = (days: string) =>
+    text(
+      [
+        "ARTICLE I",
+        "DEFINITIONS",
+        "",
+        "Section 1.01 Defined Terms. The terms below have the meanings given to them.",
+        "",
+        "Section 1.02 Interpretation. Headings do not change the meaning of a section.",
+        "",
+        "ARTICLE II",
+        "THE LOANS",
+        "",
+        "Section 2.01 Loans. The lender lends on any business day.",
+        "",
+        `Section 2.02 Interest. Interest is paid within ${days} business days of the month's end.`,
+        "",
+        "ARTICLE III",
+        "DEFAULT",
+        "",
+        "Section 3.01 Events. A missed payment is an event of default.",
+      ].join("\n"),
+    );
+
+  it("puts each section under its article, as `ARTICLE 2` holds `2.1`", () => {
+    expect(outline(agreement("three"))).toEqual([
+      "Article I",
+      "  1.01",
+      "  1.02",
+      "Article II",
+      "  2.01",
+      "  2.02",
+      "Article III",
+      "  3.01",
+    ]);
+    expect(agreement("three").clauses.some((clause) => clause.context)).toBe(false);
+  });
+
+  it("reports a change in a section at full weight, named with the section's own word", () => {
+    const [entry, ...others] = diffClauses(agreement("three"), agreement("five")).entries.filter(
+      (candidate) => candidate.severity !== "none",
+    );
+    expect(others).toEqual([]);
+    expect([entry?.new, entry?.severity, entry?.headline]).toEqual([
+      ["2.02"],
+      "substantive",
+      "Section 2.02: three → five business",
+    ]);
+  });
+});

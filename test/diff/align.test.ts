@@ -202,3 +202,33 @@ describe("diffClauses alignment", () => {
     expect(result.severity).toBe("substantive");
   });
 });
+
+describe("a clause one copy reads as context and the other as the document's", () => {
+  const asContext = (set: ReturnType<typeof doc>, keys: string[]) => ({
+    ...set,
+    clauses: set.clauses.map((clause) =>
+      keys.includes(clause.key) ? { ...clause, context: true as const } : clause,
+    ),
+  });
+  const edited = CLAUSES.map((text, at) => (at === 5 ? text.replace("600,000", "800,000") : text));
+
+  it("keeps a numbered clause's change at full weight when either copy read it as the document's", () => {
+    for (const [old, now] of [
+      [doc(...CLAUSES), asContext(doc(...edited), ["6"])],
+      [asContext(doc(...CLAUSES), ["6"]), doc(...edited)],
+    ] as const) {
+      const entry = diffClauses(old, now).entries.find((candidate) => candidate.new[0] === "6");
+      expect(entry?.severity).toBe("substantive");
+      expect(entry?.context).toBeUndefined();
+    }
+  });
+
+  it("caps it at minor when both copies read it as context", () => {
+    const entry = diffClauses(
+      asContext(doc(...CLAUSES), ["6"]),
+      asContext(doc(...edited), ["6"]),
+    ).entries.find((candidate) => candidate.new[0] === "6");
+    expect(entry?.severity).toBe("minor");
+    expect(entry?.context).toBe(true);
+  });
+});
