@@ -525,6 +525,34 @@ const INLINE_DECIMAL = /(?<=(?:^|[^\d\s])[.!?;:]["”’')\]»]?\s*)(\d{1,3})([.
 
 const INLINE_DECIMAL_HINT = /[.!?;:]["”’')\]»]?\s*\d{1,3}[.)]/;
 
+/** The same after a sentence that ends on a figure (`…rejoin the G8. 14. One hundred…`): only when it goes on a sequence. */
+const AFTER_FIGURE = /(?<=\d[.!?;:]["”’')\]»]?\s+)(\d{1,3})([.)])\s*(?=["“«'‘([]?\p{Lu})/gu;
+
+/**
+ * Labels after a figure's stop that carry on the labels found around them: the one before is
+ * one less, or the one after one more, with the same delimiter. `…in 2014. 15. …` alone stays text.
+ */
+function afterFigures(text: string, found: RegExpExecArray[]): RegExpExecArray[] {
+  const candidates = [...text.matchAll(AFTER_FIGURE)];
+  if (candidates.length === 0) return found;
+  const all = [...found, ...candidates].sort((x, y) => x.index - y.index);
+  const strict = new Set(found);
+  const accepted: RegExpExecArray[] = [];
+  all.forEach((match, at) => {
+    if (strict.has(match)) {
+      accepted.push(match);
+      return;
+    }
+    const value = Number(match[1]);
+    const before = accepted[accepted.length - 1];
+    const after = all.slice(at + 1).find((next) => strict.has(next));
+    const follows = before !== undefined && Number(before[1]) === value - 1 && before[2] === match[2];
+    const leads = after !== undefined && Number(after[1]) === value + 1 && after[2] === match[2];
+    if (follows || leads) accepted.push(match);
+  });
+  return accepted;
+}
+
 /** A number run on after a comma, semicolon or colon inside a sentence (`…: 1) the north, 2) the south, and 3) …`). */
 const LISTED_DECIMAL = /(?<=(?:^|[^\d\s])[,;:]\s*(?:(?:and|or)\s+)?)(\d{1,2})([.)])\s+(?=["“«'‘(]?[\p{L}])/gu;
 /** The same at the start of the text (`1) the north, 2) …`). */
@@ -542,7 +570,10 @@ export function inlineLabelOffsets(text: string): number[] {
   const out = new Set<number>();
   // What every such label needs, without the look-behind: most lines have none.
   if (INLINE_DECIMAL_HINT.test(text)) {
-    const found = [...text.matchAll(INLINE_DECIMAL)].filter((match) => match.index > 0);
+    const found = afterFigures(
+      text,
+      [...text.matchAll(INLINE_DECIMAL)].filter((match) => match.index > 0),
+    );
     for (const match of found) out.add(match.index);
     const opening = openingInsideIntro(text, found);
     if (opening !== undefined) out.add(opening);

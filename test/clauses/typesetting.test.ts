@@ -524,6 +524,29 @@ describe("a list whose first point is printed inside the introducing sentence", 
   });
 });
 
+describe("points run on in one paragraph, some ending on a figure", () => {
+  it("opens the next point after a sentence that ends on a number, when it goes on the sequence", () => {
+    const set = text(
+      "The text reads: 1. The army is capped at 600,000. 2. Russia is invited back into the G8. 3. Elections follow within 100 days. 4. The deal takes effect at once.\n",
+    );
+    expect(
+      set.clauses.filter((clause) => clause.label !== null).map((clause) => [clause.key, clause.text]),
+    ).toEqual([
+      ["1", "The army is capped at 600,000."],
+      ["2", "Russia is invited back into the G8."],
+      ["3", "Elections follow within 100 days."],
+      ["4", "The deal takes effect at once."],
+    ]);
+  });
+
+  it("leaves a number after a year's stop in the text when no sequence is around it", () => {
+    const set = text(
+      "1. The office opened in 2014. 7. Visitors were counted at the door, and the doors stayed open late.\n",
+    );
+    expect(set.clauses.filter((clause) => clause.label !== null).map((clause) => clause.key)).toEqual(["1"]);
+  });
+});
+
 describe("an outlet's remarks between the points it prints", () => {
   const points = Array.from(
     { length: 12 },
