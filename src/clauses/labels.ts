@@ -115,11 +115,13 @@ export const CYRILLIC_OPTIONAL = new Set("ґєёіїйъыьэ");
 
 /** Arabic-Indic and Extended Arabic-Indic digits, with the Arabic thousands and decimal marks, as ASCII. */
 export function westernDigits(text: string): string {
-  if (!/[\u0660-\u066C\u06F0-\u06F9]/.test(text)) return text;
-  return text.replace(/[\u0660-\u066C\u06F0-\u06F9]/g, (ch) => {
+  if (!/[\u0660-\u066C\u06F0-\u06F9\uFF0C\uFF0E\uFF10-\uFF19]/.test(text)) return text;
+  return text.replace(/[\u0660-\u066C\u06F0-\u06F9\uFF0C\uFF0E\uFF10-\uFF19]/g, (ch) => {
     const code = ch.charCodeAt(0);
-    if (code === 0x066b) return ".";
-    if (code === 0x066c) return ",";
+    if (code === 0x066b || code === 0xff0e) return ".";
+    if (code === 0x066c || code === 0xff0c) return ",";
+    // Full-width digits, as Japanese and Chinese text sets them (`９８０円`).
+    if (code >= 0xff10) return String(code - 0xff10);
     return String(code >= 0x06f0 ? code - 0x06f0 : code - 0x0660);
   });
 }
@@ -312,8 +314,79 @@ export function parseLabels(line: string): LabelMatch[] {
   });
 }
 
+/**
+ * Units numbered between a prefix and a unit word, as Japanese, Chinese and Korean law prints them:
+ * `第1条` (article), `第二章` (chapter), `第3項` (paragraph), `제5조`. The word is the unit (`条`),
+ * the prefix comes back in the path (`第1条`).
+ */
+const CIRCUMFIX =
+  /^(第|제)\s*([0-9]{1,4}|[〇零一二三四五六七八九十百千两]{1,8})\s*(条|條|項|项|章|節|节|款|編|编|部|조|항|장|절|편)(?:\s*[のの之]\s*([0-9]{1,3}|[一二三四五六七八九十]{1,4}))?[\s　]*/u;
+const CJK_DIGITS: Record<string, number> = {
+  〇: 0,
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+const CJK_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+
+/** `二十四` → 24, `百五` → 105, `12` → 12: numbers as Chinese numerals write them, up to 9,999. */
+export function cjkNumber(raw: string): number | undefined {
+  if (/^[0-9]+$/.test(raw)) return Number(raw);
+  let total = 0;
+  let digit: number | undefined;
+  for (const ch of raw) {
+    const unit = CJK_UNITS[ch];
+    if (unit !== undefined) {
+      total += (digit ?? 1) * unit;
+      digit = undefined;
+      continue;
+    }
+    const value = CJK_DIGITS[ch];
+    if (value === undefined) return undefined;
+    // Digits set one after another (`二〇二五`) read positionally.
+    digit = digit === undefined ? value : digit * 10 + value;
+  }
+  return total + (digit ?? 0);
+}
+
+/** The prefix a unit word takes before its number (`条` → `第`), for paths. */
+export function circumfixPrefix(word: string): string | undefined {
+  return /^[조항장절편]$/u.test(word) ? "제" : /^\p{sc=Han}$/u.test(word) ? "第" : undefined;
+}
+
+function circumfixLabel(text: string): LabelMatch | undefined {
+  const match = CIRCUMFIX.exec(text);
+  if (!match) return undefined;
+  const [printed, , number = "", word = "", branch] = match;
+  const value = cjkNumber(number);
+  if (value === undefined) return undefined;
+  // `第3条の2`: an article inserted after 第3条, as `3 bis` is.
+  const sub = branch === undefined ? undefined : cjkNumber(branch);
+  const name = sub === undefined ? String(value) : `${value}-${sub}`;
+  return makeLabel(printed, text.slice(printed.length), name, {
+    family: "decimal",
+    value,
+    delimiter: " ",
+    word,
+    ...(sub === undefined ? {} : { suffix: `-${sub}` }),
+  });
+}
+
 function readLabels(text: string): LabelMatch[] {
   const out: LabelMatch[] = [];
+
+  if (text.charCodeAt(0) === 0x7b2c || text.charCodeAt(0) === 0xc81c) {
+    const circumfix = circumfixLabel(text);
+    if (circumfix) return [circumfix];
+  }
 
   if (/^[\p{L}§¶]/u.test(text)) {
     const worded = wordedLabel(text);

@@ -4,7 +4,7 @@
  * heading or their position under it. A heading's name is left out of its clauses' paths while
  * their numbers are unique in the document, and kept when numbering restarts under each heading.
  */
-import { labelWord } from "./labels.js";
+import { circumfixPrefix, labelWord } from "./labels.js";
 import { type OutlineNode, ownText } from "./tree.js";
 
 /** Label words whose units are cited by number alone ("point 26", not "Point 26"). */
@@ -44,6 +44,8 @@ function labelSegment(node: OutlineNode, parent: OutlineNode | undefined): Segme
   if (!label) return { joins: false, text: "", separator: " " };
   const name = label.name;
   if (label.parts) return { joins: false, text: name, separator: " " };
+  const prefix = circumfixPrefix(label.word);
+  if (prefix !== undefined) return { joins: false, text: `${prefix}${name}${label.word}`, separator: " " };
   if (!BARE_WORDS.has(label.word))
     return { joins: false, text: `${labelWord(label)} ${name}`, separator: " " };
   const parentLabel = parent?.label;

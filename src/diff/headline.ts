@@ -9,7 +9,7 @@ import type { DiffEntry, Flag } from "./schema.js";
  * alone; numbers take the noun (`Point 26`, `Point 6 ¶1`, `Article IV`).
  */
 export function clauseName(path: string, noun: string): string {
-  if (/^[^\p{L}\p{N}]/u.test(path)) return path;
+  if (/^[^\p{L}\p{N}]/u.test(path) || /^[\p{sc=Han}\p{sc=Hangul}]/u.test(path)) return path;
   if (/^[\p{L}]{2,}/u.test(path) && !/^[IVXLCDM]+(?![\p{L}])/u.test(path)) return path;
   return `${noun} ${path}`;
 }

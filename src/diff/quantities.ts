@@ -188,6 +188,10 @@ const DIGITS = dualPattern(
   /(?<![\p{L}\p{N}.,])(?:([$€£¥₽₴])\s?|\b(USD|EUR|GBP|UAH|RUB)\s?)?(\d{1,3}(?:[ ,.'’\u00A0\u202F]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)(?:(%)|\s?(percent|per cent|pct)\b)?(?:\s?(thousand|million|billion|trillion|bn|mn|mln|tn|k|m|b)\b)?(?![\p{L}\p{N}])(?:[\s-]+((?:[\p{L}]+[\s-]){0,1}[\p{L}]+))?/giu,
 );
 
+/** Letters of scripts written without spaces between words. */
+const UNSPACED = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
+const UNSPACED_ALL = new RegExp(UNSPACED.source, "gu");
+
 const WORD_NUMBER = dualPattern(
   new RegExp(
     `\\b((?:(?:${Object.keys(NUMBER_WORDS).join("|")}|a)(?:[\\s-]+(?:and[\\s-]+)?(?:${[...Object.keys(NUMBER_WORDS), ...Object.keys(MULTIPLIERS)].join("|")}))*))\\b(?:[\\s-]+([\\p{L}]+))?`,
@@ -299,11 +303,15 @@ export function quantities(
   const { times, rest } = clockTimes(unreferenced, ascii);
   const out: Quantity[] = [...times];
   // Every figure has a digit; spelled numbers are read below.
-  const digits = /\d/.test(rest) ? rest.matchAll(ascii ? DIGITS.ascii : DIGITS.unicode) : [];
+  // Scripts written without spaces set figures against their words (`月額980円`): those words are
+  // read as spaces here, so the figure stands apart as it would in a spaced script.
+  const spaced = UNSPACED.test(rest) ? rest.replace(UNSPACED_ALL, (ch) => " ".repeat(ch.length)) : rest;
+  const digits = /\d/.test(spaced) ? spaced.matchAll(ascii ? DIGITS.ascii : DIGITS.unicode) : [];
   for (const match of digits) {
     const [whole, symbol, code, digits = "", percentSign, percentWord, scaleWord, after] = match;
     // Alphanumeric names ("G8", "START I", "COVID-19") are not figures.
-    if (LETTER_END.test(rest.slice(Math.max(0, match.index - 2), match.index)) && !symbol && !code) continue;
+    if (LETTER_END.test(spaced.slice(Math.max(0, match.index - 2), match.index)) && !symbol && !code)
+      continue;
     const value = digitsValue(digits) * (scaleWord ? (SCALES[scaleWord.toLowerCase()] ?? 1) : 1);
     if (!Number.isFinite(value)) continue;
     const [nextWord, secondWord] = after?.split(/[\s-]+/) ?? [];

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { cjkNumber } from "../../src/clauses/labels.js";
 import { diffClauses } from "../../src/diff/index.js";
 import { readClauseSet } from "../../src/document.js";
 import { byPath, html, markdown, outline, text } from "../helpers/outline.js";
@@ -511,6 +512,32 @@ describe("labels of other scripts", () => {
 
     expect(outline(set)).toEqual(["1", "2", "3"]);
     expect(byPath(set, "2")).toMatchObject({ printed: "٢.", text: "تبادل الأسرى." });
+  });
+
+  it("reads Japanese and Chinese articles numbered between 第 and their unit word, in full-width or Chinese numerals", () => {
+    const japanese = text(
+      "会員規約\n\n第１条　会員は月額９８０円を支払う。\n第２条　解約は７日前までに申し出る。\n第３条の２　本規約は随時改定される。\n",
+    );
+    expect(
+      japanese.clauses
+        .filter((clause) => clause.label !== null)
+        .map((clause) => [clause.key, clause.printed]),
+    ).toEqual([
+      ["第1条", "第１条"],
+      ["第2条", "第２条"],
+      ["第3-2条", "第３条の２"],
+    ]);
+    const chinese = text(
+      "办法\n\n第一章　总则\n\n第一条　为规范停放秩序，制定本办法。\n\n第二章　责任\n\n第二条　企业应当及时清理车辆。\n\n第十二条　本办法自发布之日起施行。\n",
+    );
+    expect(outline(chinese)).toEqual(["Title", "第1章", "  第1条", "第2章", "  第2条", "  第12条"]);
+  });
+
+  it("counts in Chinese numerals", () => {
+    expect(["十", "十二", "二十四", "百五", "一百零五", "三千二百", "二〇二五", "12"].map(cjkNumber)).toEqual(
+      [10, 12, 24, 105, 105, 3200, 2025, 12],
+    );
+    expect(cjkNumber("第")).toBeUndefined();
   });
 });
 

@@ -569,3 +569,25 @@ describe("copies in Ukrainian, Russian, Arabic and other European languages", ()
     });
   });
 });
+
+describe("figures in scripts written without spaces", () => {
+  it("reads full-width figures set against their words as numbers, and their change as substantive", () => {
+    const read = (fee: string, days: string) =>
+      parseClauses({
+        source: "ja.txt",
+        format: "text",
+        text: `第１条　月額${fee}円を支払う。\n第２条　解約は${days}日前までに申し出る。\n`,
+      });
+    const entries = diffClauses(read("９８０", "７"), read("１，２８０", "３０")).entries;
+    expect(
+      entries.map((entry) => [
+        entry.new[0],
+        entry.severity,
+        entry.flags?.find((flag) => flag.type === "number"),
+      ]),
+    ).toEqual([
+      ["第1条", "substantive", { type: "number", old: "９８０", new: "１，２８０" }],
+      ["第2条", "substantive", { type: "number", old: "７", new: "３０" }],
+    ]);
+  });
+});
