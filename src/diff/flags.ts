@@ -9,7 +9,7 @@ import { foldTypography } from "../clauses/normalize.js";
 import { type EntityContext, entities, namedIn, nameStems } from "./entities.js";
 import { logicSwap } from "./logic.js";
 import { commitments, exceptionCues, modalities, negationCues } from "./modality.js";
-import { type Quantity, quantities } from "./quantities.js";
+import { type Quantity, quantities, type Reference } from "./quantities.js";
 import type { Flag } from "./schema.js";
 import { type Term, termDifference } from "./terms.js";
 import { related } from "./wordnet.js";
@@ -45,9 +45,29 @@ function multisetDifference<T>(left: T[], right: T[], key: (item: T) => string):
   return out;
 }
 
-function numberAndReferenceFlags(oldText: string, newText: string): Flag[] {
+/** A reference's number as the new copy numbers the clause it cited (`clause 4.2.3` → `clause 4.3.3`). */
+function carried(
+  reference: Reference,
+  renumbered: ((number: string) => string | undefined) | undefined,
+): Reference {
+  if (!renumbered) return reference;
+  const space = reference.canonical.lastIndexOf(" ");
+  const now = renumbered(reference.canonical.slice(space + 1));
+  return now === undefined
+    ? reference
+    : { ...reference, canonical: `${reference.canonical.slice(0, space)} ${now}` };
+}
+
+function numberAndReferenceFlags(
+  oldText: string,
+  newText: string,
+  renumbered?: (number: string) => string | undefined,
+): Flag[] {
   const before = quantities(oldText, STOPWORDS);
   const after = quantities(newText, STOPWORDS);
+  // A cross-reference that follows its clause's new number ("Clause 4.2.3" → "4.3.3" after an
+  // insertion renumbered it) still cites the same clause: no change.
+  before.references = before.references.map((reference) => carried(reference, renumbered));
   const removed = multisetDifference(before.quantities, after.quantities, (q) => q.canonical);
   const added = multisetDifference(after.quantities, before.quantities, (q) => q.canonical);
   const flags: Flag[] = [];
@@ -169,6 +189,8 @@ export interface FlagContext {
   similarity: number;
   /** Paired by slot rather than by wording. */
   byPosition: boolean;
+  /** The new number of a clause the old copy numbered so (`4.2.3` → `4.3.3`), for cross-references. */
+  renumbered?: (number: string) => string | undefined;
 }
 
 /** Below this lexical similarity, and with few terms of like meaning, an aligned pair is a replaced meaning. */
@@ -198,7 +220,7 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   const terms = termDifference(oldFolded, newFolded);
   const rewrite = context.similarity < REWRITE_BELOW && terms.overlap < PARAPHRASE_OVERLAP;
   const flags: Flag[] = [
-    ...numberAndReferenceFlags(oldText, newText),
+    ...numberAndReferenceFlags(oldText, newText, context.renumbered),
     ...entityFlags(oldFolded, newFolded, { knownNames: context.knownNames() }),
     ...polarityFlags(oldFolded, newFolded),
     ...modalityFlags(oldFolded, newFolded),

@@ -264,6 +264,28 @@ function cutOffWarnings(oldSet: ClauseSet, newSet: ClauseSet, alignment: Alignme
   ];
 }
 
+/** A clause's number as a cross-reference cites it: `4.2.3`, `Section 5` → `5`, `Article IV` → `iv`, `3(2)(b)`. */
+function citedNumber(key: string): string | undefined {
+  return /^(?:\p{L}+\.?\s+)?([\dIVXLCDMivxlcdm][\w.()]*)$/u.exec(key)?.[1]?.toLowerCase();
+}
+
+/** Old number → new number of every paired clause whose number changed, where one old number names one clause. */
+function renumbering(oldSet: ClauseSet, newSet: ClauseSet, alignment: Alignment): Map<string, string> {
+  const out = new Map<string, string>();
+  const conflicting = new Set<string>();
+  for (const pair of alignment.pairs) {
+    const was = citedNumber((oldSet.clauses[pair.a] as Clause).key);
+    const now = citedNumber((newSet.clauses[pair.b] as Clause).key);
+    if (was === undefined || now === undefined || conflicting.has(was)) continue;
+    if (out.has(was) && out.get(was) !== now) {
+      out.delete(was);
+      conflicting.add(was);
+    } else out.set(was, now);
+  }
+  for (const [was, now] of out) if (was === now) out.delete(was);
+  return out;
+}
+
 /**
  * Compares two outlines clause by clause (the `clausewatch.diff/2` contract): every clause of both
  * versions appears in exactly one entry, in new-version order, removed clauses where they stood.
@@ -275,11 +297,16 @@ export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet, options: DiffO
     names ??= knownNamesOf([...oldSet.clauses, ...newSet.clauses].map(clauseDisplay));
     return names;
   };
+  const renumbered = renumbering(oldSet, newSet, alignment);
   const context: Context = {
     oldSet,
     newSet,
     alignment,
-    flagContext: { knownNames, weight: (word) => alignment.corpus.idf(word) },
+    flagContext: {
+      knownNames,
+      weight: (word) => alignment.corpus.idf(word),
+      ...(renumbered.size > 0 ? { renumbered: (number: string) => renumbered.get(number) } : {}),
+    },
     redlines: options.redlines ?? true,
   };
 

@@ -591,3 +591,41 @@ describe("figures in scripts written without spaces", () => {
     ]);
   });
 });
+
+describe("cross-references that follow a renumbering", () => {
+  const sections = (inserted: boolean, cited: number) =>
+    parseClauses({
+      source: "terms.txt",
+      format: "text",
+      text: [
+        "Section 1. The provider runs the service every day of the year.",
+        ...(inserted ? ["Section 2. The provider answers support requests within one working day."] : []),
+        `Section ${inserted ? 3 : 2}. Fees are paid monthly in advance by card.`,
+        `Section ${inserted ? 4 : 3}. Late fees accrue at one percent a month.`,
+        `Section ${inserted ? 5 : 4}. A refund of fees is made as set out in Section ${cited}.`,
+      ].join("\n"),
+    });
+
+  it("reads a reference updated to its clause's new number as the same reference", () => {
+    const entries = diffClauses(sections(false, 2), sections(true, 3)).entries;
+    const refund = entries.find((entry) => entry.new[0] === "Section 5");
+    expect(refund?.old).toEqual(["Section 4"]);
+    expect(refund?.flags?.some((flag) => flag.type === "reference")).toBe(false);
+    expect(refund?.severity).not.toBe("substantive");
+    expect(entries.filter((entry) => entry.severity === "substantive").map((entry) => entry.new)).toEqual([
+      ["Section 2"],
+    ]);
+  });
+
+  it("still flags a reference that now cites another clause", () => {
+    const refund = diffClauses(sections(false, 2), sections(true, 4)).entries.find(
+      (entry) => entry.new[0] === "Section 5",
+    );
+    expect(refund?.flags?.find((flag) => flag.type === "reference")).toEqual({
+      type: "reference",
+      removed: ["Section 2"],
+      added: ["Section 4"],
+    });
+    expect(refund?.severity).toBe("substantive");
+  });
+});
