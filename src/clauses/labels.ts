@@ -49,6 +49,8 @@ const LABEL_WORDS = [
   // Russian, Ukrainian, German, French, Spanish, Italian, Portuguese, Polish.
   "пункт|статья|стаття|раздел|розділ|глава|artikel|abschnitt|kapitel|teil|punkt|chapitre|titre",
   "artículo|articulo|apartado|capítulo|punto|sección|cláusula|clausula|articolo|capitolo|artigo|ponto|artykuł|rozdział",
+  // Danish and Norwegian subsections, Czech, Slovak, Greek, Romanian and Turkish articles.
+  "stk\\.|článek|článok|άρθρο|articolul|madde",
 ].join("|");
 /** Units printed after the body (`Annex A`, `Schedule 2`): they stand beside its sections, never inside one. */
 export const BACK_MATTER_WORDS = new Set(["schedule", "annex", "appendix", "exhibit"]);

@@ -16,12 +16,16 @@ const CYRILLIC_PATTERN = /[\u0400-\u04ff]/;
 const NEGATION_CYRILLIC =
   /(?<![\p{L}\p{N}'’])(?:не|ні|ни|нет|немає|без|ніколи|никогда|жоден|жодна|жодних|никакой|никаких)(?![\p{L}\p{N}'’])/giu;
 /**
- * Negations of German, French, Spanish, Italian, Portuguese, Polish and Dutch copies ("wird nicht
+ * Negations of German, French, Spanish, Italian, Portuguese, Polish, Dutch and Scandinavian copies ("wird nicht
  * bestätigt", "keine Truppen", "ne … pas", "nie będzie"); Spanish "no" is the English
  * pattern's. Never before a hyphen: "non-aggression" negates nothing.
  */
 export const NEGATION_EUROPEAN =
-  /(?<![\p{L}\p{N}'’-])(?:(?:nicht|kein|keine|keinen|keinem|keiner|keines|niemals|weder|ohne|ne|pas|jamais|aucun|aucune|sans|nunca|jamás|ningún|ninguna|ninguno|sin|non|nessun|nessuna|nessuno|senza|não|nenhum|nenhuma|sem|nem|nie|nigdy|żaden|żadna|żadne|żadnych|niet|geen|nooit|zonder)(?![\p{L}\p{N}'’-])|n['’](?=\p{L}))/giu;
+  /(?<![\p{L}\p{N}'’-])(?:(?:nicht|kein|keine|keinen|keinem|keiner|keines|niemals|weder|ohne|ne|pas|jamais|aucun|aucune|sans|nunca|jamás|ningún|ninguna|ninguno|sin|non|nessun|nessuna|nessuno|senza|não|nenhum|nenhuma|sem|nem|nie|nigdy|żaden|żadna|żadne|żadnych|niet|geen|nooit|zonder|ikke|ej|inte|icke|aldrig|utan|uden|ingen|inget|inga|intet)(?![\p{L}\p{N}'’-])|n['’](?=\p{L}))/giu;
+const GREEK_OR_ARABIC = /[\u0370-\u03ff\u1f00-\u1fff\u0600-\u06ff]/;
+/** Negations of Greek and Arabic copies ("δεν", "χωρίς"; "لا", "لن", "بدون"), tried on text in those scripts. */
+const NEGATION_GREEK_ARABIC =
+  /(?<![\p{L}\p{N}])(?:δεν|μην|μη|χωρίς|ποτέ|κανένας|καμία|κανένα|لا|لن|لم|ليس|ليست|بدون|دون)(?![\p{L}\p{N}])/giu;
 const EXCEPTION = /\b(?:except|excepting|excluding|unless|save for|other than|apart from)\b/gi;
 const EXCEPTION_CYRILLIC =
   /(?<![\p{L}\p{N}])(?:крім|окрім|за винятком|кроме|за исключением)(?![\p{L}\p{N}])/giu;
@@ -36,7 +40,10 @@ function cues(text: string, latin: RegExp, cyrillic: RegExp, european?: DualPatt
 }
 
 export function negationCues(text: string): string[] {
-  return cues(text, NEGATION, NEGATION_CYRILLIC, NEGATION_EUROPEAN_TWIN);
+  const found = cues(text, NEGATION, NEGATION_CYRILLIC, NEGATION_EUROPEAN_TWIN);
+  if (GREEK_OR_ARABIC.test(text))
+    for (const match of text.matchAll(NEGATION_GREEK_ARABIC)) found.push(match[0].toLowerCase());
+  return found;
 }
 
 /** Whether one word is a negation ("not", "won't", "nicht"): asked of every word after a modal. */
@@ -70,7 +77,8 @@ export const MODAL_PATTERNS: Array<[RegExp, ModalClass]> = [
     /\b(?:shall|must|will|won't|agrees? to|undertakes? to|commits? to|(?:is|are) (?:required|obliged|obligated|bound) to|(?:has|have) to|need to|needs to)\b/gi,
     "obligation",
   ],
-  // German, French, Spanish, Italian, Portuguese and Polish copies: modal verbs as printed. A
+  // German, French, Spanish, Italian, Portuguese, Polish, Scandinavian, Greek and Arabic copies:
+  // modal verbs as printed. A
   // future in the verb's own ending ("celebrará") is no modal, and German "wird" and Polish
   // "będzie" also make the passive ("wird bestätigt"), so neither is read as "will".
   [
@@ -78,11 +86,11 @@ export const MODAL_PATTERNS: Array<[RegExp, ModalClass]> = [
     "expectation",
   ],
   [
-    /(?<![\p{L}'’])(?:kann|können|darf|dürfen|peut|peuvent|pourra|pourront|puede|pueden|podrá|podrán|può|possono|potrà|potranno|pode|podem|poderá|poderão|może|mogą|wolno)(?![\p{L}'’])/giu,
+    /(?<![\p{L}'’])(?:kann|können|darf|dürfen|peut|peuvent|pourra|pourront|puede|pueden|podrá|podrán|può|possono|potrà|potranno|pode|podem|poderá|poderão|może|mogą|wolno|får|kan|μπορεί|μπορούν|δικαιούται|δικαιούνται|يجوز|يمكن|يحق)(?![\p{L}'’])/giu,
     "permission",
   ],
   [
-    /(?<![\p{L}'’])(?:muss|müssen|soll|sollen|doit|doivent|devra|devront|debe|deben|deberá|deberán|deve|devono|dovrà|dovranno|devem|deverá|deverão|musi|muszą)(?![\p{L}'’])/giu,
+    /(?<![\p{L}'’])(?:muss|müssen|soll|sollen|doit|doivent|devra|devront|debe|deben|deberá|deberán|deve|devono|dovrà|dovranno|devem|deverá|deverão|musi|muszą|ska|skall|skal|måste|πρέπει|οφείλει|οφείλουν|υποχρεούται|υποχρεούνται|يجب|يلتزم|تلتزم|يتعين)(?![\p{L}'’])/giu,
     "obligation",
   ],
   // Ukrainian and Russian copies.

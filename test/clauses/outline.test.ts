@@ -533,6 +533,20 @@ describe("labels of other scripts", () => {
     expect(outline(chinese)).toEqual(["Title", "第1章", "  第1条", "第2章", "  第2条", "  第12条"]);
   });
 
+  it("reads Danish subsections and Czech, Greek, Romanian and Turkish articles as labels", () => {
+    const danish = text(
+      "§ 1. Reglerne gælder for alle.\nStk. 2. Bestyrelsen kan fastsætte regler.\n§ 2. Haven holdes pæn.\nStk. 2. Hække er højst 1,8 meter.\n",
+    );
+    expect(outline(danish)).toEqual(["§ 1", "  Stk. 2", "§ 2", "  § 2 Stk. 2"]);
+    for (const word of ["Článek", "Άρθρο", "Articolul", "Madde"]) {
+      const set = text(`${word} 1. Prima regula se aplică.\n${word} 2. A doua regula se aplică.\n`);
+      expect(
+        set.clauses.map((clause) => clause.label),
+        word,
+      ).toEqual(["1", "2"]);
+    }
+  });
+
   it("counts in Chinese numerals", () => {
     expect(["十", "十二", "二十四", "百五", "一百零五", "三千二百", "二〇二五", "12"].map(cjkNumber)).toEqual(
       [10, 12, 24, 105, 105, 3200, 2025, 12],

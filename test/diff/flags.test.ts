@@ -514,6 +514,15 @@ describe("copies in Ukrainian, Russian, Arabic and other European languages", ()
     ["French", "L'Ukraine adhère à l'OTAN.", "L'Ukraine n'adhère pas à l'OTAN.", "n'"],
     ["Polish", "Sojusz przyjmie nowych członków.", "Sojusz nie przyjmie nowych członków.", "nie"],
     ["Italian", "La NATO si espanderà.", "La NATO non si espanderà.", "non"],
+    ["Swedish", "Hyresgästen får hålla husdjur.", "Hyresgästen får inte hålla husdjur.", "inte"],
+    ["Danish", "Hunde må være i haven.", "Hunde må ikke være i haven.", "ikke"],
+    [
+      "Greek",
+      "Ο ενοικιαστής μπορεί να έχει κατοικίδια.",
+      "Ο ενοικιαστής δεν μπορεί να έχει κατοικίδια.",
+      "δεν",
+    ],
+    ["Arabic", "يجوز للمستأجر تربية الحيوانات.", "لا يجوز للمستأجر تربية الحيوانات.", "لا"],
   ])("reads a negation added in %s as a substantive negation", (_, before, after, cue) => {
     const changed = entry(before, after);
 
@@ -627,5 +636,25 @@ describe("cross-references that follow a renumbering", () => {
       added: ["Section 4"],
     });
     expect(refund?.severity).toBe("substantive");
+  });
+});
+
+describe("modal verbs of Scandinavian, Greek and Arabic copies", () => {
+  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
+  it.each([
+    ["Swedish", "Medlemmen får lämna föreningen.", "Medlemmen ska lämna föreningen.", ["får"], ["ska"]],
+    ["Danish", "Medlemmet kan ekskluderes.", "Medlemmet skal ekskluderes.", ["kan"], ["skal"]],
+    [
+      "Greek",
+      "Ο πάροχος μπορεί να ενημερώσει τον πελάτη.",
+      "Ο πάροχος πρέπει να ενημερώσει τον πελάτη.",
+      ["μπορεί"],
+      ["πρέπει"],
+    ],
+    ["Arabic", "يجوز للمورد إبلاغ العميل.", "يجب على المورد إبلاغ العميل.", ["يجوز"], ["يجب"]],
+  ])("reads a permission turned into an obligation in %s", (_, before, after, old, now) => {
+    const entry = diffClauses(point(before), point(after)).entries[0] as DiffEntry;
+    expect(entry.severity).toBe("substantive");
+    expect(entry.flags).toContainEqual({ type: "modality", old, new: now });
   });
 });
