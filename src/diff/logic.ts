@@ -41,7 +41,45 @@ const OPPOSITIONS: Opposition[] = [
   opposition("above exceeding oberhalb powyżej", "below unterhalb poniżej"),
   // including ↔ excluding.
   opposition("including inclusive einschließlich", "excluding exclusive ausschließlich"),
+  // all ↔ some: a quantifier narrowed or widened ("All fees" → "Some fees").
+  opposition(
+    "all every each alle jeder jede tous toutes chaque todos todas cada tutti tutte ogni wszystkie każdy все всі",
+    "some einige manche certains certaines quelques algunos algunas alcuni alcune niektóre некоторые деякі",
+  ),
 ];
+
+/** The parties a consumer contract names by pronoun: the customer ("you") and the provider ("we"). */
+const PARTY: Record<string, "you" | "we"> = {
+  you: "you",
+  your: "you",
+  yours: "you",
+  yourself: "you",
+  we: "we",
+  us: "we",
+  our: "we",
+  ours: "we",
+  ourselves: "we",
+};
+
+/**
+ * The parties turned round, every other word kept: "You will indemnify us" → "We will indemnify
+ * you", "your data" → "our data". Who owes what to whom changed, though no content word did.
+ */
+function partiesTurned(oldText: string, newText: string): { removed: string[]; added: string[] } | undefined {
+  // "US" is the country, unless the clause is set in capitals throughout.
+  const words = (text: string) => {
+    const capitals = text === text.toUpperCase();
+    return wordTokens(text).map((word) => (word === "US" && !capitals ? word : word.toLowerCase()));
+  };
+  const before = words(oldText);
+  const after = words(newText);
+  const parties = (words: string[]) => words.filter((word) => PARTY[word] !== undefined);
+  const others = (words: string[]) => words.filter((word) => PARTY[word] === undefined).join(" ");
+  const [was, now] = [parties(before), parties(after)];
+  if (was.length === 0 || now.length === 0 || others(before) !== others(after)) return undefined;
+  const roles = (words: string[]) => words.map((word) => PARTY[word]).join(" ");
+  return roles(was) === roles(now) ? undefined : { removed: was, added: now };
+}
 
 function counts(text: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -87,6 +125,10 @@ export function logicSwap(oldText: string, newText: string): { removed: string[]
       removed.push(...otherGone.slice(0, backward));
       added.push(...oneCome.slice(0, backward));
     }
+  }
+  if (removed.length === 0) {
+    const turned = partiesTurned(oldText, newText);
+    if (turned) return turned;
   }
   return { removed, added };
 }

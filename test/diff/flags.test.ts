@@ -658,3 +658,29 @@ describe("modal verbs of Scandinavian, Greek and Arabic copies", () => {
     expect(entry.flags).toContainEqual({ type: "modality", old, new: now });
   });
 });
+
+describe("who owes what, and to how many", () => {
+  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
+  const entry = (a: string, b: string) => diffClauses(point(a), point(b)).entries[0] as DiffEntry;
+
+  it("reads the parties turned round as substantive, every other word kept", () => {
+    const turned = entry(
+      "You will indemnify us against any claim arising from your use of the service.",
+      "We will indemnify you against any claim arising from your use of the service.",
+    );
+    expect(turned.severity).toBe("substantive");
+    expect(turned.headline).toBe("Point 1: you, us → we, you");
+    // The country is no party, and a party named where other words changed is an ordinary edit.
+    expect(
+      entry("Send notice to our office in Paris.", "Send notice to our office in Paris, US.").severity,
+    ).toBe("minor");
+  });
+
+  it("reads a quantifier narrowed as substantive", () => {
+    const narrowed = entry(
+      "All fees paid in advance are refundable.",
+      "Some fees paid in advance are refundable.",
+    );
+    expect([narrowed.severity, narrowed.headline]).toEqual(["substantive", "Point 1: all → some"]);
+  });
+});
