@@ -7,6 +7,7 @@
 import { ExtractError } from "../errors.js";
 import { lineNumbersWarning } from "../line-numbers.js";
 import type { Clause, ClauseSet, OutlineWarning, TextBlock } from "../types.js";
+import type { LeftOut } from "./lines.js";
 import { unitsFromMarkdown } from "./markdown.js";
 import { fingerprint, normalizeForCompare } from "./normalize.js";
 import { type BuiltOutline, buildOutline, type Gap } from "./outline.js";
@@ -14,7 +15,7 @@ import { assignPaths } from "./paths.js";
 import { hasTitleText } from "./titles.js";
 import { countWords, type OutlineNode, ownText, preorder } from "./tree.js";
 import type { Unit } from "./types.js";
-import { type LeftOut, unitsFromBlocks, unitsFromText } from "./units.js";
+import { unitsFromBlocks, unitsFromText } from "./units.js";
 
 export { foldTypography, normalizeForCompare, wordTokens } from "./normalize.js";
 export type { InputFormat, LabelMatch } from "./types.js";

@@ -1,3 +1,4 @@
+import { cjkNumber } from "./cjk.js";
 import type { LabelMatch } from "./types.js";
 
 const ROMAN = /^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$/i;
@@ -115,7 +116,7 @@ const LETTERED = /^([a-z]|[ivxlcdm]{1,7}|[а-яёґєії])([.)])\s+/iu;
 export const CYRILLIC_ORDER = "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя";
 export const CYRILLIC_OPTIONAL = new Set("ґєёіїйъыьэ");
 
-/** Arabic-Indic and Extended Arabic-Indic digits, with the Arabic thousands and decimal marks, as ASCII. */
+/** Arabic-Indic, Extended Arabic-Indic and full-width digits, with their thousands and decimal marks, as ASCII. */
 export function westernDigits(text: string): string {
   if (!/[\u0660-\u066C\u06F0-\u06F9\uFF0C\uFF0E\uFF10-\uFF19]/.test(text)) return text;
   return text.replace(/[\u0660-\u066C\u06F0-\u06F9\uFF0C\uFF0E\uFF10-\uFF19]/g, (ch) => {
@@ -323,46 +324,6 @@ export function parseLabels(line: string): LabelMatch[] {
  */
 const CIRCUMFIX =
   /^(第|제)\s*([0-9]{1,4}|[〇零一二三四五六七八九十百千两]{1,8})\s*(条|條|項|项|章|節|节|款|編|编|部|조|항|장|절|편)(?:\s*[のの之]\s*([0-9]{1,3}|[一二三四五六七八九十]{1,4}))?[\s　]*/u;
-const CJK_DIGITS: Record<string, number> = {
-  〇: 0,
-  零: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-const CJK_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
-
-/** `二十四` → 24, `百五` → 105, `12` → 12: numbers as Chinese numerals write them, up to 9,999. */
-export function cjkNumber(raw: string): number | undefined {
-  if (/^[0-9]+$/.test(raw)) return Number(raw);
-  let total = 0;
-  let digit: number | undefined;
-  for (const ch of raw) {
-    const unit = CJK_UNITS[ch];
-    if (unit !== undefined) {
-      total += (digit ?? 1) * unit;
-      digit = undefined;
-      continue;
-    }
-    const value = CJK_DIGITS[ch];
-    if (value === undefined) return undefined;
-    // Digits set one after another (`二〇二五`) read positionally.
-    digit = digit === undefined ? value : digit * 10 + value;
-  }
-  return total + (digit ?? 0);
-}
-
-/** The prefix a unit word takes before its number (`条` → `第`), for paths. */
-export function circumfixPrefix(word: string): string | undefined {
-  return /^[조항장절편]$/u.test(word) ? "제" : /^\p{sc=Han}$/u.test(word) ? "第" : undefined;
-}
 
 function circumfixLabel(text: string): LabelMatch | undefined {
   const match = CIRCUMFIX.exec(text);
@@ -594,107 +555,4 @@ export function labelWord(label: Pick<LabelMatch, "word" | "printed" | "name">):
   if (printed === "" || printed === label.word || ABBREVIATIONS.has(printed) || !(printed in WORD_SPELLINGS))
     return citedWord(label.word);
   return citedWord(printed);
-}
-
-const INLINE_DECIMAL = /(?<=(?:^|[^\d\s])[.!?;:]["”’')\]»]?\s*)(\d{1,3})([.)])\s*(?=["“«'‘([]?\p{Lu})/gu;
-
-const INLINE_DECIMAL_HINT = /[.!?;:]["”’')\]»]?\s*\d{1,3}[.)]/;
-
-/** The same after a sentence that ends on a figure (`…rejoin the G8. 14. One hundred…`): only when it goes on a sequence. */
-const AFTER_FIGURE = /(?<=\d[.!?;:]["”’')\]»]?\s+)(\d{1,3})([.)])\s*(?=["“«'‘([]?\p{Lu})/gu;
-
-/**
- * Labels after a figure's stop that carry on the labels found around them: the one before is
- * one less, or the one after one more, with the same delimiter. `…in 2014. 15. …` alone stays text.
- */
-function afterFigures(text: string, found: RegExpExecArray[]): RegExpExecArray[] {
-  const candidates = [...text.matchAll(AFTER_FIGURE)];
-  if (candidates.length === 0) return found;
-  const all = [...found, ...candidates].sort((x, y) => x.index - y.index);
-  const strict = new Set(found);
-  const accepted: RegExpExecArray[] = [];
-  all.forEach((match, at) => {
-    if (strict.has(match)) {
-      accepted.push(match);
-      return;
-    }
-    const value = Number(match[1]);
-    const before = accepted[accepted.length - 1];
-    const after = all.slice(at + 1).find((next) => strict.has(next));
-    const follows = before !== undefined && Number(before[1]) === value - 1 && before[2] === match[2];
-    const leads = after !== undefined && Number(after[1]) === value + 1 && after[2] === match[2];
-    if (follows || leads) accepted.push(match);
-  });
-  return accepted;
-}
-
-/** A number run on after a comma, semicolon or colon inside a sentence (`…: 1) the north, 2) the south, and 3) …`). */
-const LISTED_DECIMAL = /(?<=(?:^|[^\d\s])[,;:]\s*(?:(?:and|or)\s+)?)(\d{1,2})([.)])\s+(?=["“«'‘(]?[\p{L}])/gu;
-/** The same at the start of the text (`1) the north, 2) …`). */
-const LEADING_DECIMAL = /^(\d{1,2})([.)])\s+(?=["“«'‘(]?[\p{L}])/u;
-/** Fewest items of a run-on enumeration: two numbers after a comma could be anything, three in sequence are a list. */
-const LISTED_RUN = 3;
-
-/**
- * Offsets of numbered labels that start inside a line right after a sentence ends
- * (`…sovereignty.2. Non-aggression…`), and of the items of an enumeration run on inside one
- * sentence (`…: 1) the north, 2) the south, and 3) the coast`), when at least three follow in
- * sequence with one delimiter.
- */
-export function inlineLabelOffsets(text: string): number[] {
-  const out = new Set<number>();
-  // What every such label needs, without the look-behind: most lines have none.
-  if (INLINE_DECIMAL_HINT.test(text)) {
-    const found = afterFigures(
-      text,
-      [...text.matchAll(INLINE_DECIMAL)].filter((match) => match.index > 0),
-    );
-    for (const match of found) out.add(match.index);
-    const opening = openingInsideIntro(text, found);
-    if (opening !== undefined) out.add(opening);
-  }
-  if (/[,;:]\s*(?:(?:and|or)\s+)?\d{1,2}[.)]\s/.test(text)) for (const at of listedOffsets(text)) out.add(at);
-  return [...out].sort((x, y) => x - y);
-}
-
-/**
- * The first item of a list whose later items open after sentence ends, when it is printed inside
- * the introducing sentence (`…which runs to several pages, 1. Ukraine… 2. Russia… 3. …`): the
- * number just before the run's first, with its delimiter and a capital after it, following a word
- * or a comma. Only for a run of at least two in sequence, so a stray `1.` in a sentence stays text.
- */
-function openingInsideIntro(text: string, found: RegExpExecArray[]): number | undefined {
-  const [first, second] = found;
-  if (!first || !second) return undefined;
-  const value = Number(first[1]);
-  if (value < 2 || Number(second[1]) !== value + 1 || second[2] !== first[2]) return undefined;
-  const before = text.slice(0, first.index);
-  const wanted = `${value - 1}${first[2]}`;
-  const at = before.lastIndexOf(wanted);
-  if (at <= 0) return undefined;
-  const after = before.slice(at + wanted.length);
-  if (!/^\s+["“«'‘([]?\p{Lu}/u.test(after) || !/[\p{L},;:–—]\s$/u.test(before.slice(0, at))) return undefined;
-  return at;
-}
-
-/** Items of run-on enumerations: runs of at least LISTED_RUN consecutive numbers with the same delimiter. */
-function listedOffsets(text: string): number[] {
-  const found: Array<{ at: number; value: number; delimiter: string }> = [];
-  const leading = LEADING_DECIMAL.exec(text);
-  if (leading) found.push({ at: 0, value: Number(leading[1]), delimiter: leading[2] as string });
-  for (const match of text.matchAll(LISTED_DECIMAL))
-    found.push({ at: match.index, value: Number(match[1]), delimiter: match[2] as string });
-  const out: number[] = [];
-  let run: typeof found = [];
-  const close = () => {
-    if (run.length >= LISTED_RUN) for (const item of run) if (item.at > 0) out.push(item.at);
-    run = [];
-  };
-  for (const item of found) {
-    const last = run[run.length - 1];
-    if (!last || item.value !== last.value + 1 || item.delimiter !== last.delimiter) close();
-    run.push(item);
-  }
-  close();
-  return out;
 }

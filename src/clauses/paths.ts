@@ -4,7 +4,8 @@
  * heading or their position under it. A heading's name is left out of its clauses' paths while
  * their numbers are unique in the document, and kept when numbering restarts under each heading.
  */
-import { circumfixPrefix, labelWord } from "./labels.js";
+import { circumfixPrefix } from "./cjk.js";
+import { labelWord } from "./labels.js";
 import { type OutlineNode, ownText } from "./tree.js";
 
 /** Label words whose units are cited by number alone ("point 26", not "Point 26"). */

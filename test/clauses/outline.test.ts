@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cjkNumber } from "../../src/clauses/labels.js";
+import { cjkNumber } from "../../src/clauses/cjk.js";
 import { diffClauses } from "../../src/diff/index.js";
 import { readClauseSet } from "../../src/document.js";
 import { byPath, html, markdown, outline, text } from "../helpers/outline.js";
