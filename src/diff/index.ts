@@ -266,7 +266,7 @@ function cutOffWarnings(oldSet: ClauseSet, newSet: ClauseSet, alignment: Alignme
 
 /** A clause's number as a cross-reference cites it: `4.2.3`, `Section 5` → `5`, `Article IV` → `iv`, `3(2)(b)`. */
 function citedNumber(key: string): string | undefined {
-  return /^(?:\p{L}+\.?\s+)?([\dIVXLCDMivxlcdm][\w.()]*)$/u.exec(key)?.[1]?.toLowerCase();
+  return /^(?:\p{L}+\.?\s+)?(\d[\w.()]*|[IVXLCDM]+(?:\(\w+\))*)$/u.exec(key)?.[1]?.toLowerCase();
 }
 
 /** Old number → new number of every paired clause whose number changed, where one old number names one clause. */
