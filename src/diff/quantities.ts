@@ -7,6 +7,7 @@
  */
 import { dualPattern, isPlainAscii } from "../clauses/ascii.js";
 import { westernDigits } from "../clauses/labels.js";
+import { datesIn } from "./dates.js";
 
 const SCALES: Record<string, number> = {
   thousand: 1e3,
@@ -300,8 +301,9 @@ export function quantities(
   const western = westernDigits(text);
   const ascii = isPlainAscii(western);
   const { references: refs, rest: unreferenced } = references(western);
-  const { times, rest } = clockTimes(unreferenced, ascii);
-  const out: Quantity[] = [...times];
+  const { dates, rest: undated } = datesIn(unreferenced, ascii);
+  const { times, rest } = clockTimes(undated, ascii);
+  const out: Quantity[] = [...dates, ...times];
   // Every figure has a digit; spelled numbers are read below.
   // Scripts written without spaces set figures against their words (`月額980円`): those words are
   // read as spaces here, so the figure stands apart as it would in a spaced script.

@@ -684,3 +684,38 @@ describe("who owes what, and to how many", () => {
     expect([narrowed.severity, narrowed.headline]).toEqual(["substantive", "Point 1: all → some"]);
   });
 });
+
+describe("dates as one figure", () => {
+  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
+  const entry = (a: string, b: string) => diffClauses(point(a), point(b)).entries[0] as DiffEntry;
+
+  it.each([
+    ["2 January 2026", "14 May 2026"],
+    ["March 5, 2026", "April 9, 2026"],
+    ["15. November 2025", "30. November 2025"],
+    ["1 de marzo de 2026", "1 de abril de 2026"],
+    ["3 березня 2022", "5 березня 2022"],
+    ["2026-03-05", "2026-04-09"],
+  ])("reads %s → %s as one date moved", (was, now) => {
+    const moved = entry(
+      `The offer ends on ${was} for all members.`,
+      `The offer ends on ${now} for all members.`,
+    );
+    expect(moved.severity).toBe("substantive");
+    expect(moved.flags?.filter((flag) => flag.type === "number")).toEqual([
+      { type: "number", old: was, new: now },
+    ]);
+  });
+
+  it("reads the same date printed two ways as no change of figure, and 'may' before a number as no month", () => {
+    const same = entry("Payment is due by 5 March 2026.", "Payment is due by March 5, 2026.");
+    expect(same.flags?.some((flag) => flag.type === "number")).toBe(false);
+    const modal = entry(
+      "Members may 3 times a year ask for a copy.",
+      "Members may 4 times a year ask for a copy.",
+    );
+    expect(modal.flags?.filter((flag) => flag.type === "number")).toEqual([
+      { type: "number", old: "3", new: "4", context: "times" },
+    ]);
+  });
+});
