@@ -19,6 +19,11 @@ function entryOf(before: string, after: string): DiffEntry {
   return entry;
 }
 
+/** A one-point document, and the entry for that point between two wordings. */
+const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
+const entry = (before: string, after: string) =>
+  diffClauses(point(before), point(after)).entries[0] as DiffEntry;
+
 const flagsOf = (before: string, after: string): Flag[] => entryOf(before, after).flags ?? [];
 const types = (flags: Flag[]) => flags.map((flag) => flag.type);
 const severityOf = (before: string, after: string) => entryOf(before, after).severity;
@@ -398,7 +403,6 @@ describe("a clause replaced by pages of other text", () => {
 });
 
 describe("times and units", () => {
-  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
   const headline = (a: string, b: string) =>
     diffClauses(point(a), point(b)).entries.find((entry) => entry.severity !== "none")?.headline;
 
@@ -421,9 +425,6 @@ describe("times and units", () => {
 });
 
 describe("floors, caps and exceptions", () => {
-  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
-  const entry = (a: string, b: string) => diffClauses(point(a), point(b)).entries[0] as DiffEntry;
-
   it("reads a floor turned into a cap as a changed figure, and two ways to write one cap as none", () => {
     const flipped = entry(
       "The force keeps no fewer than 40,000 soldiers.",
@@ -487,9 +488,6 @@ describe("floors, caps and exceptions", () => {
 });
 
 describe("copies in Ukrainian, Russian, Arabic and other European languages", () => {
-  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
-  const entry = (a: string, b: string) => diffClauses(point(a), point(b)).entries[0] as DiffEntry;
-
   it("reads a negation dropped and an obligation turned into a permission in Cyrillic text", () => {
     const dropped = entry("Альянс не прийматиме нових членів.", "Альянс прийматиме нових членів.");
     expect(dropped).toMatchObject({ severity: "substantive", headline: 'Point 1: negation removed ("не")' });
@@ -640,7 +638,6 @@ describe("cross-references that follow a renumbering", () => {
 });
 
 describe("modal verbs of Scandinavian, Greek and Arabic copies", () => {
-  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
   it.each([
     ["Swedish", "Medlemmen får lämna föreningen.", "Medlemmen ska lämna föreningen.", ["får"], ["ska"]],
     ["Danish", "Medlemmet kan ekskluderes.", "Medlemmet skal ekskluderes.", ["kan"], ["skal"]],
@@ -653,16 +650,13 @@ describe("modal verbs of Scandinavian, Greek and Arabic copies", () => {
     ],
     ["Arabic", "يجوز للمورد إبلاغ العميل.", "يجب على المورد إبلاغ العميل.", ["يجوز"], ["يجب"]],
   ])("reads a permission turned into an obligation in %s", (_, before, after, old, now) => {
-    const entry = diffClauses(point(before), point(after)).entries[0] as DiffEntry;
-    expect(entry.severity).toBe("substantive");
-    expect(entry.flags).toContainEqual({ type: "modality", old, new: now });
+    const changed = entry(before, after);
+    expect(changed.severity).toBe("substantive");
+    expect(changed.flags).toContainEqual({ type: "modality", old, new: now });
   });
 });
 
 describe("who owes what, and to how many", () => {
-  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
-  const entry = (a: string, b: string) => diffClauses(point(a), point(b)).entries[0] as DiffEntry;
-
   it("reads the parties turned round as substantive, every other word kept", () => {
     const turned = entry(
       "You will indemnify us against any claim arising from your use of the service.",
@@ -686,9 +680,6 @@ describe("who owes what, and to how many", () => {
 });
 
 describe("dates as one figure", () => {
-  const point = (body: string) => parseClauses({ source: "v", format: "text", text: `1. ${body}\n` });
-  const entry = (a: string, b: string) => diffClauses(point(a), point(b)).entries[0] as DiffEntry;
-
   it.each([
     ["2 January 2026", "14 May 2026"],
     ["March 5, 2026", "April 9, 2026"],
