@@ -1,4 +1,5 @@
 import { cjkNumber } from "./cjk.js";
+import { MONTH_NAMES } from "./months.js";
 import type { LabelMatch } from "./types.js";
 
 const ROMAN = /^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$/i;
@@ -167,25 +168,8 @@ const WORD_SPELLINGS: Record<string, string> = {
   titre: "title",
 };
 
-/** Month names as a date prints them after the day, in the languages of the plan, its coverage and terms. */
-const MONTH_AFTER_DAY = new RegExp(
-  `^(?:${[
-    "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec",
-    "januar jänner februar märz mai juni juli oktober dezember",
-    "janvier février mars avril juin juillet août septembre octobre novembre décembre",
-    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre",
-    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre",
-    "janeiro fevereiro março maio junho julho setembro outubro novembro dezembro",
-    "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia",
-    "januari februari maart mei augustus",
-    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
-    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
-  ]
-    .join(" ")
-    .split(" ")
-    .join("|")})\\.?(?=\\s+\\d|\\s*[,;)]|\\s*$)`,
-  "iu",
-);
+/** A month name as a date prints it after the day ("15. November 2025", "3 березня 2022,"). */
+const MONTH_AFTER_DAY = new RegExp(`^(?:${MONTH_NAMES})\\.?(?=\\s+\\d|\\s*[,;)]|\\s*$)`, "iu");
 
 /** A day of the month followed by its month and year ("15. November 2025", "3 березня 2022,"): a date, not a label. */
 function isDateAfterDay(day: number, rest: string): boolean {

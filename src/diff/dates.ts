@@ -3,124 +3,13 @@
  * so a date moved reads "2 January 2026 → 14 May 2026", never a day and a stray month.
  */
 import { type DualPattern, dualPattern } from "../clauses/ascii.js";
+import { MONTH_NAMES, MONTH_NUMBER } from "../clauses/months.js";
 import type { Quantity } from "./quantities.js";
-
-/** The twelve months in order, per language: names and the forms a date prints them in (genitives, abbreviations). */
-const MONTHS: string[][] = [
-  [
-    "january jan",
-    "february feb",
-    "march mar",
-    "april apr",
-    "may",
-    "june jun",
-    "july jul",
-    "august aug",
-    "september sep sept",
-    "october oct",
-    "november nov",
-    "december dec",
-  ],
-  ["januar jänner", "februar", "märz", "", "mai", "juni", "juli", "", "", "oktober", "", "dezember"],
-  [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-  ],
-  [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre setiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-  ],
-  [
-    "gennaio",
-    "febbraio",
-    "",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "",
-    "settembre",
-    "ottobre",
-    "",
-    "dicembre",
-  ],
-  ["janeiro", "fevereiro", "março", "", "maio", "junho", "julho", "", "setembro", "outubro", "", "dezembro"],
-  [
-    "stycznia",
-    "lutego",
-    "marca",
-    "kwietnia",
-    "maja",
-    "czerwca",
-    "lipca",
-    "sierpnia",
-    "września",
-    "października",
-    "listopada",
-    "grudnia",
-  ],
-  ["januari", "februari", "maart", "", "mei", "", "", "augustus", "", "", "", ""],
-  [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-  ],
-  [
-    "січня",
-    "лютого",
-    "березня",
-    "квітня",
-    "травня",
-    "червня",
-    "липня",
-    "серпня",
-    "вересня",
-    "жовтня",
-    "листопада",
-    "грудня",
-  ],
-];
-
-const MONTH_NUMBER = new Map<string, number>();
-for (const language of MONTHS)
-  language.forEach((names, at) => {
-    for (const name of names.split(" ")) if (name !== "") MONTH_NUMBER.set(name, at + 1);
-  });
-const MONTH = [...MONTH_NUMBER.keys()].sort((a, b) => b.length - a.length).join("|");
 
 /** Day before the month ("2 January 2026", "15. November"), month before the day ("March 5, 2026"), ISO ("2026-03-05"). */
 const DATE: DualPattern = dualPattern(
   new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})(?:st|nd|rd|th|er|º)?\\.?\\s+(?:de\\s+)?(${MONTH})\\.?(?:,?\\s+(?:de\\s+)?(\\d{4}))?|(${MONTH})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?|(\\d{4})-(\\d{2})-(\\d{2}))(?![\\p{L}\\p{N}])`,
+    `(?<![\\p{L}\\p{N}])(?:(\\d{1,2})(?:st|nd|rd|th|er|º)?\\.?\\s+(?:de\\s+)?(${MONTH_NAMES})\\.?(?:,?\\s+(?:de\\s+)?(\\d{4}))?|(${MONTH_NAMES})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?|(\\d{4})-(\\d{2})-(\\d{2}))(?![\\p{L}\\p{N}])`,
     "giu",
   ),
 );
