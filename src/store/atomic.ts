@@ -333,22 +333,31 @@ function readTail(path: string, limit: number | undefined): { text: string; firs
     if (limit === undefined) return { text: readFileSync(fd, "utf8"), firstLine: 1 };
     if (limit <= 0) return { text: "" };
     const { size } = fstatSync(fd);
-    // Walk backwards until the buffer holds limit+1 newlines (limit complete lines plus a possible
-    // torn tail); cutting at a newline byte never splits a UTF-8 sequence.
+    // Walk backwards, a small chunk first, until limit+1 newlines are behind the cut (limit
+    // complete lines plus a possible torn tail); cutting just after a newline byte never splits a
+    // UTF-8 sequence. Only those lines are returned, however small the file.
     const chunks: Buffer[] = [];
     let newlines = 0;
     let start = size;
-    while (start > 0 && newlines < limit + 1) {
-      const from = Math.max(0, start - 64 * 1024);
+    let step = 8 * 1024;
+    while (start > 0) {
+      const from = Math.max(0, start - step);
       const chunk = Buffer.alloc(start - from);
       readSync(fd, chunk, 0, chunk.length, from);
-      for (const byte of chunk) if (byte === 0x0a) newlines++;
       chunks.unshift(chunk);
       start = from;
+      let at = chunk.length;
+      while (at > 0) {
+        at = chunk.lastIndexOf(0x0a, at - 1);
+        if (at < 0) break;
+        if (++newlines === limit + 1) {
+          chunks[0] = chunk.subarray(at + 1);
+          return { text: Buffer.concat(chunks).toString("utf8") };
+        }
+      }
+      step = Math.min(step * 4, 1024 * 1024);
     }
-    let buffer = Buffer.concat(chunks);
-    if (start > 0) buffer = buffer.subarray(buffer.indexOf(0x0a) + 1);
-    return start > 0 ? { text: buffer.toString("utf8") } : { text: buffer.toString("utf8"), firstLine: 1 };
+    return { text: Buffer.concat(chunks).toString("utf8"), firstLine: 1 };
   } finally {
     closeSync(fd);
   }
