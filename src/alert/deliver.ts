@@ -29,6 +29,7 @@ import {
   type OutboxEntry,
   readOutbox,
   replay,
+  settle,
 } from "./outbox.js";
 import type { Alert, Notifier } from "./types.js";
 
@@ -290,7 +291,8 @@ async function deliverDigest(run: NotifierRun, digestMinutes: number): Promise<v
  * notifier's failure; an unreadable outbox or an unwritable attempt log does throw.
  */
 export async function deliverPending(options: DeliverOptions): Promise<DeliverySummary> {
-  const snapshot = await readOutbox(options.outbox ?? options.storageDir);
+  const where = options.outbox ?? options.storageDir;
+  const snapshot = await readOutbox(where, { unsettled: true });
   const states = replay(snapshot);
   const summaries = await Promise.all(
     options.notifiers.map(async (notifier) => {
@@ -316,6 +318,11 @@ export async function deliverPending(options: DeliverOptions): Promise<DeliveryS
       else await deliverOneByOne(run);
       return summary;
     }),
+  );
+  // What was delivered before this pass need not be read by the next one. Only a shortcut: if
+  // it cannot be recorded, the next pass reads those alerts again.
+  await settle(where, snapshot, states).catch((err: unknown) =>
+    options.logger.warn({ err }, "outbox checkpoint not written; the next pass reads the whole outbox"),
   );
   return summaries.reduce(
     (total, part) => ({

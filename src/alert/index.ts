@@ -12,7 +12,7 @@ import type { Config, NotifierConfig } from "../config/index.js";
 import { severityAtLeast } from "../diff/severity.js";
 import { InputError, NotifyError } from "../errors.js";
 import { clauseNoun } from "../report/headline.js";
-import type { SnapshotStore, StoreLogs, StoreLogsRef } from "../store/index.js";
+import { type SnapshotStore, type StoreLogs, type StoreLogsRef, storeLogs } from "../store/index.js";
 import type { SourceChange } from "../worker/types.js";
 import { buildAlert } from "./build.js";
 import { type DeliverySummary, deliverPending, notifierPolicy } from "./deliver.js";
@@ -145,26 +145,39 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 
 /**
  * Enqueues the store's changes recorded since the outbox started that have no alert yet — what a
- * crash between the store's append and the enqueue left behind. Returns the alerts written.
+ * crash between the store's append and the enqueue left behind, or a change a cycle stored but
+ * did not report. Returns the alerts written. Where the store and outbox keep a cursor, only the
+ * changes after the last catch-up are read, and the cursor moves to the end. The caller holds the
+ * store lock and nothing appends changes meanwhile.
  */
-export async function catchUpChanges(
-  options: EnqueueOptions & { store: Pick<SnapshotStore, "getSnapshot" | "listChanges"> },
-): Promise<Alert[]> {
-  const since = await prepareOutbox(
-    options.outbox ?? options.storageDir,
-    (options.now ?? (() => new Date()))(),
-  );
-  const changes = (await options.store.listChanges({ since })) as SourceChange[];
+export async function catchUpChanges(options: EnqueueOptions & { store: CatchUpStore }): Promise<Alert[]> {
+  const where = options.outbox ?? options.storageDir;
+  const logs = storeLogs(where);
+  const since = await prepareOutbox(where, (options.now ?? (() => new Date()))());
+  const { store } = options;
+  const end = await store.changesCursor?.();
+  const cursor = end === undefined ? undefined : await logs.outboxCaughtUp?.();
+  const recent = cursor === undefined ? undefined : await store.listChangesAfter?.(cursor, { since });
+  const changes = (recent ?? (await store.listChanges({ since }))) as SourceChange[];
   // Only changes without an alert: building one loads its snapshots, and the outbox already
-  // holds nearly all of them (an alert's id is its change's key).
+  // holds nearly all of them (an alert's id is its change's key). Changes after the cursor have
+  // their alerts among the unsettled ones; a full read compares with every alert.
   const enqueued = new Set(
-    (await readEntries(options.outbox ?? options.storageDir)).map((entry) => entry.alert.id),
+    (await readEntries(where, recent ? { unsettled: true } : {})).map((entry) => entry.alert.id),
   );
-  return enqueueChanges(
+  const written = await enqueueChanges(
     changes.filter((change) => !enqueued.has(change.key)),
     options,
   );
+  if (end !== undefined) await logs.markOutboxCaughtUp?.(end);
+  return written;
 }
+
+/** What a catch-up reads of the store: its changes, with a cursor where it keeps one. */
+export type CatchUpStore = Pick<
+  SnapshotStore,
+  "getSnapshot" | "listChanges" | "changesCursor" | "listChangesAfter"
+>;
 
 /**
  * Creates a notifier for every enabled entry of `config.notify` through the registry. Throws one
@@ -226,7 +239,9 @@ export interface ListAlertsOptions {
 
 /** The outbox's alerts, oldest first; reads only (no lock, safe beside a worker). */
 export async function listAlerts(where: StoreLogsRef, options: ListAlertsOptions = {}): Promise<AlertRow[]> {
-  const snapshot = await readOutbox(where);
+  // Pending and dead alerts are never settled: an unsettled read holds them all.
+  const unsettled = options.status === "pending" || options.status === "dead";
+  const snapshot = await readOutbox(where, { unsettled });
   const states = replay(snapshot);
   const rows = snapshot.entries.map((entry): AlertRow => {
     const notifiers = entry.targets.map((target): NotifierStatus => {
@@ -303,7 +318,7 @@ export interface StartAlertsOptions {
   outbox?: StoreLogs;
   logger: Logger;
   /** The store the worker writes; lets a start catch up on changes a crash left un-enqueued. */
-  store?: Pick<SnapshotStore, "getSnapshot" | "listChanges">;
+  store?: CatchUpStore;
   /** Where the log notifier writes. @default process.stdout */
   stdout?: NodeJS.WritableStream;
   /** Milliseconds between retry passes; 0 for none (one-shot commands). @default 30000 */
@@ -397,7 +412,15 @@ export function startAlerts(options: StartAlertsOptions): AlertRunner {
   return {
     async enqueue(changes) {
       await ready;
-      return enqueueChanges(changes, enqueueOptions);
+      const written = await enqueueChanges(changes, enqueueOptions);
+      // Where the store keeps a cursor, this costs a read of the cycle's own changes: a change
+      // stored but not reported gets its alert now, and the next catch-up starts after it.
+      if (options.store?.changesCursor && storeLogs(outbox).markOutboxCaughtUp) {
+        const caught = await catchUpChanges({ ...enqueueOptions, store: options.store });
+        if (caught.length > 0) logger.warn({ alerts: caught.length }, "alerts caught up from the store");
+        written.push(...caught);
+      }
+      return written;
     },
     deliver,
     stop() {

@@ -14,6 +14,8 @@
  *   live worker without its lock. A separate file keeps the attempt log single-writer: appendLine
  *   cuts a torn tail before appending, which could cut a line another process is still writing.
  *   Both logs are merged by `at` when replayed.
+ * - `checkpoint.json` (fs): where delivery passes and catch-ups start reading, so a check does not
+ *   read every alert ever made; see src/store/fs-outbox-checkpoint.ts. Listings read everything.
  * - `since`: when this outbox started (ISO). Changes recorded in the store at or after it that have
  *   no outbox line yet (a crash between the store's append and the enqueue) are caught up at the
  *   next start; older history is never turned into alerts.
@@ -22,7 +24,14 @@
  * the same delivery id: at-least-once, and receivers deduplicate by that id.
  */
 import { join } from "node:path";
-import { OUTBOX_DIR, OUTBOX_FILES, type StoreLogsRef, storeLogs } from "../store/index.js";
+import {
+  OUTBOX_DIR,
+  OUTBOX_FILES,
+  type OutboxContents,
+  type OutboxReadOptions,
+  type StoreLogsRef,
+  storeLogs,
+} from "../store/index.js";
 import type { Alert } from "./types.js";
 
 export { OUTBOX_DIR };
@@ -84,6 +93,8 @@ export interface OutboxSnapshot {
   entries: OutboxEntry[];
   /** Both logs merged, oldest first. */
   records: DeliveryRecord[];
+  /** What the store returned, for `settle`. */
+  contents?: OutboxContents<OutboxEntry, DeliveryRecord>;
 }
 
 /** Where the fs store keeps the outbox (for messages). */
@@ -113,8 +124,11 @@ function mergeRecords(deliveries: DeliveryRecord[], requeues: DeliveryRecord[]):
 }
 
 /** The outbox's alerts, one per id (the first line wins), oldest first. */
-export async function readEntries(where: StoreLogsRef): Promise<OutboxEntry[]> {
-  return uniqueEntries((await storeLogs(where).readOutbox<OutboxEntry, DeliveryRecord>()).alerts);
+export async function readEntries(
+  where: StoreLogsRef,
+  options: OutboxReadOptions = {},
+): Promise<OutboxEntry[]> {
+  return uniqueEntries((await storeLogs(where).readOutbox<OutboxEntry, DeliveryRecord>(options)).alerts);
 }
 
 /** Both delivery logs merged in time order. */
@@ -123,9 +137,31 @@ export async function readRecords(where: StoreLogsRef): Promise<DeliveryRecord[]
   return mergeRecords(deliveries, requeues);
 }
 
-export async function readOutbox(where: StoreLogsRef): Promise<OutboxSnapshot> {
-  const { alerts, deliveries, requeues } = await storeLogs(where).readOutbox<OutboxEntry, DeliveryRecord>();
-  return { entries: uniqueEntries(alerts), records: mergeRecords(deliveries, requeues) };
+/** The outbox replayed; `unsettled` may leave out alerts a checkpoint settled (see OutboxReadOptions). */
+export async function readOutbox(
+  where: StoreLogsRef,
+  options: OutboxReadOptions = {},
+): Promise<OutboxSnapshot> {
+  const contents = await storeLogs(where).readOutbox<OutboxEntry, DeliveryRecord>(options);
+  const { alerts, deliveries, requeues } = contents;
+  return { entries: uniqueEntries(alerts), records: mergeRecords(deliveries, requeues), contents };
+}
+
+/**
+ * After a delivery pass over an unsettled read: lets the store leave out of later reads the
+ * alerts every one of whose notifiers had it delivered by then. Dead and pending ones stay.
+ */
+export async function settle(
+  where: StoreLogsRef,
+  snapshot: OutboxSnapshot,
+  states: DeliveryStates,
+): Promise<void> {
+  const logs = storeLogs(where);
+  if (!snapshot.contents || !logs.settleOutbox) return;
+  const targets = new Map(snapshot.entries.map((entry) => [entry.alert.id, entry.targets]));
+  await logs.settleOutbox(snapshot.contents, (alertId) =>
+    (targets.get(alertId) ?? []).every((target) => states.get(alertId, target)?.status === "delivered"),
+  );
 }
 
 /**

@@ -8,6 +8,7 @@
  *   outbox/deliveries.jsonl         every delivery attempt per notifier
  *   outbox/requeues.jsonl           `clausewatch alerts retry`, written beside a live worker
  *   outbox/since                    when the outbox started (ISO)
+ *   outbox/checkpoint.json          where readers of what is still pending start (fs-outbox-checkpoint.ts)
  *
  * Appends to one file are serialised per path across every handle in this process (appendLine
  * requires it), so the store's own handle and a handle made from the bare directory never
@@ -20,12 +21,23 @@ import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { StoreError } from "../errors.js";
 import { appendLine, createKeyedQueue, readJsonl, writeFileAtomic } from "./atomic.js";
+import {
+  CHECKPOINT_FILE,
+  caughtUpCheckpoint,
+  type OutboxCheckpoint,
+  type OutboxPaths,
+  type OutboxPosition,
+  readCheckpoint,
+  readFromCheckpoint,
+  settledCheckpoint,
+} from "./fs-outbox-checkpoint.js";
 import { checkPlanId, SOURCE_ID_PATTERN } from "./records.js";
 import type {
   OutboxAlertRecord,
   OutboxContents,
   OutboxDeliveryRecord,
   OutboxLogName,
+  OutboxReadOptions,
   PlanLogName,
   PlanRecord,
   ReadPlanLogOptions,
@@ -38,6 +50,7 @@ export const OUTBOX_FILES = {
   deliveries: "deliveries.jsonl",
   requeues: "requeues.jsonl",
   since: "since",
+  checkpoint: CHECKPOINT_FILE,
 } as const;
 
 export interface FsLogsOptions {
@@ -50,6 +63,9 @@ export interface FsLogsOptions {
 /** One queue for the whole process: two handles on the same directory share it. */
 const appends = createKeyedQueue();
 const exclusives = createKeyedQueue();
+const checkpoints = createKeyedQueue();
+/** Where unsettled reads stopped, for `settleOutbox` (kept off the contents' own fields), by contents. */
+const positions = new WeakMap<object, { root: string; position: OutboxPosition }>();
 
 const FS_LOGS_NAME = "fs";
 const P = `${FS_LOGS_NAME} store`;
@@ -108,6 +124,19 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
     return (await readJsonl<A>(outboxPath("alerts"), { accept: isOutboxAlert })).records;
   }
 
+  const paths: OutboxPaths = {
+    alerts: outboxPath("alerts"),
+    deliveries: outboxPath("deliveries"),
+    requeues: outboxPath("requeues"),
+    checkpoint: outboxPath("checkpoint"),
+  };
+  const readUnsettled = <A extends OutboxAlertRecord, D extends OutboxDeliveryRecord>() =>
+    readFromCheckpoint<A, D>(paths, { alert: isOutboxAlert, record: isOutboxRecord });
+
+  function writeCheckpoint(checkpoint: OutboxCheckpoint): Promise<void> {
+    return writeFileAtomic(paths.checkpoint, `${JSON.stringify(checkpoint)}\n`, { fsync });
+  }
+
   return {
     appendPlanLog(planId, log, records) {
       checkPlanId(FS_LOGS_NAME, planId);
@@ -162,7 +191,8 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
         await ensureDir(join(root, OUTBOX_DIR));
         const size = sizeOf(path);
         if (knownAlerts?.size !== size) {
-          const ids = new Set((await readAlerts<OutboxAlertRecord>()).map((entry) => entry.alert.id));
+          // Alerts dropped by the checkpoint are for changes a catch-up never reads again.
+          const ids = new Set(readUnsettled().alerts.map((entry) => entry.alert.id));
           knownAlerts = { ids, size };
         }
         const known = knownAlerts.ids;
@@ -191,15 +221,47 @@ export function createFsLogs(dir: string, options: FsLogsOptions = {}): StoreLog
       });
     },
 
-    async readOutbox<A extends OutboxAlertRecord, D extends OutboxDeliveryRecord>(): Promise<
-      OutboxContents<A, D>
-    > {
+    async readOutbox<A extends OutboxAlertRecord, D extends OutboxDeliveryRecord>(
+      readOptions: OutboxReadOptions = {},
+    ): Promise<OutboxContents<A, D>> {
+      if (readOptions.unsettled) {
+        const { position, ...contents } = readUnsettled<A, D>();
+        positions.set(contents, { root, position });
+        return contents;
+      }
       const [alerts, deliveries, requeues] = await Promise.all([
         readAlerts<A>(),
         readJsonl<D>(outboxPath("deliveries"), { accept: isOutboxRecord }),
         readJsonl<D>(outboxPath("requeues"), { accept: isOutboxRecord }),
       ]);
       return { alerts, deliveries: deliveries.records, requeues: requeues.records };
+    },
+
+    settleOutbox(contents, settled) {
+      assertWritable("settle the outbox");
+      const read = positions.get(contents);
+      if (read?.root !== root) return Promise.resolve();
+      positions.delete(contents);
+      const { position } = read;
+      return checkpoints.run(paths.checkpoint, async () => {
+        const next = settledCheckpoint(paths, contents, position, settled);
+        if (next) await writeCheckpoint(next);
+      });
+    },
+
+    async outboxCaughtUp() {
+      return readCheckpoint(paths)?.caughtUp?.changes;
+    },
+
+    async markOutboxCaughtUp(changes) {
+      assertWritable("record the outbox's catch-up");
+      // After every append in flight: the alerts log's end then covers every change before `changes`.
+      const size = await appends.run(paths.alerts, async () => sizeOf(paths.alerts));
+      await checkpoints.run(paths.checkpoint, async () => {
+        if (readCheckpoint(paths)?.caughtUp?.changes === changes) return;
+        await ensureDir(join(root, OUTBOX_DIR));
+        await writeCheckpoint(caughtUpCheckpoint(paths, changes, size));
+      });
     },
   };
 }

@@ -12,7 +12,7 @@
  *                                       append-only, oldest first: a line is the snapshot
  *   sources/<sourceId>/events.jsonl     event log, append-only
  *   snapshot-sources.txt                `<id> <sourceId>` per snapshot, derived (fs-snapshot-sources.ts)
- *   changes.jsonl                       change log, append-only, idempotency keys unique
+ *   changes.jsonl                       change log, append-only, idempotency keys unique (fs-changes.ts)
  *   checks.json                         times of the latest quiet checks (304, same body), see fs-checks.ts
  *
  * Crash safety: objects and state are written temp → fsync → rename → fsync(dir), so a name
@@ -31,6 +31,7 @@ import type { z } from "zod";
 import { excerpt, StoreError } from "../errors.js";
 import type { ClauseSet } from "../types.js";
 import { appendLine, createKeyedQueue, fsyncDir, readJsonl, writeFileAtomic } from "./atomic.js";
+import { createFsChanges } from "./fs-changes.js";
 import { createQuietChecks } from "./fs-checks.js";
 import { checkVersion, FsStoreOptions, prepareDirectories } from "./fs-layout.js";
 import { createFsLogs } from "./fs-logs.js";
@@ -39,26 +40,19 @@ import { isObject, verifyFsStore } from "./fs-verify.js";
 import { acquireLock, type LockHandle, type LockInfo } from "./lock.js";
 import {
   buildSnapshotRecord,
-  changeMatches,
   check,
   checkBodyHash,
-  checkPlanId,
   checkSnapshotId,
   checkSourceId,
   clauseSetHash,
-  countBy,
   prettyJson,
   SOURCE_ID_PATTERN,
   sha256Hex,
-  sinceToMs,
   snapshotRecordProblem,
-  validateChange,
   validateEvent,
   validateState,
 } from "./records.js";
 import type {
-  ChangeRecord,
-  ListChangesOptions,
   ReadEventsOptions,
   SnapshotInput,
   SnapshotRecord,
@@ -71,8 +65,6 @@ import type {
 
 export const FS_STORE_NAME = "fs";
 
-/** The key at the start of a change line as this store writes it: `{"key":"…",`. */
-const LEADING_KEY = /^\{"key":("(?:[^"\\]|\\.)*")[,}]/;
 export interface FsStore extends SnapshotStore {
   readonly dir: string;
   /** Opened with `lock: false`: every write throws StoreError. */
@@ -141,13 +133,11 @@ function createFsStore(
   // Caches of what is on disk; only valid because the lock makes this process the only writer.
   const knownBodies = new Set<string>();
   const snapshotIndex = new Map<string, Set<string>>();
-  let changeKeys: Set<string> | undefined;
   let closed = false;
 
   const bodyPath = (hash: string, ext: string) => join(root, "bodies", hash.slice(0, 2), `${hash}${ext}`);
   const clauseSetPath = (hash: string) => join(root, "clausesets", hash.slice(0, 2), `${hash}.json`);
   const sourceDir = (sourceId: string) => join(root, "sources", sourceId);
-  const changesPath = join(root, "changes.jsonl");
   const logs = createFsLogs(root, { fsync: opts.fsync, writable: !readOnly });
   const quietChecks = createQuietChecks(root, { tmpDir, fsync: opts.fsync });
   const snapshotSources = createSnapshotSources(root, { writable: !readOnly });
@@ -276,6 +266,11 @@ function createFsStore(
     }
     return body;
   }
+
+  const changes = createFsChanges(
+    { root, driver: FS_STORE_NAME, append, run: (key, work) => queue.run(key, work) },
+    { assertOpen, assertWritable },
+  );
 
   const store: FsStore = {
     name: FS_STORE_NAME,
@@ -447,30 +442,7 @@ function createFsStore(
       return records;
     },
 
-    async appendChange(change: ChangeRecord): Promise<boolean> {
-      assertWritable("append a change");
-      const valid = validateChange(FS_STORE_NAME, change);
-      return queue.run("changes", async () => {
-        changeKeys ??= await readChangeKeys();
-        if (changeKeys.has(valid.key)) return false;
-        await append(changesPath, JSON.stringify(valid));
-        changeKeys.add(valid.key);
-        return true;
-      });
-    },
-
-    async listChanges(options: ListChangesOptions = {}): Promise<ChangeRecord[]> {
-      assertOpen();
-      if (options.sourceId !== undefined) checkSourceId(FS_STORE_NAME, options.sourceId);
-      if (options.planId !== undefined) checkPlanId(FS_STORE_NAME, options.planId);
-      const sinceMs = sinceToMs(FS_STORE_NAME, options.since);
-      return (await readChanges()).filter((c) => changeMatches(c, options.sourceId, sinceMs, options.planId));
-    },
-
-    async countChanges(by) {
-      assertOpen();
-      return countBy(await readChanges(), by);
-    },
+    ...changes,
 
     async listSourceOverviews(): Promise<SourceOverview[]> {
       const ids = await store.listSources();
@@ -522,9 +494,24 @@ function createFsStore(
       return queue.run(`outbox:${log}`, () => logs.appendOutboxRecord(log, record));
     },
 
-    readOutbox() {
+    readOutbox(options) {
       assertOpen();
-      return logs.readOutbox();
+      return logs.readOutbox(options);
+    },
+
+    settleOutbox(contents, settled) {
+      assertWritable("settle the outbox");
+      return logs.settleOutbox?.(contents, settled) ?? Promise.resolve();
+    },
+
+    outboxCaughtUp() {
+      assertOpen();
+      return logs.outboxCaughtUp?.() ?? Promise.resolve(undefined);
+    },
+
+    markOutboxCaughtUp(changesCursor) {
+      assertWritable("record the outbox's catch-up");
+      return logs.markOutboxCaughtUp?.(changesCursor) ?? Promise.resolve();
     },
 
     async verify(): Promise<string[]> {
@@ -543,38 +530,6 @@ function createFsStore(
       }
     },
   };
-
-  /**
-   * The keys of every stored change, without parsing whole records: this store writes `key` first,
-   * so a line's key is read from its start (any other line is parsed in full). A torn last line
-   * is no change yet, as for readers.
-   */
-  async function readChangeKeys(): Promise<Set<string>> {
-    const text = await fsp.readFile(changesPath, "utf8").catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return "";
-      throw error;
-    });
-    const keys = new Set<string>();
-    const lines = text.split("\n");
-    lines.pop();
-    for (const line of lines) {
-      const quoted = LEADING_KEY.exec(line)?.[1];
-      try {
-        const key: unknown = quoted ? JSON.parse(quoted) : (JSON.parse(line) as { key?: unknown }).key;
-        if (typeof key === "string") keys.add(key);
-      } catch {
-        // A damaged line is reported by verify(); it holds no key to keep unique.
-      }
-    }
-    return keys;
-  }
-
-  async function readChanges(): Promise<ChangeRecord[]> {
-    const { records } = await readJsonl<ChangeRecord>(changesPath, {
-      accept: (v) => (isObject(v) && typeof v.key === "string" ? undefined : "change without a key"),
-    });
-    return records;
-  }
 
   return store;
 }

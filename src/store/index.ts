@@ -60,6 +60,7 @@ export type {
   OutboxContents,
   OutboxDeliveryRecord,
   OutboxLogName,
+  OutboxReadOptions,
   PlanLogName,
   PlanRecord,
   ReadEventsOptions,

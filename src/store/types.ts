@@ -136,6 +136,15 @@ export interface OutboxDeliveryRecord {
  */
 export type OutboxLogName = "deliveries" | "requeues";
 
+export interface OutboxReadOptions {
+  /**
+   * Only what may still be pending: a driver that keeps a checkpoint (fs) may leave out alerts
+   * delivered to every notifier before it, with their attempts. Delivery passes and catch-ups
+   * read this way; listings of the whole outbox do not.
+   */
+  unsettled?: boolean;
+}
+
 export interface OutboxContents<A extends OutboxAlertRecord, D extends OutboxDeliveryRecord> {
   /** Every alert line, oldest first (drivers with a unique index hold one per id). */
   alerts: A[];
@@ -175,7 +184,20 @@ export interface StoreLogs {
   readOutbox<
     A extends OutboxAlertRecord = OutboxAlertRecord,
     D extends OutboxDeliveryRecord = OutboxDeliveryRecord,
-  >(): Promise<OutboxContents<A, D>>;
+  >(options?: OutboxReadOptions): Promise<OutboxContents<A, D>>;
+  /**
+   * After a delivery pass over `contents` (an unsettled read of this handle): lets the driver
+   * leave out, from later unsettled reads, the alerts for which `settled` is true (delivered to
+   * every notifier) and that a catch-up no longer needs. Optional: drivers without it read all.
+   */
+  settleOutbox?(
+    contents: OutboxContents<OutboxAlertRecord, OutboxDeliveryRecord>,
+    settled: (alertId: string) => boolean,
+  ): Promise<void>;
+  /** The change-log cursor (`changesCursor`) up to which every change has been enqueued, if known. */
+  outboxCaughtUp?(): Promise<string | undefined>;
+  /** Records that every change before `changesCursor` has its alert (or is wanted by no notifier). */
+  markOutboxCaughtUp?(changesCursor: string): Promise<void>;
 }
 
 /** What the history's source list shows of one source, read in one pass. */
@@ -223,6 +245,13 @@ export interface SnapshotStore extends StoreLogs {
   appendChange(change: ChangeRecord): Promise<boolean>;
   /** Changes oldest first. */
   listChanges(options?: ListChangesOptions): Promise<ChangeRecord[]>;
+  /** Where the change log ends now, for `listChangesAfter`. Optional, with it. */
+  changesCursor?(): Promise<string>;
+  /**
+   * The changes recorded after `cursor` (as `listChanges` filters them); undefined when the
+   * cursor does not belong to this change log (read it all instead).
+   */
+  listChangesAfter?(cursor: string, options?: ListChangesOptions): Promise<ChangeRecord[] | undefined>;
   /** How many changes there are per value of `by` (changes without a plan are left out for `planId`). */
   countChanges(by: "planId" | "kind"): Promise<Record<string, number>>;
   /** Every known source (as `listSources`) with its state and snapshot count. */
