@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { excerpt, FetchError } from "../errors.js";
 import { networkErrorKind, parseRetryAfter, statusKind } from "./classify.js";
 import { createDeadline, DeadlineExceeded } from "./deadline.js";
 import { formatBytes } from "./decode.js";
 import type { CollectControl, CollectOptions, CollectRequest, HostLimiter } from "./types.js";
+import { request } from "./undici-request.js";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5";

@@ -43,6 +43,13 @@ describe("what a check loads before its first body", () => {
     expect(packages).not.toContain("piscina");
     expect(packages).not.toContain("diff");
   });
+
+  it("fetches through undici's request alone, not its index (fetch, WebSocket, caches, mocks)", () => {
+    const { modules, packages } = staticGraph("cli/worker-commands.ts");
+
+    expect(modules.has("collect/undici-request.ts")).toBe(true);
+    expect(packages).not.toContain("undici");
+  });
 });
 
 describe("what a diff loads", () => {

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { request } from "undici";
 import { z } from "zod";
 import { errorCode, parseRetryAfter } from "../../collect/classify.js";
 import { CLAUSEWATCH_VERSION } from "../../collect/index.js";
+import { request } from "../../collect/undici-request.js";
 import { excerpt, NotifyError } from "../../errors.js";
 import { ALERT_DIGEST_SCHEMA, type AlertDigest } from "../schema.js";
 import type { Alert, Notifier, NotifierContext } from "../types.js";
