@@ -44,8 +44,9 @@ import {
   checkBodyHash,
   checkSnapshotId,
   checkSourceId,
-  clauseSetHash,
+  clauseSetMatches,
   prettyJson,
+  prettySorted,
   SOURCE_ID_PATTERN,
   sha256Hex,
   snapshotRecordProblem,
@@ -325,7 +326,7 @@ function createFsStore(
 
     async putSnapshot(input: SnapshotInput): Promise<SnapshotRecord> {
       assertWritable("store a snapshot");
-      const { record, clauseSet } = buildSnapshotRecord(FS_STORE_NAME, input);
+      const { record, sortedClauseSet } = buildSnapshotRecord(FS_STORE_NAME, input);
       const { sourceId } = record;
       return queue.run(`snapshots:${sourceId}`, async () => {
         // Not store.hasBody(): this may run after close() was called, while close() waits for it.
@@ -338,7 +339,7 @@ function createFsStore(
         const csPath = clauseSetPath(record.clauseSetHash);
         if (!existsSync(csPath)) {
           await ensureDir(join(csPath, ".."));
-          await atomic(csPath, prettyJson(clauseSet));
+          await atomic(csPath, prettySorted(sortedClauseSet));
         }
         // The id hashes the whole record, so an id already in the index is this very record.
         const index = await loadIndex(sourceId);
@@ -371,7 +372,7 @@ function createFsStore(
         `clause set ${snapshot.clauseSetHash} of snapshot ${id}`,
         snapshot.sourceId,
       )) as ClauseSet;
-      if (clauseSetHash(clauseSet) !== snapshot.clauseSetHash) {
+      if (!clauseSetMatches(clauseSet, snapshot.clauseSetHash)) {
         throw new StoreError(
           `${P}: clause set ${clauseSetPath(snapshot.clauseSetHash)} does not match its hash`,
           {

@@ -11,7 +11,7 @@ import type { ClauseSet } from "../types.js";
 import { readJsonl } from "./atomic.js";
 import { isOutboxAlert, isOutboxRecord, isPlanRecord, logFiles } from "./fs-logs.js";
 import {
-  clauseSetHash,
+  clauseSetMatches,
   SOURCE_ID_PATTERN,
   sha256Hex,
   snapshotRecordProblem,
@@ -87,7 +87,7 @@ export async function verifyFsStore(dir: string): Promise<string[]> {
     }
     const parsed = await parseFile(join(root, "clausesets", file));
     if (typeof parsed === "string") problems.push(`clausesets/${file}: ${parsed}`);
-    else if (clauseSetHash(parsed.value as ClauseSet) !== hash)
+    else if (!clauseSetMatches(parsed.value as ClauseSet, hash))
       problems.push(`clausesets/${file}: content does not match its hash`);
     else clauseSets.add(hash);
   }

@@ -15,7 +15,7 @@ import {
   checkBodyHash,
   checkSnapshotId,
   checkSourceId,
-  clauseSetHash,
+  clauseSetMatches,
   sha256Hex,
   snapshotRecordProblem,
 } from "./records.js";
@@ -172,7 +172,7 @@ export function snapshotMethods(
         const problem = snapshotRecordProblem(row.record, id);
         if (problem !== undefined) throw new StoreError(`${P}: snapshot ${id} is damaged: ${problem}`);
         const clauseSet = JSON.parse(row.clause_set) as ClauseSet;
-        if (clauseSetHash(clauseSet) !== row.record.clauseSetHash) {
+        if (!clauseSetMatches(clauseSet, row.record.clauseSetHash)) {
           throw new StoreError(`${P}: clause set of snapshot ${id} does not match its hash`, {
             source: row.record.sourceId,
           });
@@ -217,7 +217,7 @@ export async function verifySnapshots(ctx: PgContext, db: pg.Pool): Promise<stri
     "hash",
   )) {
     try {
-      if (clauseSetHash(JSON.parse(row.clause_set) as ClauseSet) !== row.hash) {
+      if (!clauseSetMatches(JSON.parse(row.clause_set) as ClauseSet, row.hash)) {
         problems.push(`clause set ${row.hash}: content does not match its hash`);
       }
     } catch {

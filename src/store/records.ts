@@ -133,7 +133,12 @@ export function canonicalJson(value: unknown): string {
 
 /** Human- and git-friendly file form: sorted keys, indented, final newline. */
 export function prettyJson(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+  return prettySorted(sortKeys(value));
+}
+
+/** prettyJson of a value whose keys `sortKeys` already sorted. */
+export function prettySorted(sorted: unknown): string {
+  return `${JSON.stringify(sorted, null, 2)}\n`;
 }
 
 export function sha256Hex(data: Uint8Array | string): string {
@@ -144,6 +149,15 @@ export function clauseSetHash(clauseSet: ClauseSet): string {
   return sha256Hex(canonicalJson(clauseSet));
 }
 
+/**
+ * Whether a clause set read back from its file is the one `hash` names. The file was written
+ * with sorted keys, so its parse is usually in canonical order already and is hashed as it is;
+ * only when that differs (keys JSON.parse puts first, such as "1") is a sorted copy made.
+ */
+export function clauseSetMatches(parsed: ClauseSet, hash: string): boolean {
+  return sha256Hex(JSON.stringify(parsed)) === hash || clauseSetHash(parsed) === hash;
+}
+
 export function snapshotIdOf(recordWithoutId: Omit<SnapshotRecord, "id">): string {
   return sha256Hex(canonicalJson(recordWithoutId)).slice(0, SNAPSHOT_ID_LENGTH);
 }
@@ -152,13 +166,15 @@ export function snapshotIdOf(recordWithoutId: Omit<SnapshotRecord, "id">): strin
 export function buildSnapshotRecord(
   driver: string,
   input: SnapshotInput,
-): { record: SnapshotRecord; clauseSet: ClauseSet } {
+): { record: SnapshotRecord; clauseSet: ClauseSet; sortedClauseSet: unknown } {
   check(driver, "snapshot", snapshotInputSchema, input);
   // A JSON round trip first, so the hash is over exactly what a reader will get back.
   const { clauseSet, ...rest } = JSON.parse(JSON.stringify(input)) as SnapshotInput;
-  const withoutId = { ...rest, clauseSetHash: clauseSetHash(clauseSet) };
+  // One sorted copy for the hash and for the file (prettySorted).
+  const sortedClauseSet = sortKeys(clauseSet);
+  const withoutId = { ...rest, clauseSetHash: sha256Hex(JSON.stringify(sortedClauseSet)) };
   const record = { id: snapshotIdOf(withoutId), ...withoutId };
-  return { record, clauseSet };
+  return { record, clauseSet, sortedClauseSet };
 }
 
 /** Checks a record read back from storage against its own address; returns a problem or undefined. */
