@@ -81,7 +81,7 @@ export function createFsChanges(
     const match = /^(\d+):([0-9a-f]*)$/.exec(cursor);
     const position = match ? { offset: Number(match[1]), check: match[2] ?? "" } : undefined;
     if (!isLogPosition(position)) return undefined;
-    return position.offset === 0 || positionFits(path, position) ? position : undefined;
+    return positionFits(path, position) ? position : undefined;
   }
 
   return {
@@ -113,7 +113,7 @@ export function createFsChanges(
       return context.run("changes", async () => {
         const size = (await fsp.stat(path).catch(() => undefined))?.size ?? 0;
         const { offset, check } = positionAt(path, size);
-        return `${offset}:${size === 0 ? "" : check}`;
+        return `${offset}:${check}`;
       });
     },
 

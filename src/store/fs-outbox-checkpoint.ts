@@ -18,7 +18,14 @@
  * read the outbox leaves it alone.
  */
 import { readFileSync } from "node:fs";
-import { isLogPosition, type LogPosition, positionAt, positionFits, readJsonlFrom } from "./log-positions.js";
+import {
+  isLogPosition,
+  LOG_START,
+  type LogPosition,
+  positionAt,
+  positionFits,
+  readJsonlFrom,
+} from "./log-positions.js";
 import type { OutboxAlertRecord, OutboxContents, OutboxDeliveryRecord } from "./types.js";
 
 export const CHECKPOINT_FILE = "checkpoint.json";
@@ -56,20 +63,14 @@ export interface OutboxPosition {
   requeuesEnd: number;
 }
 
-const START: LogPosition = { offset: 0, check: "" };
-
 function emptyCheckpoint(): OutboxCheckpoint {
   return {
     version: 1,
-    alerts: { ...START },
-    deliveries: { ...START },
-    requeues: { ...START },
+    alerts: { ...LOG_START },
+    deliveries: { ...LOG_START },
+    requeues: { ...LOG_START },
     carried: { alerts: [], deliveries: [], requeues: [] },
   };
-}
-
-function fits(path: string, position: LogPosition): boolean {
-  return position.offset === 0 || positionFits(path, position);
 }
 
 /** The checkpoint, when there is one that fits the logs; undefined otherwise (read from the start). */
@@ -101,7 +102,7 @@ export function readCheckpoint(paths: OutboxPaths): OutboxCheckpoint | undefined
     [paths.requeues, checkpoint.requeues],
     ...(caughtUp ? [[paths.alerts, caughtUp.alerts] as [string, LogPosition]] : []),
   ];
-  return positions.every(([path, position]) => fits(path, position)) ? checkpoint : undefined;
+  return positions.every(([path, position]) => positionFits(path, position)) ? checkpoint : undefined;
 }
 
 /** The carried lines and every line after the checkpoint, with where the read stopped. */
@@ -176,10 +177,9 @@ export function settledCheckpoint(
   };
   return {
     version: 1,
-    alerts: limit === 0 ? { ...START } : positionAt(paths.alerts, limit),
-    deliveries:
-      position.deliveriesEnd === 0 ? { ...START } : positionAt(paths.deliveries, position.deliveriesEnd),
-    requeues: position.requeuesEnd === 0 ? { ...START } : positionAt(paths.requeues, position.requeuesEnd),
+    alerts: positionAt(paths.alerts, limit),
+    deliveries: positionAt(paths.deliveries, position.deliveriesEnd),
+    requeues: positionAt(paths.requeues, position.requeuesEnd),
     carried: {
       alerts: carriedAlerts,
       deliveries: contents.deliveries.filter(keep),
@@ -198,6 +198,6 @@ export function caughtUpCheckpoint(
   const current = readCheckpoint(paths) ?? emptyCheckpoint();
   return {
     ...current,
-    caughtUp: { changes, alerts: alertsSize === 0 ? { ...START } : positionAt(paths.alerts, alertsSize) },
+    caughtUp: { changes, alerts: positionAt(paths.alerts, alertsSize) },
   };
 }

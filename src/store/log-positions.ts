@@ -34,8 +34,12 @@ function checkOf(fd: number | undefined, offset: number): string | undefined {
   return createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 }
 
-/** The position `offset` bytes into the log at `path` (0 for a missing log). */
+/** The start of every log: it fits any log, missing or not. */
+export const LOG_START: Readonly<LogPosition> = { offset: 0, check: "" };
+
+/** The position `offset` bytes into the log at `path` (LOG_START for 0). */
 export function positionAt(path: string, offset: number): LogPosition {
+  if (offset === 0) return { ...LOG_START };
   const fd = openForRead(path);
   try {
     const check = checkOf(fd, offset);
@@ -48,6 +52,7 @@ export function positionAt(path: string, offset: number): LogPosition {
 
 /** Whether `position` still belongs to the log at `path`: long enough, same bytes before it. */
 export function positionFits(path: string, position: LogPosition): boolean {
+  if (position.offset === 0) return true;
   const fd = openForRead(path);
   try {
     if (position.offset > (fd === undefined ? 0 : fstatSync(fd).size)) return false;
