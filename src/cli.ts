@@ -2,11 +2,13 @@
 import nodeModule from "node:module";
 import { Command, Option } from "commander";
 import { ClausewatchError } from "./errors.js";
+import { tuneV8 } from "./v8-tuning.js";
 
 // Node 22.1 and later keep compiled code on disk between runs (in the system's temp directory;
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off): most of a short command is a cold start. Node 20 has
 // no such cache and runs as before. Modules the commands load on demand are all covered.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+tuneV8();
 
 /** Exit status for trouble, like diff(1). */
 const TROUBLE = 2;
