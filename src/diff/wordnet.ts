@@ -114,14 +114,29 @@ function sensesOf(db: WordNet, lemma: string): string[] {
   return out;
 }
 
+/** Most synset lines are under 600 bytes; the longest are about 13 KB. */
+const FIRST_READ = 1024;
+const LONGEST_LINE = 16384;
+/** One buffer for every synset read: the reads are synchronous, so no two share it at once. */
+let lineBuffer: Buffer | undefined;
+
+/** The data-file line at `offset`: a small read first, the longest a line can be only when needed. */
+export function dataLine(fd: number, offset: number): string {
+  lineBuffer ??= Buffer.allocUnsafe(LONGEST_LINE);
+  let read = readSync(fd, lineBuffer, 0, FIRST_READ, offset);
+  let end = lineBuffer.subarray(0, read).indexOf(NEWLINE);
+  if (end < 0 && read === FIRST_READ) {
+    read += readSync(fd, lineBuffer, FIRST_READ, LONGEST_LINE - FIRST_READ, offset + FIRST_READ);
+    end = lineBuffer.subarray(0, read).indexOf(NEWLINE);
+  }
+  return lineBuffer.toString("latin1", 0, end < 0 ? read : end);
+}
+
 function synsetOf(db: WordNet, id: string): Synset {
   const cached = db.synsets.get(id);
   if (cached) return cached;
   const pos = id[0] as Pos;
-  const buffer = Buffer.alloc(16384);
-  const read = readSync(db.data[pos], buffer, 0, buffer.length, Number(id.slice(1)));
-  const end = buffer.indexOf(NEWLINE);
-  const parts = buffer.toString("latin1", 0, end < 0 ? read : end).split(" ");
+  const parts = dataLine(db.data[pos], Number(id.slice(1))).split(" ");
   const words = Number.parseInt(parts[3] ?? "0", 16);
   let at = 4 + words * 2;
   const count = Number(parts[at]);
