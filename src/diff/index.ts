@@ -4,7 +4,7 @@ import { type Alignment, alignClauses, type Group, type Pair, wordsKey } from ".
 import { compareTexts, type FlagContext, knownNamesOf } from "./flags.js";
 import { entryHeadline, headlineNoun } from "./headline.js";
 import { clauseDisplay, redline } from "./redline.js";
-import type { DiffEntry, DiffResult, DiffSummary, Severity } from "./schema.js";
+import type { DiffEntry, DiffResult, DiffSummary, Flag, RedlineOp, Severity } from "./schema.js";
 import { maxSeverity, SEVERITY_RANK } from "./severity.js";
 
 export { headlineNoun } from "./headline.js";
@@ -59,6 +59,18 @@ function pages(olds: Clause[], news: Clause[]): Pick<DiffEntry, "pages"> {
   return { pages: { ...(old === undefined ? {} : { old }), ...(now === undefined ? {} : { new: now }) } };
 }
 
+/** A compared entry's word-level redline, from its joined texts and the flags their comparison gave. */
+function comparedRedline(oldText: string, newText: string, flags: Flag[]): RedlineOp[] {
+  // A replaced meaning reads best as the old text struck and the new one inserted, not as
+  // fragments interleaved around the few function words the two happen to share.
+  if (flags.some((flag) => flag.type === "rewrite"))
+    return [
+      { op: "delete", text: oldText },
+      { op: "insert", text: newText },
+    ];
+  return redline(oldText, newText);
+}
+
 function compareEntry(
   context: Context,
   olds: Clause[],
@@ -73,20 +85,12 @@ function compareEntry(
     similarity,
     byPosition,
   });
-  // A replaced meaning reads best as the old text struck and the new one inserted, not as
-  // fragments interleaved around the few function words the two happen to share.
-  const rewritten = flags.some((flag) => flag.type === "rewrite");
   if (!context.redlines) return { severity, similarity: round(similarity), flags };
   return {
     severity,
     similarity: round(similarity),
     flags,
-    redline: rewritten
-      ? [
-          { op: "delete", text: oldText },
-          { op: "insert", text: newText },
-        ]
-      : redline(oldText, newText),
+    redline: comparedRedline(oldText, newText, flags),
   };
 }
 
@@ -341,4 +345,26 @@ export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet, options: DiffO
     severity: maxSeverity(...entries.map((entry) => entry.severity)),
     entries,
   };
+}
+
+/**
+ * The full diff from one made without redlines (`{ redlines: false }`) of the same two sets: the
+ * redlines of the compared entries added, everything else as it was. Lineage compares a copy with
+ * several candidate versions without redlines and keeps one; this completes the kept one without
+ * aligning and comparing the pair a second time. Equal to `diffClauses(oldSet, newSet)`.
+ */
+export function withRedlines(result: DiffResult, oldSet: ClauseSet, newSet: ClauseSet): DiffResult {
+  const byKey = (set: ClauseSet) => new Map(set.clauses.map((clause) => [clause.key, clause]));
+  const olds = byKey(oldSet);
+  const news = byKey(newSet);
+  const texts = (keys: string[], clauses: Map<string, Clause>) =>
+    joinedDisplay(keys.map((key) => clauses.get(key) as Clause));
+  const entries = result.entries.map((entry) => {
+    if (entry.flags === undefined || entry.redline !== undefined) return entry;
+    const { headline, ...rest } = entry;
+    const ops = comparedRedline(texts(entry.old, olds), texts(entry.new, news), entry.flags);
+    // The key order of a diff made with redlines: the redline before the headline.
+    return { ...rest, redline: ops, ...(headline === undefined ? {} : { headline }) };
+  });
+  return { ...result, entries };
 }

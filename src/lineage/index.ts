@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type DiffResult, diffClauses } from "../diff/index.js";
+import { type DiffResult, diffClauses, withRedlines } from "../diff/index.js";
 import { type StoreLogsRef, storeLogs } from "../store/index.js";
 import type { ClauseSet } from "../types.js";
 import { type Judgement, judgeCopy } from "./judge.js";
@@ -161,7 +161,7 @@ export function createLineage(
     if (same) return witness(same, { relation: "witness", explanation: "same version, same wording" });
 
     // Candidates: the versions sharing most clause fingerprints with the copy, and the newest one;
-    // only they are loaded and diffed, without redlines, and only the kept pair is diffed in full.
+    // only they are loaded and diffed, without redlines, and only the kept pair gets its redlines.
     // The shares come from the fingerprints the version records keep, so a plan's history costs
     // a read of its lineage log, not a load of every version's clause set.
     const copySignature = documentFingerprints(sighting.clauseSet);
@@ -194,7 +194,7 @@ export function createLineage(
     const full = closest
       ? single
         ? closest.diff
-        : diffClauses(await textOf(closest.version), sighting.clauseSet)
+        : withRedlines(closest.diff, await textOf(closest.version), sighting.clauseSet)
       : undefined;
     const judgement = full ? judgeCopy(full, rules) : undefined;
     if (closest && full && judgement && judgement.relation !== "new-version")
