@@ -425,7 +425,7 @@ export const userConfigSchema = z
       .max(64)
       .optional()
       .describe(
-        "Worker threads that extract and parse fetched documents (off the main thread, under each source's deadline); the machine's cores (at most 4) when absent, 0 parses on the main thread",
+        "Worker threads that extract and parse fetched documents (off the main thread, under each source's deadline); one fewer than the machine's cores (at least 1, at most 4) when absent, 0 parses on the main thread",
       ),
     deadlineSeconds: deadlineSchema
       .default(120)

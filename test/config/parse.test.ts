@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
+import { defaultThreads } from "../../src/config/normalize.js";
 import { CONFIG_FILE, MINIMAL_YAML, problemsOf } from "./helpers.js";
 
 describe("parseConfig", () => {
@@ -12,7 +13,7 @@ describe("parseConfig", () => {
     expect(config.jitterSeconds).toBe(30);
     expect(config.concurrency).toBe(16);
     expect(config.lockLeaseMs).toBe(30_000);
-    expect(config.threads).toBe(Math.min(4, availableParallelism()));
+    expect(config.threads).toBe(defaultThreads(availableParallelism()));
     expect(config.http).toEqual({
       timeoutMs: 30_000,
       maxBytes: 5_242_880,
@@ -164,6 +165,12 @@ sources:
     const config = parseConfig(text, { file: CONFIG_FILE, env: {} });
 
     expect(config.sources[1]).toMatchObject({ id: "b", role: "coverage", ignore: [".ad"] });
+  });
+});
+
+describe("parsing threads by default", () => {
+  it("leaves a core to the main thread, which fetches, stores and diffs: one fewer than the cores, from 1 to 4", () => {
+    expect([1, 2, 3, 4, 5, 8, 64].map(defaultThreads)).toEqual([1, 1, 2, 3, 4, 4, 4]);
   });
 });
 
