@@ -7,7 +7,14 @@
 import { createKeyedQueue } from "./atomic.js";
 import type { PgContext } from "./postgres-pool.js";
 import { checkPlanId } from "./records.js";
-import type { OutboxAlertRecord, OutboxDeliveryRecord, PlanRecord, StoreLogs } from "./types.js";
+import type {
+  OutboxAlertRecord,
+  OutboxContents,
+  OutboxDeliveryRecord,
+  OutboxReadOptions,
+  PlanRecord,
+  StoreLogs,
+} from "./types.js";
 
 const NAME = "postgres";
 
@@ -15,6 +22,8 @@ export function logMethods(ctx: PgContext): StoreLogs {
   const { s } = ctx;
   // One waiter per key per process: the rest wait here, not on a lock connection each.
   const local = createKeyedQueue();
+  /** The row each record of an outbox read came from, for settling them after the pass. */
+  const rowSeq = new WeakMap<object, string>();
 
   return {
     appendPlanLog(planId, log, records) {
@@ -134,14 +143,19 @@ export function logMethods(ctx: PgContext): StoreLogs {
       });
     },
 
-    readOutbox<A extends OutboxAlertRecord, D extends OutboxDeliveryRecord>() {
+    readOutbox<A extends OutboxAlertRecord, D extends OutboxDeliveryRecord>(options: OutboxReadOptions = {}) {
       return ctx.run("read the outbox", async () => {
+        const only = options.unsettled ? "WHERE NOT settled" : "";
         const [alerts, records] = await Promise.all([
-          ctx.pool.query<{ entry: A }>(`SELECT entry FROM ${s}.outbox_alerts ORDER BY seq`),
-          ctx.pool.query<{ log: string; record: D }>(
-            `SELECT log, record FROM ${s}.outbox_records ORDER BY seq`,
+          ctx.pool.query<{ seq: string; entry: A }>(
+            `SELECT seq, entry FROM ${s}.outbox_alerts ${only} ORDER BY seq`,
+          ),
+          ctx.pool.query<{ seq: string; log: string; record: D }>(
+            `SELECT seq, log, record FROM ${s}.outbox_records ${only} ORDER BY seq`,
           ),
         ]);
+        for (const row of alerts.rows) rowSeq.set(row.entry, row.seq);
+        for (const row of records.rows) rowSeq.set(row.record, row.seq);
         return {
           alerts: alerts.rows.map((row) => row.entry),
           deliveries: records.rows.filter((row) => row.log === "deliveries").map((row) => row.record),
@@ -149,5 +163,45 @@ export function logMethods(ctx: PgContext): StoreLogs {
         };
       });
     },
+
+    settleOutbox(contents, settled) {
+      return ctx.run("settle the outbox", async () => {
+        const { alerts, records } = settledRows(contents, settled);
+        const seqs = (rows: object[]) => rows.flatMap((row) => rowSeq.get(row) ?? []);
+        const alertSeqs = seqs(alerts);
+        if (alertSeqs.length === 0) return;
+        // Settling only ever hides what no pass needs again, so workers settling at once agree.
+        await ctx.transaction(async (client) => {
+          await client.query(`UPDATE ${s}.outbox_alerts SET settled = true WHERE seq = ANY($1::bigint[])`, [
+            alertSeqs,
+          ]);
+          await client.query(`UPDATE ${s}.outbox_records SET settled = true WHERE seq = ANY($1::bigint[])`, [
+            seqs(records),
+          ]);
+        });
+      });
+    },
   };
+}
+
+/**
+ * Of an unsettled read, the rows a later pass no longer needs: alerts delivered to every notifier,
+ * and the attempts that concern only such alerts, except each notifier's last digest (its timing
+ * and open batch). An alert id is unique here, so a settled alert is never enqueued again.
+ */
+function settledRows(
+  contents: OutboxContents<OutboxAlertRecord, OutboxDeliveryRecord>,
+  settled: (alertId: string) => boolean,
+): { alerts: OutboxAlertRecord[]; records: OutboxDeliveryRecord[] } {
+  const alerts = contents.alerts.filter((entry) => settled(entry.alert.id));
+  const dropped = new Set(alerts.map((entry) => entry.alert.id));
+  const lastDigest = new Map<string, OutboxDeliveryRecord>();
+  for (const record of contents.deliveries)
+    if (record.outcome === "batched") lastDigest.set(record.notifier, record);
+  const done = (record: OutboxDeliveryRecord) => {
+    const members = (record as { alertIds?: unknown }).alertIds;
+    const ids = Array.isArray(members) ? (members as string[]) : [record.alertId];
+    return ids.every((id) => dropped.has(id)) && lastDigest.get(record.notifier) !== record;
+  };
+  return { alerts, records: [...contents.deliveries, ...contents.requeues].filter(done) };
 }

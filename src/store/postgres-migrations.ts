@@ -107,6 +107,19 @@ CREATE TABLE $S.meta (
 );
 `,
   },
+  {
+    version: 2,
+    name: "settled outbox rows",
+    // A delivery pass reads only the rows still in play (an alert not yet delivered to every
+    // notifier, the attempts of such alerts, each notifier's last digest), not the whole history.
+    // Rows written before are unsettled, so the first pass after the migration settles them.
+    sql: `
+ALTER TABLE $S.outbox_alerts ADD COLUMN settled boolean NOT NULL DEFAULT false;
+ALTER TABLE $S.outbox_records ADD COLUMN settled boolean NOT NULL DEFAULT false;
+CREATE INDEX outbox_alerts_unsettled ON $S.outbox_alerts (seq) WHERE NOT settled;
+CREATE INDEX outbox_records_unsettled ON $S.outbox_records (seq) WHERE NOT settled;
+`,
+  },
 ];
 
 /** The schema version this code writes and reads. */

@@ -8,7 +8,8 @@
  *   source_states, events            the small mutable state and the check log per source
  *   changes                          detected changes, unique by key
  *   plan_records                     lineage and coverage logs per plan
- *   outbox_alerts, outbox_records    the alert outbox: alerts unique by id, delivery attempts, re-queues
+ *   outbox_alerts, outbox_records    the alert outbox: alerts unique by id, delivery attempts, re-queues;
+ *                                    rows a delivery pass no longer needs are marked `settled`
  *   meta, schema_migrations          outbox start time; applied migrations
  *
  * What the fs driver makes atomic with temp file + rename (a snapshot with its clause set and its

@@ -44,9 +44,9 @@ describePg.skipIf(!existsSync(CLI))("commands on the postgres driver", () => {
 
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(
-      /applied migration 1 \(snapshots, logs and outbox\)\n.*schema version 0 → 1\n$/,
+      /applied migration 1 \(snapshots, logs and outbox\)\n.*applied migration 2 \(settled outbox rows\)\n.*schema version 0 → 2\n$/,
     );
-    expect(second.stdout).toMatch(new RegExp(`\\(schema ${schema}\\): schema version 1, up to date\\n$`));
+    expect(second.stdout).toMatch(new RegExp(`\\(schema ${schema}\\): schema version 2, up to date\\n$`));
     expect(first.stdout + second.stdout).not.toContain("not-printed");
   });
 
@@ -101,6 +101,6 @@ describePg.skipIf(!existsSync(CLI))("commands on the postgres driver", () => {
     const result = await runCli(["sources", "--config", config]);
 
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/schema version 0, this clausewatch needs 1; run "clausewatch migrate"/);
+    expect(result.stderr).toMatch(/schema version 0, this clausewatch needs 2; run "clausewatch migrate"/);
   });
 });

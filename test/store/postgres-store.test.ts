@@ -68,7 +68,10 @@ describePg("postgres store migrations", () => {
     expect(first.migration).toEqual({
       from: 0,
       to: POSTGRES_SCHEMA_VERSION,
-      applied: [{ version: 1, name: "snapshots, logs and outbox" }],
+      applied: [
+        { version: 1, name: "snapshots, logs and outbox" },
+        { version: 2, name: "settled outbox rows" },
+      ],
     });
     expect(second.migration).toEqual({
       from: POSTGRES_SCHEMA_VERSION,
@@ -76,7 +79,7 @@ describePg("postgres store migrations", () => {
       applied: [],
     });
     const rows = await sql<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations`);
-    expect(rows.map((row) => row.version)).toEqual([1]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2]);
   });
 
   it("applies migrations once when several workers start at the same moment", async () => {
@@ -85,7 +88,7 @@ describePg("postgres store migrations", () => {
     const opened = await Promise.all([1, 2, 3, 4].map(() => open(schema)));
 
     const applied = opened.map((store) => store.migration?.applied.length);
-    expect(applied.sort()).toEqual([0, 0, 0, 1]);
+    expect(applied.sort()).toEqual([0, 0, 0, POSTGRES_SCHEMA_VERSION]);
   });
 
   it("refuses a database whose schema is newer than this code, naming both versions", async () => {
@@ -109,7 +112,9 @@ describePg("postgres store migrations", () => {
     const attempt = open(schema, { migrate: false });
 
     await expect(attempt).rejects.toThrow(
-      /schema version 0, this clausewatch needs 1; run "clausewatch migrate"/,
+      new RegExp(
+        `schema version 0, this clausewatch needs ${POSTGRES_SCHEMA_VERSION}; run "clausewatch migrate"`,
+      ),
     );
     const created = await sql(`SELECT 1 FROM information_schema.schemata WHERE schema_name = $1`, [schema]);
     expect(created).toEqual([]);
@@ -122,9 +127,52 @@ describePg("postgres store migrations", () => {
     const report = await migratePostgresStore({ url: pgUrl, schema });
     const again = await migratePostgresStore({ url: pgUrl, schema });
 
-    expect(report.applied.map((m) => m.version)).toEqual([1]);
+    expect(report.applied.map((m) => m.version)).toEqual([1, 2]);
     expect(again.applied).toEqual([]);
     expect((await open(schema, { migrate: false })).migration).toBeUndefined();
+  });
+
+  it("brings a version-1 outbox up to date: its rows start unsettled, and the first pass settles the delivered ones", async () => {
+    const schema = freshSchemaName();
+    await (await open(schema)).close();
+    // The database as version 1 left it, with an outbox history: one alert delivered, one failing.
+    await sql(`DROP INDEX "${schema}".outbox_alerts_unsettled`);
+    await sql(`DROP INDEX "${schema}".outbox_records_unsettled`);
+    await sql(`ALTER TABLE "${schema}".outbox_alerts DROP COLUMN settled`);
+    await sql(`ALTER TABLE "${schema}".outbox_records DROP COLUMN settled`);
+    await sql(`DELETE FROM "${schema}".schema_migrations WHERE version = 2`);
+    for (const id of ["old-delivered", "old-failing"]) {
+      const entry = { at: "2025-11-20T00:00:00.000Z", targets: ["desk"], alert: { id } };
+      await sql(`INSERT INTO "${schema}".outbox_alerts (alert_id, at, entry) VALUES ($1, $2, $3)`, [
+        id,
+        entry.at,
+        JSON.stringify(entry),
+      ]);
+    }
+    const attempt = (alertId: string, outcome: string) => ({
+      at: "2025-11-20T00:00:01.000Z",
+      alertId,
+      notifier: "desk",
+      outcome,
+    });
+    for (const record of [attempt("old-delivered", "delivered"), attempt("old-failing", "failed")]) {
+      await sql(
+        `INSERT INTO "${schema}".outbox_records (log, at, alert_id, notifier, outcome, record) VALUES ('deliveries', $1, $2, $3, $4, $5)`,
+        [record.at, record.alertId, record.notifier, record.outcome, JSON.stringify(record)],
+      );
+    }
+
+    const store = await open(schema);
+    expect(store.migration?.applied).toEqual([{ version: 2, name: "settled outbox rows" }]);
+    const before = await store.readOutbox({ unsettled: true });
+    expect(before.alerts.map((entry) => entry.alert.id)).toEqual(["old-delivered", "old-failing"]);
+    await store.settleOutbox?.(before, (id) => id === "old-delivered");
+
+    const after = await store.readOutbox({ unsettled: true });
+    expect(after.alerts.map((entry) => entry.alert.id)).toEqual(["old-failing"]);
+    expect(after.deliveries.map((record) => record.alertId)).toEqual(["old-failing"]);
+    // Settled rows stay: a full read, a listing or a copy still has the whole history.
+    expect((await store.readOutbox()).alerts).toHaveLength(2);
   });
 });
 
