@@ -16,8 +16,6 @@ export function v8FlagsFor(nodeVersion: string): string[] {
 }
 
 /** Sets the flags `v8FlagsFor` gives for this process's Node; call before the first request. */
-export function tuneV8(): string[] {
-  const flags = v8FlagsFor(process.versions.node);
-  for (const flag of flags) v8.setFlagsFromString(flag);
-  return flags;
+export function tuneV8(): void {
+  for (const flag of v8FlagsFor(process.versions.node)) v8.setFlagsFromString(flag);
 }

@@ -6,7 +6,6 @@ import type { ParsedUserConfig } from "./schema.js";
 import { displayUrl, urlSecrets } from "./secrets.js";
 import type { Config, HostLimits, HttpSettings, SourceConfig } from "./types.js";
 
-/** `substituted(path)`: the values `${VAR}` put into the string at that path, for redaction. */
 /**
  * Parsing threads when the config names none: one core fewer than the machine has, at least one
  * and at most four. The main thread fetches, stores, diffs and judges lineage, and at first sight
@@ -17,6 +16,7 @@ export function defaultThreads(cores: number): number {
   return Math.max(1, Math.min(4, cores - 1));
 }
 
+/** `substituted(path)`: the values `${VAR}` put into the string at that path, for redaction. */
 export function normalizeConfig(
   user: ParsedUserConfig,
   file: string,
