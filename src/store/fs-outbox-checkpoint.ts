@@ -26,6 +26,7 @@ import {
   positionFits,
   readJsonlFrom,
 } from "./log-positions.js";
+import { stillNeeded } from "./outbox-settling.js";
 import type { OutboxAlertRecord, OutboxContents, OutboxDeliveryRecord } from "./types.js";
 
 export const CHECKPOINT_FILE = "checkpoint.json";
@@ -167,14 +168,7 @@ export function settledCheckpoint(
     else carriedAlerts.push(entry);
   });
   if (dropped.size === 0) return undefined;
-  const lastDigest = new Map<string, OutboxDeliveryRecord>();
-  for (const record of contents.deliveries)
-    if (record.outcome === "batched") lastDigest.set(record.notifier, record);
-  const keep = (record: OutboxDeliveryRecord) => {
-    const members = (record as { alertIds?: unknown }).alertIds;
-    const ids = Array.isArray(members) ? (members as string[]) : [record.alertId];
-    return ids.some((id) => !dropped.has(id)) || lastDigest.get(record.notifier) === record;
-  };
+  const keep = stillNeeded(contents, dropped);
   return {
     version: 1,
     alerts: positionAt(paths.alerts, limit),

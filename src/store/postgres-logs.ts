@@ -5,6 +5,7 @@
  * the database, not a file layout, keeps it apart from the worker's writes.
  */
 import { createKeyedQueue } from "./atomic.js";
+import { stillNeeded } from "./outbox-settling.js";
 import type { PgContext } from "./postgres-pool.js";
 import { checkPlanId } from "./records.js";
 import type {
@@ -186,22 +187,17 @@ export function logMethods(ctx: PgContext): StoreLogs {
 
 /**
  * Of an unsettled read, the rows a later pass no longer needs: alerts delivered to every notifier,
- * and the attempts that concern only such alerts, except each notifier's last digest (its timing
- * and open batch). An alert id is unique here, so a settled alert is never enqueued again.
+ * and the attempts `stillNeeded` lets go. An alert id is unique here, so a settled alert is never
+ * enqueued again.
  */
 function settledRows(
   contents: OutboxContents<OutboxAlertRecord, OutboxDeliveryRecord>,
   settled: (alertId: string) => boolean,
 ): { alerts: OutboxAlertRecord[]; records: OutboxDeliveryRecord[] } {
   const alerts = contents.alerts.filter((entry) => settled(entry.alert.id));
-  const dropped = new Set(alerts.map((entry) => entry.alert.id));
-  const lastDigest = new Map<string, OutboxDeliveryRecord>();
-  for (const record of contents.deliveries)
-    if (record.outcome === "batched") lastDigest.set(record.notifier, record);
-  const done = (record: OutboxDeliveryRecord) => {
-    const members = (record as { alertIds?: unknown }).alertIds;
-    const ids = Array.isArray(members) ? (members as string[]) : [record.alertId];
-    return ids.every((id) => dropped.has(id)) && lastDigest.get(record.notifier) !== record;
+  const needed = stillNeeded(contents, new Set(alerts.map((entry) => entry.alert.id)));
+  return {
+    alerts,
+    records: [...contents.deliveries, ...contents.requeues].filter((record) => !needed(record)),
   };
-  return { alerts, records: [...contents.deliveries, ...contents.requeues].filter(done) };
 }
