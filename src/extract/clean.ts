@@ -119,7 +119,7 @@ const BOILERPLATE_ROLES = new Set([
 
 const NEVER_DROPPED_TAGS = new Set(["html", "body", "article", "main"]);
 
-export function hasContentToken(tokens: string[]): boolean {
+export function hasContentToken(tokens: readonly string[]): boolean {
   return tokens.some((token) => CONTENT_TOKENS.has(token));
 }
 
@@ -138,7 +138,7 @@ const BOILERPLATE_PREFIXES = [
 ];
 
 /** The boilerplate words among an element's class/id words ("sidebar", "most read"), in order. */
-export function boilerplateTokens(tokens: string[]): string[] {
+export function boilerplateTokens(tokens: readonly string[]): string[] {
   const found: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
@@ -150,7 +150,7 @@ export function boilerplateTokens(tokens: string[]): string[] {
   return found;
 }
 
-export function hasBoilerplateToken(tokens: string[]): boolean {
+export function hasBoilerplateToken(tokens: readonly string[]): boolean {
   return boilerplateTokens(tokens).length > 0;
 }
 

@@ -30,10 +30,14 @@ export function attr(element: Element, name: string): string | undefined {
 }
 
 /** Several rules read the same element's words; attributes never change while a page is read. */
-const tokenCache = new WeakMap<Element, string[]>();
+const tokenCache = new WeakMap<Element, readonly string[]>();
+const NO_TOKENS: readonly string[] = Object.freeze([]);
 
 /** Splits class and id into lowercase words: on `-`, `_`, spaces and camelCase humps. */
-export function classTokens(element: Element): string[] {
+export function classTokens(element: Element): readonly string[] {
+  // Most elements have neither attribute: no cache entry (and no garbage) for them.
+  const { attribs } = element;
+  if (attribs.class === undefined && attribs.id === undefined) return NO_TOKENS;
   const cached = tokenCache.get(element);
   if (cached !== undefined) return cached;
   const tokens = splitTokens(element);

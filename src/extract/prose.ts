@@ -33,7 +33,11 @@ const MAX_PROSE_LINK_SHARE = 0.35;
 
 function countCommas(text: string): number {
   let count = 0;
-  for (const char of text) if (char === "," || char === "，" || char === "、") count++;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // ",", "，" (U+FF0C) and "、" (U+3001): none is half of a surrogate pair.
+    if (code === 0x2c || code === 0xff0c || code === 0x3001) count++;
+  }
   return count;
 }
 

@@ -9,6 +9,7 @@ import { excerpt, StoreError } from "../errors.js";
 import { fsyncDir, writeFileAtomic } from "./atomic.js";
 import { writeSnapshotSources } from "./fs-snapshot-sources.js";
 import { LOCK_FILE, type LockInfo } from "./lock.js";
+import { DEFAULT_BROTLI_QUALITY } from "./records.js";
 
 const P = "fs store";
 
@@ -48,9 +49,15 @@ export const FsStoreOptions = z.strictObject({
   compression: z.enum(["brotli", "gzip"]).default("brotli").describe("Compression for new raw bodies"),
   /**
    * Brotli quality 0–11; 11 is several times slower on large HTML for a few percent.
-   * @default 5
+   * @default DEFAULT_BROTLI_QUALITY
    */
-  brotliQuality: z.number().int().min(0).max(11).default(5).describe("Brotli quality (0-11)"),
+  brotliQuality: z
+    .number()
+    .int()
+    .min(0)
+    .max(11)
+    .default(DEFAULT_BROTLI_QUALITY)
+    .describe("Brotli quality (0-11)"),
   /**
    * fsync files and directories. Only benchmarks should turn this off.
    * @default true

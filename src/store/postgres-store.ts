@@ -28,7 +28,7 @@ import {
 import { createPgContext, POSTGRES_STORE_NAME } from "./postgres-pool.js";
 import { snapshotMethods, sourceRegistry, verifySnapshots } from "./postgres-snapshots.js";
 import { sourceMethods, verifySources } from "./postgres-sources.js";
-import { check } from "./records.js";
+import { check, DEFAULT_BROTLI_QUALITY } from "./records.js";
 import type { SnapshotStore } from "./types.js";
 
 export type { MigrationReport } from "./postgres-migrations.js";
@@ -66,9 +66,9 @@ export const PostgresStoreOptions = z.strictObject({
   migrate: z.boolean().default(true).describe("Apply missing migrations when opening"),
   /**
    * Brotli quality 0–11 for new bodies.
-   * @default 5
+   * @default DEFAULT_BROTLI_QUALITY
    */
-  brotliQuality: z.int().min(0).max(11).default(5).describe("Brotli quality (0-11)"),
+  brotliQuality: z.int().min(0).max(11).default(DEFAULT_BROTLI_QUALITY).describe("Brotli quality (0-11)"),
   /** Shown in pg_stat_activity. @default "clausewatch" */
   applicationName: z.string().default("clausewatch").describe("application_name of the connections"),
 });

@@ -141,6 +141,12 @@ export function prettySorted(sorted: unknown): string {
   return `${JSON.stringify(sorted, null, 2)}\n`;
 }
 
+/**
+ * Brotli quality of new raw bodies in both drivers. On 45 KB news pages quality 4 costs about
+ * 0.65 ms of CPU a page against 1.1 ms at 5, for bodies 7% larger (11.6% of the page against 10.8%).
+ */
+export const DEFAULT_BROTLI_QUALITY = 4;
+
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash("sha256").update(data).digest("hex");
 }

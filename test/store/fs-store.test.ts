@@ -2,10 +2,11 @@ import { spawnSync } from "node:child_process";
 import { promises as fsp } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { brotliCompressSync, gunzipSync, constants as zlibConstants } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { LockedError, StoreError } from "../../src/errors.js";
 import { FS_STORE_NAME, type FsStore, openFsStore, type SnapshotStore } from "../../src/store/index.js";
+import { DEFAULT_BROTLI_QUALITY } from "../../src/store/records.js";
 import { runStoreConformance } from "./conformance.js";
 import { makeInput, makeTempDir, removeDir } from "./helpers.js";
 
@@ -103,6 +104,33 @@ describe("fs store layout", () => {
 
     const onDisk = await fsp.stat(join(dir, "bodies", hash.slice(0, 2), `${hash}.br`));
     expect(onDisk.size).toBeLessThan(body.byteLength / 10);
+  });
+
+  it("compresses new bodies at the brotli quality asked, by default DEFAULT_BROTLI_QUALITY", async () => {
+    const body = encoder.encode(
+      Array.from({ length: 400 }, (_, i) => `<li>Point ${i}: aid is audited in year ${i * 7}.</li>`).join(
+        "\n",
+      ),
+    );
+    const brotli = (quality: number) =>
+      brotliCompressSync(body, {
+        params: {
+          [zlibConstants.BROTLI_PARAM_QUALITY]: quality,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
+        },
+      });
+    expect(brotli(DEFAULT_BROTLI_QUALITY).equals(brotli(9))).toBe(false);
+    for (const [options, quality] of [
+      [{}, DEFAULT_BROTLI_QUALITY],
+      [{ brotliQuality: 9 }, 9],
+    ] as const) {
+      const dir = await freshDir();
+      const store = await open(dir, options);
+      const hash = await store.putBody(body);
+      const file = await fsp.readFile(join(dir, "bodies", hash.slice(0, 2), `${hash}.br`));
+      expect(file.equals(brotli(quality))).toBe(true);
+      expect(Buffer.from(await store.getBody(hash)).equals(Buffer.from(body))).toBe(true);
+    }
   });
 
   it("writes gzip bodies when asked and reads bodies of either format", async () => {
