@@ -97,11 +97,16 @@ const DECIMAL =
   /^(\d{1,6})([a-z]{0,3})(\.º|º|°|\.[-–—]|\.(?![\d])|\)|:(?!\d)|\s*[-–—](?=\s))\s*|^(\d{1,4})\.(?=["“«(\p{Lu}])/iu;
 /** A table row whose first cell is the label: `1 | text`, `IV. | text`. */
 const TABLE_ROW = /^(\d{1,6}|[ivxlcdm]{1,7})[.)]?\s*\|\s*/i;
-/** `1.2`, `3.1.4.`: with a closing dot before any text; without one before a capital, quote or bracket. */
-const MULTILEVEL = /^(\d{1,3}(?:\.\d{1,3})+)(?:\.(?=\s*\S)|(?=\s+["“'‘([\p{Lu}])|\)(?=\s))\s*/u;
+/**
+ * `1.2`, `3.1.4.`: with a closing dot before any text; without one before a capital, quote or
+ * bracket, or before any word from three levels down (`1.2.1 clinical data`), which no figure
+ * is. The closing dot is never the first dot of a further level: `1.2.1 x` is not `1.2.` + `1 x`.
+ */
+const MULTILEVEL =
+  /^(\d{1,3}(?:\.\d{1,3})+)(?:\.(?!\d)(?=\s*\S)|(?=\s+["“'‘([\p{Lu}])|(?<=\d\.\d{1,3}\.\d{1,3})(?=\s+\S)|\)(?=\s))\s*/u;
 /** `A.1`, `B.2.3`: numbering under an annex's or schedule's letter, closed like `1.2`. */
 const LETTERED_MULTILEVEL =
-  /^([A-Z])\.(\d{1,3}(?:\.\d{1,3})*)(?:\.(?=\s*\S)|(?=\s+["“'‘([\p{Lu}])|\)(?=\s))\s*/u;
+  /^([A-Z])\.(\d{1,3}(?:\.\d{1,3})*)(?:\.(?!\d)(?=\s*\S)|(?=\s+["“'‘([\p{Lu}])|(?<=\.\d{1,3}\.\d{1,3})(?=\s+\S)|\)(?=\s))\s*/u;
 /** Added to a lettered number's letter (A = 1), so `A.2` and `1.2` never read as one number. */
 const LETTER_PART_BASE = 100_000;
 /** `3 The parties…`, `10 [There will be]…`: a bare number before a capital, quote or bracket. */

@@ -58,6 +58,19 @@ describe("parseLabels", () => {
     expect(parseLabels("2.5 million people")).toEqual([]);
   });
 
+  it("reads a three-level number before a lower-case word as one label, never as a shorter one", () => {
+    expect(parseLabels("1.2.1 clinical trial data")[0]).toMatchObject({
+      parts: [1, 2, 1],
+      name: "1.2.1",
+      rest: "clinical trial data",
+    });
+    expect(parseLabels("A.2.1 dessert apples")[0]).toMatchObject({ name: "A.2.1", rest: "dessert apples" });
+    // Two levels before a lower-case word stay a figure; a version string glued to a word is no label.
+    expect(parseLabels("1.2 percent of them")).toEqual([]);
+    expect(parseLabels("A.2 apples")).toEqual([]);
+    expect(parseLabels("1.2.1x")).toEqual([]);
+  });
+
   it("needs a space between a label word and its number, so words that start like one are text", () => {
     expect(parseLabels("Parties. You and we agree.")).toEqual([]);
     expect(parseLabels("Artistic works are covered.")).toEqual([]);

@@ -149,6 +149,30 @@ describe("outlines from Markdown", () => {
     expect(byPath(set, "1.1.1")?.text).toBe("Site means our website.");
   });
 
+  it("nests third-level items that open with a lower-case word, in the body and in an annex", () => {
+    const lines = [
+      "1.1 The rules cover personal data held by the agency.",
+      "1.2 They do not cover:",
+      "1.2.1 trial records kept under a sponsor's contract;",
+      "1.2.2 samples stored by the national biobank.",
+      "Annex A — Sizes",
+      "A.1 Fruit is sorted by hand.",
+      "A.2 Smallest sizes:",
+      "A.2.1 apples of 60 mm across;",
+      "A.2.2 plums of 35 mm across.",
+    ];
+    for (const set of [text(lines.join("\n")), markdown(lines.join("\n\n"))]) {
+      expect(byPath(set, "1.2.1")).toMatchObject({
+        parent: "1.2",
+        text: "trial records kept under a sponsor's contract;",
+      });
+      expect(byPath(set, "1.2.2")?.parent).toBe("1.2");
+      expect(byPath(set, "A.2.1")).toMatchObject({ parent: "A.2", text: "apples of 60 mm across;" });
+      expect(byPath(set, "A.2.2")?.parent).toBe("A.2");
+      expect(set.warnings.map((warning) => warning.message).join("\n")).not.toMatch(/again/);
+    }
+  });
+
   it("reads an annex's A.1 › A.1.1 numbering under its annex, apart from the body's own 1 › 1.1", () => {
     const lines = [
       "1 Scope",
