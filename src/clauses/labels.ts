@@ -111,6 +111,10 @@ const LETTERED_MULTILEVEL =
 const LETTER_PART_BASE = 100_000;
 /** `3 The parties…`, `10 [There will be]…`: a bare number before a capital, quote or bracket. */
 const BARE_NUMBER = /^(\d{1,3})\s+(?=["“'‘(«[]?\p{Lu})/u;
+/** What follows a letter's dot when the letter is an initial: another initial (`H. R.`, `J. K.`). */
+const INITIAL_NEXT = /^\p{L}\.(?:\s|$)/u;
+/** What follows a letter's dot when the letter opens a bill's or a document's number: `S. 1290`, `H. Res. 12`. */
+const CITATION_NUMBER = /^(?:\p{Lu}\p{Ll}{0,4}\.\s*)*\d[\d,.-]*$/u;
 /** `a)`, `b.`, `IV.`, `iv)` */
 const LETTERED = /^([a-z]|[ivxlcdm]{1,7}|[а-яёґєії])([.)])\s+/iu;
 
@@ -471,6 +475,9 @@ function pushLettered(
   delimiter: string,
 ): void {
   const upper = raw === raw.toUpperCase();
+  // `H. R. 4821`, `S. 1290`, `J. K. Rowling`, `e. g.`: initials or a bill's number, not an item,
+  // unless the letters around confirm it (`B. J. K. Smith is the monitor` between `A.` and `C.`).
+  const weak = delimiter === "." && (INITIAL_NEXT.test(rest) || CITATION_NUMBER.test(rest));
   const roman = romanValue(raw);
   if (roman !== undefined) {
     out.push(
@@ -478,6 +485,7 @@ function pushLettered(
         family: upper ? "roman-upper" : "roman-lower",
         value: roman,
         delimiter,
+        weak,
       }),
     );
   }
@@ -489,6 +497,7 @@ function pushLettered(
         value: cyrillic + 1,
         delimiter,
         script: "cyrillic",
+        weak,
       }),
     );
     return;
@@ -496,7 +505,12 @@ function pushLettered(
   if (raw.length === 1) {
     const value = raw.toLowerCase().charCodeAt(0) - 96;
     out.push(
-      makeLabel(printed, rest, raw, { family: upper ? "alpha-upper" : "alpha-lower", value, delimiter }),
+      makeLabel(printed, rest, raw, {
+        family: upper ? "alpha-upper" : "alpha-lower",
+        value,
+        delimiter,
+        weak,
+      }),
     );
   }
 }

@@ -40,8 +40,18 @@ export function rawLines(text: string): RawLine[] {
 }
 
 /** A page's number as printed on it: "Page 3 of 12", "- 4 -", "5/12", "Seite 2 von 9", "Стор. 3". */
-const PAGE_NUMBER =
-  /^(?:(?:page|pg\.?|p\.|seite|página|pagina|strona|str\.|сторінка|стор\.|страница|стр\.)\s*\d{1,4}(?:\s*(?:of|\/|von|de|di|z|з|із|из)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*\/\s*\d{1,4})$/iu;
+const WORDED_PAGE_NUMBER =
+  "(?:page|pg\\.?|p\\.|seite|página|pagina|strona|str\\.|сторінка|стор\\.|страница|стр\\.)\\s*\\d{1,4}(?:\\s*(?:of|\\/|von|de|di|z|з|із|из)\\s*\\d{1,4})?|[-–—]\\s*\\d{1,4}\\s*[-–—]";
+const PAGE_NUMBER = new RegExp(`^(?:${WORDED_PAGE_NUMBER}|\\d{1,4}\\s*\\/\\s*\\d{1,4})$`, "iu");
+/**
+ * A page number set on one line with a running title or a date (`Draft Fare Policy 2026      Page 1
+ * of 3`, `Page 2 | Consultation draft`): apart from the words by a wide gap or a separator, or
+ * "Page N of M" in full at the line's end. A bare `3/12` beside words may be a table's figure.
+ */
+const PAGE_NUMBER_BESIDE = new RegExp(
+  `^(?:${WORDED_PAGE_NUMBER})(?:\\s{3,}|\\s[|·•]\\s).{1,80}$|^.{1,80}(?:\\s{3,}|\\s[|·•]\\s)(?:${WORDED_PAGE_NUMBER})$|^[^.!?]{1,80}\\spage\\s\\d{1,4}\\sof\\s\\d{1,4}$`,
+  "iu",
+);
 /** A number alone this far in from the margin is centred on its line: a page number, as bills print them. */
 const CENTRED = 20;
 /** Lines within this distance of a page marker may be the page's running header or footer. */
@@ -57,7 +67,11 @@ const RUNNING_PAGES = 3;
 function pageFurniture(lines: RawLine[]): Set<number> {
   const markers: number[] = [];
   lines.forEach((line, at) => {
-    if (PAGE_NUMBER.test(line.text) || (line.indent >= CENTRED && /^\d{1,4}$/.test(line.text)))
+    if (
+      PAGE_NUMBER.test(line.text) ||
+      PAGE_NUMBER_BESIDE.test(line.text) ||
+      (line.indent >= CENTRED && /^\d{1,4}$/.test(line.text))
+    )
       markers.push(at);
     else if (line.pageBreak) markers.push(at - 0.5);
   });
@@ -80,10 +94,12 @@ function pageFurniture(lines: RawLine[]): Set<number> {
       near.set(key, seen);
     }
   }
-  // Two pages: a line the same on both, word for word ("•HR 4471 IH"); "Article 3" and "Article 4" are not one line.
+  // A line the same word for word on every page, or on every page but the first (a continuation
+  // header), may be a running line on fewer pages: "•HR 4471 IH" on both pages of two. "Article 3"
+  // and "Article 4" are not one line.
   const running = (seen: number[]) =>
     seen.length >= RUNNING_PAGES ||
-    (pages === 2 && seen.length === 2 && lines[seen[0] as number]?.text === lines[seen[1] as number]?.text);
+    (seen.length === 2 && pages <= 3 && lines[seen[0] as number]?.text === lines[seen[1] as number]?.text);
   for (const [, seen] of near) if (running(seen)) for (const at of seen) furniture.add(at);
   return furniture;
 }

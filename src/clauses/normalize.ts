@@ -114,12 +114,16 @@ function settleSpacing(text: string): string {
 /** A space before closing punctuation or after an opening bracket: one scan, where the two replaces take two. */
 const SPACED_PUNCTUATION = / [,;:.!?)\]]|[([] /;
 
+/** Initials set with or without spaces between them (`H. R. 4821`, `H.R. 4821`; `J. K.`, `J.K.`). */
+const SPACED_INITIALS = /(?<![\p{L}\p{N}])(\p{L})\. (?=\p{L}\.(?![\p{L}\p{N}]))/gu;
+
 /** Comparison form of a piece of clause text: folded, lower-cased, spacing and trailing punctuation settled. */
 export function normalizeForCompare(text: string): string {
   // foldTypography leaves single spaces only, so the spacing rules can match one space.
   let out = foldTypography(text).toLowerCase();
   if (SPACED_PUNCTUATION.test(out)) out = out.replace(/ ([,;:.!?)\]])/g, "$1").replace(/([([]) /g, "$1");
   if (out.includes("-")) out = out.replace(/ - | -|- /g, " - ");
+  if (out.includes(". ")) out = out.replace(SPACED_INITIALS, "$1.");
   return trimEnding(out);
 }
 

@@ -34,6 +34,14 @@ describe("normalizeForCompare", () => {
     expect(foldTypography("points 3, 100 and 200")).toBe("points 3, 100 and 200");
   });
 
+  it("reads initials set with or without spaces between them as the same text", () => {
+    expect(normalizeForCompare("H. R. 4821, filed by J. K. Moss")).toBe(
+      normalizeForCompare("H.R. 4821, filed by J.K. Moss"),
+    );
+    // A sentence ending in a letter is not an initial of the word after it.
+    expect(normalizeForCompare("plan B. A new plan")).toBe("plan b. a new plan");
+  });
+
   it("does not flatten superscripts and fractions the way plain NFKC would", () => {
     expect(foldTypography("10\u00B2 and \u00BD share")).toBe("10\u00B2 and \u00BD share");
     expect("10\u00B2".normalize("NFKC")).toBe("102");

@@ -460,6 +460,34 @@ describe("plain-text contents with page numbers", () => {
 });
 
 describe("letters and roman numerals", () => {
+  it("reads a bill's number and initials as text, not as a lettered item, unless the letters around confirm one", () => {
+    for (const number of ["H. R. 4821", "S. 1290", "H. Res. 77"]) {
+      const set = text(
+        [
+          "119th CONGRESS",
+          "",
+          number,
+          "",
+          "To fund the repair of rural water mains.",
+          "",
+          "Section 1. Short title.",
+          "This Act may be cited as the Water Mains Act.",
+          "",
+          "Section 2. Grants.",
+          "(a) The Secretary shall make grants.",
+          "(b) No grant shall exceed $400,000.",
+        ].join("\n"),
+      );
+      expect(set.clauses.find((clause) => clause.text === number)?.parent).toBeUndefined();
+      expect(byPath(set, "Section 1")?.depth).toBe(0);
+      expect(byPath(set, "Section 2(b)")?.parent).toBe("Section 2");
+      expect(set.warnings.map((warning) => warning.message).join("\n")).not.toMatch(/missing/);
+    }
+    const chain = text(["A. Scope", "B. J. K. Moss is the monitor.", "C. Terms"].join("\n"));
+    expect(outline(chain)).toEqual(["A", "B", "C"]);
+    expect(byPath(chain, "B")?.text).toBe("J. K. Moss is the monitor.");
+  });
+
   it("nests (i) and (ii) under (b) as roman numerals, and goes on with (c)", () => {
     const set = text(
       "1. Each carrier shall:\n(a) publish fares;\n(b) refund delays, namely:\n(i) partial delays;\n(ii) cancellations;\n(c) name a contact.\n2. Fines apply.\n",

@@ -135,6 +135,38 @@ describe("a text copy of printed pages", () => {
     expect(diff.entries.filter((entry) => entry.severity !== "none")).toEqual([]);
   });
 
+  it("leaves out a footer that sets the page number beside a title, and a header printed from page 2 on", () => {
+    for (const footer of [
+      (page: number) => `Lease of Flat 4, 2026                              Page ${page} of 3`,
+      (page: number) => `Lease of Flat 4, 2026 Page ${page} of 3`,
+      (page: number) => `Page ${page} | Lease of Flat 4, 2026`,
+    ]) {
+      const lines = [clauses[0], clauses[1], "", footer(1), "\f"];
+      lines.push("Flat 4 lease (continued)", "", clauses[2], clauses[3], "", footer(2), "\f");
+      lines.push("Flat 4 lease (continued)", "", clauses[4], clauses[5], "", footer(3));
+      const set = text(lines.join("\n"));
+      expect(outline(set)).toEqual(["1", "2", "3", "4", "5"]);
+      expect(set.clauses.map((clause) => clause.text).join(" ")).not.toMatch(/Page|continued/);
+      expect(set.coverage.placed).toBe(set.coverage.words);
+      const warning = set.warnings.find((candidate) => candidate.code === "page-furniture");
+      expect(warning?.message).toMatch(/^5 lines of page numbers/);
+    }
+  });
+
+  it("keeps a sentence that ends by citing a page, and a table's fractions, as text", () => {
+    const set = text(
+      [
+        "1. The fees are listed on page 4 of 12.",
+        "2. Shares:",
+        "Founders                      1/2",
+        "Investors                     1/4",
+        "Staff                         1/4",
+      ].join("\n"),
+    );
+    expect(set.warnings.map((warning) => warning.code)).not.toContain("page-furniture");
+    expect(set.coverage.placed).toBe(set.coverage.words);
+  });
+
   it("keeps a short line that repeats when no page marker stands beside it", () => {
     const set = text(
       ["1. First rule.", "Deleted.", "2. Second rule.", "Deleted.", "3. Third rule.", "Deleted."].join("\n"),
