@@ -115,16 +115,19 @@ export function entryHeadline(entry: DiffEntry, noun = "Point"): string {
       line = `${clauseName(newKey, noun)} added`;
       break;
     case "split":
-      line = `${clauseName(oldKey, noun)} split into ${listOf(entry.new)}`;
-      break;
     case "merged":
-      line = entry.old.every((key) => clauseName(key, noun) !== key)
-        ? `${noun === "§" || noun === "¶" ? `${noun}${noun}` : `${noun}s`} ${listOf(entry.old)} merged into ${newKey}`
-        : `${listOf(entry.old.map((key) => clauseName(key, noun)))} merged into ${newKey}`;
-      break;
     case "moved": {
-      const base = `${clauseName(oldKey, noun)} moved to ${newKey}`;
-      const detail = describeFlags(flags);
+      // What changed in the words on the way (a figure, a negation) leads after the move itself.
+      const base =
+        entry.kind === "split"
+          ? `${clauseName(oldKey, noun)} split into ${listOf(entry.new)}`
+          : entry.kind === "moved"
+            ? `${clauseName(oldKey, noun)} moved to ${newKey}`
+            : entry.old.every((key) => clauseName(key, noun) !== key)
+              ? `${noun === "§" || noun === "¶" ? `${noun}${noun}` : `${noun}s`} ${listOf(entry.old)} merged into ${newKey}`
+              : `${listOf(entry.old.map((key) => clauseName(key, noun)))} merged into ${newKey}`;
+      const detail =
+        entry.kind === "moved" || entry.severity === "substantive" ? describeFlags(flags) : undefined;
       line = detail ? `${base}: ${detail}` : base;
       break;
     }

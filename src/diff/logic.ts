@@ -81,6 +81,48 @@ function partiesTurned(oldText: string, newText: string): { removed: string[]; a
   return roles(was) === roles(now) ? undefined : { removed: was, added: now };
 }
 
+/** Words that join the items of a list: items on either side of them may trade places freely. */
+const JOINERS = new Set(["and", "or", "nor", "plus", "&", "as", "well", "then", "also"]);
+
+/**
+ * Two named parties traded places, every other word kept: "The translator will indemnify the
+ * client" → "The client will indemnify the translator", "from Kyiv to Moscow" → "from Moscow to
+ * Kyiv". Two items of a list trading places ("Ukraine and Russia", "in euros or in dollars") are
+ * no such change: between them stand only the words that join a list and repeat its pattern.
+ */
+function namesTraded(oldText: string, newText: string): { removed: string[]; added: string[] } | undefined {
+  const printed = wordTokens(oldText);
+  const before = printed.map((word) => word.toLowerCase());
+  const after = wordTokens(newText).map((word) => word.toLowerCase());
+  if (before.length !== after.length) return undefined;
+  const differing: number[] = [];
+  for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) differing.push(i);
+  const first = differing[0];
+  if (first === undefined) return undefined;
+  const one = before[first] as string;
+  const other = after[first] as string;
+  if (!/^\p{L}+$/u.test(one) || !/^\p{L}+$/u.test(other)) return undefined;
+  let ones = 0;
+  for (const at of differing) {
+    const [was, now] = [before[at], after[at]];
+    if (!((was === one && now === other) || (was === other && now === one))) return undefined;
+    if (was === one) ones++;
+  }
+  if (ones * 2 !== differing.length) return undefined;
+  // What stands between the first two places that traded, less the list's joiners and the words
+  // that repeat what stood before the first ("in euros or in dollars").
+  const second = differing[1] as number;
+  const between = before.slice(first + 1, second).filter((word) => !JOINERS.has(word));
+  const lead = before.slice(0, first);
+  while (between.length > 0 && lead.length > 0 && between[between.length - 1] === lead[lead.length - 1]) {
+    between.pop();
+    lead.pop();
+  }
+  if (between.length === 0) return undefined;
+  const [oneAsPrinted, otherAsPrinted] = [printed[first] as string, printed[second] as string];
+  return { removed: [oneAsPrinted, otherAsPrinted], added: [otherAsPrinted, oneAsPrinted] };
+}
+
 function counts(text: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const word of wordTokens(text.toLowerCase())) out.set(word, (out.get(word) ?? 0) + 1);
@@ -127,7 +169,7 @@ export function logicSwap(oldText: string, newText: string): { removed: string[]
     }
   }
   if (removed.length === 0) {
-    const turned = partiesTurned(oldText, newText);
+    const turned = partiesTurned(oldText, newText) ?? namesTraded(oldText, newText);
     if (turned) return turned;
   }
   return { removed, added };

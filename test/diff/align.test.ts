@@ -170,6 +170,31 @@ describe("diffClauses alignment", () => {
     expect(kinds(merged)).toContain("merged 2+3>2");
   });
 
+  it("names a figure or negation changed inside a split or a merge in the headline", () => {
+    const whole = doc(
+      "Opening clause remains as it was.",
+      "Frozen assets worth $100 billion fund the rebuilding, and the rest go into a joint fund.",
+      "Closing clause remains as it was.",
+    );
+    const parts = doc(
+      "Opening clause remains as it was.",
+      "Frozen assets worth $300 billion fund the rebuilding.",
+      "The rest go into a joint fund.",
+      "Closing clause remains as it was.",
+    );
+    const headlines = (result: ReturnType<typeof diffClauses>) =>
+      result.entries
+        .filter((entry) => entry.kind === "split" || entry.kind === "merged")
+        .map((entry) => entry.headline);
+
+    expect(headlines(diffClauses(whole, parts))).toEqual([
+      "Point 2 split into 2 and 3: $100 billion → $300 billion fund",
+    ]);
+    expect(headlines(diffClauses(parts, whole))).toEqual([
+      "Points 2 and 3 merged into 2: $300 billion → $100 billion fund",
+    ]);
+  });
+
   it("treats typography-only differences as unchanged with at most cosmetic severity", () => {
     const curly = doc(
       "Ukraine\u2019s army is capped at 600\u00A0000 \u2014 \u201Cpersonnel\u201D.",

@@ -670,6 +670,26 @@ describe("who owes what, and to how many", () => {
     ).toBe("minor");
   });
 
+  it("reads two named parties or places trading places as substantive, and a list reordered as minor", () => {
+    const traded = entry(
+      "The tenant will repay the landlord for any damage to the garden.",
+      "The landlord will repay the tenant for any damage to the garden.",
+    );
+    expect([traded.severity, traded.headline]).toEqual([
+      "substantive",
+      "Point 1: tenant, landlord → landlord, tenant",
+    ]);
+    expect(entry("Buses run from Lviv to Odesa.", "Buses run from Odesa to Lviv.").severity).toBe(
+      "substantive",
+    );
+    for (const [before, after] of [
+      ["Poland and Hungary will host the talks.", "Hungary and Poland will host the talks."],
+      ["Rent is paid in euros or in dollars.", "Rent is paid in dollars or in euros."],
+      ["Bring a passport as well as a visa.", "Bring a visa as well as a passport."],
+    ] as const)
+      expect(entry(before, after).severity).toBe("minor");
+  });
+
   it("reads a quantifier narrowed as substantive", () => {
     const narrowed = entry(
       "All fees paid in advance are refundable.",
