@@ -13,7 +13,9 @@ export type RemovalReason =
   | "headline"
   | "repeated"
   | "gallery counter"
-  | "ad label";
+  | "ad label"
+  | "social prompt"
+  | "reading time";
 
 export interface Removal {
   reason: RemovalReason;

@@ -1,11 +1,18 @@
 /**
  * Rules over the finished blocks, where repetition and page furniture show as text: the headline
  * (it is the title, not the text), paragraphs repeated on the page (captions, promos) counted
- * once, gallery counters ("Image 3 of 8") and advertising labels.
+ * once, gallery counters ("Image 3 of 8"), advertising labels, the outlet's calls to share or
+ * follow it, and a byline's reading time.
  */
 import type { TextBlock } from "../types.js";
 
-export type RefineReason = "headline" | "repeated" | "gallery counter" | "ad label";
+export type RefineReason =
+  | "headline"
+  | "repeated"
+  | "gallery counter"
+  | "ad label"
+  | "social prompt"
+  | "reading time";
 
 export interface RefinedBlocks {
   blocks: TextBlock[];
@@ -27,6 +34,43 @@ const AD_LABELS = new Set([
   "continue reading below",
   "scroll to continue with content",
 ]);
+
+/** Networks and channels an outlet asks readers to share on or follow it on. */
+const CHANNELS =
+  /(?<![\p{L}\p{N}])(?:facebook|twitter|x|whatsapp|instagram|telegram|linkedin|tiktok|youtube|threads|bluesky|mastodon|reddit|viber|e-?mail|newsletter|rss|app|google news)(?![\p{L}\p{N}])/giu;
+/**
+ * How a call to share or follow opens, in the languages the coverage comes in: addressed to the
+ * reader about the outlet or the story ("Share this article", "Follow us", "Sign up for our
+ * newsletter"), so a clause on sharing data with a network ("Share your location with …") is no
+ * such call.
+ */
+const PROMPT_OPENING =
+  /^(?:share (?:this|the) (?:article|story|post|page|link)|share (?:on|via)\b|share:|follow us|like us|join us on|subscribe to (?:our|the)|sign up (?:for|to) (?:our|the)|get our|download (?:our|the) app|teilen sie (?:diesen|den) artikel|folgen sie uns|partagez cet article|suivez-nous|comparte (?:esta|este)|síguenos|condividi (?:questo|l'articolo)|seguici|udostępnij|obserwuj nas|поділіться|підписуйтеся на|поделитесь|подписывайтесь на)/iu;
+/** What else a share bar's text holds beside the channels' names ("Share: Facebook · X · Email"). */
+const SHARE_BAR_WORDS = new Set(["share", "on", "via", "or", "copy", "link", "print", "this", "article"]);
+/** A call to share or follow is short: a line, not a paragraph of the story. */
+const MAX_PROMPT_WORDS = 25;
+/** "3 min read", "5-minute read", "Lesezeit 4 Minuten": how long the story takes, printed in its byline. */
+const READING_TIME =
+  /(?<![\p{L}\p{N}])(?:\d+[\s-]*(?:min|mins|minutes?)\.?\s+read|lesezeit:?\s*\d+\s*min(?:uten)?|\d+\s*min(?:utes)?\s+de lecture|lectura de \d+\s*min(?:utos)?)(?![\p{L}\p{N}])/iu;
+/** A byline is short; a sentence of the story that mentions a reading time is text. */
+const MAX_BYLINE_WORDS = 16;
+
+/** "Share this article: Facebook · X · WhatsApp", "Follow us on Instagram for more": the outlet's, not the story's. */
+function isSocialPrompt(text: string): boolean {
+  const all = words(text);
+  if (all.length > MAX_PROMPT_WORDS) return false;
+  const channels = text.match(CHANNELS)?.length ?? 0;
+  if (PROMPT_OPENING.test(text)) return channels > 0;
+  // A bare share bar: two or more channels and nothing else.
+  const others = words(text.replace(CHANNELS, " ")).filter((word) => !SHARE_BAR_WORDS.has(word));
+  return channels >= 2 && others.length === 0;
+}
+
+/** A byline or meta line that gives a reading time ("Staff reporter · 5 May 2026 · 3 min read"). */
+function isReadingTime(text: string): boolean {
+  return READING_TIME.test(text) && words(text).length <= MAX_BYLINE_WORDS && !/[.!?]["'”’)]*$/u.test(text);
+}
 
 const MAX_CAPTION = 200;
 
@@ -97,6 +141,10 @@ export function refineBlocks(blocks: TextBlock[], titles: string[]): RefinedBloc
       reason = "gallery counter";
     } else if (block.kind === "paragraph" && AD_LABELS.has(text.toLowerCase().replace(/[.:…]+$/, ""))) {
       reason = "ad label";
+    } else if (block.kind === "paragraph" && isSocialPrompt(text)) {
+      reason = "social prompt";
+    } else if (block.kind === "paragraph" && isReadingTime(text)) {
+      reason = "reading time";
     } else if (block.kind === "paragraph" && isRepeat(text, seen)) {
       reason = "repeated";
     }

@@ -36,12 +36,15 @@ export const RemovalSchema = z.object({
       "repeated",
       "gallery counter",
       "ad label",
+      "social prompt",
+      "reading time",
     ])
     .describe(
       "ignore: an ignore selector matched; boilerplate: a tag, role, class/id word or hidden attribute marks page furniture; " +
         "outside content: not in the part chosen as the main text; link list, teaser, controls: link collections, other posts' " +
         "teaser cards and widget controls inside it; headline: the title repeated as a heading; repeated, gallery counter, ad label: " +
-        "captions and promos shown again, slide counters, advertising labels",
+        "captions and promos shown again, slide counters, advertising labels; social prompt: the outlet's call to share or follow it; " +
+        "reading time: a byline line giving the story's reading time",
     ),
   rule: z
     .string()

@@ -187,6 +187,46 @@ describe("repeated and decorative blocks", () => {
     expect(texts(html)).toEqual([P1, "Photo: Harbour Authority", P2]);
   });
 
+  it("drops the outlet's calls to share or follow it and a byline's reading time, saying why", () => {
+    const html = page(
+      `<article>
+        <p class="meta">Harbour Gazette staff · 5 May 2026 · 3 min read</p>
+        <p>${P1}</p>
+        <p>Share this article: Facebook · X · WhatsApp</p>
+        <p>${P2}</p>
+        <p>Facebook · Telegram · Email</p>
+        <p>Follow us on Instagram for more harbour news.</p>
+        <p>Folgen Sie uns auf Telegram.</p>
+        <p>Sign up for our newsletter</p>
+      </article>`,
+    );
+
+    const result = extractPage(html, {}, true);
+
+    expect(result.blocks.map((block) => block.text)).toEqual([P1, P2]);
+    expect(result.removed.map((removal) => removal.reason)).toEqual([
+      "reading time",
+      "social prompt",
+      "social prompt",
+      "social prompt",
+      "social prompt",
+      "social prompt",
+    ]);
+  });
+
+  it("keeps clauses and sentences that only mention sharing, a network or a reading time", () => {
+    const kept = [
+      "Share your location with Instagram only if you agree to it.",
+      "Sign up requires an email address.",
+      "Follow the signs to the ferry terminal.",
+      "The review, a 40 min read, is online.",
+      "Subscribers may cancel in the app.",
+    ];
+    const html = page(`<article><p>${P1}</p>${kept.map((text) => `<p>${text}</p>`).join("")}</article>`);
+
+    expect(texts(html)).toEqual([P1, ...kept]);
+  });
+
   it("keeps a long paragraph that repeats, and a repeated sentence seen only twice", () => {
     const html = page(`<article><p>${P1}</p><p>${P3}</p><p>${P1}</p><p>${P3}</p></article>`);
 
