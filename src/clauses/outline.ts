@@ -11,6 +11,7 @@
 import { findContents, findTitle } from "./contents.js";
 import { BACK_MATTER_WORDS, letteredUnitNumber } from "./labels.js";
 import { DELETED_PLACEHOLDER, isOutletNote, isQuotedRemark, PLACEHOLDER_NOTE } from "./notes.js";
+import { settleTopLevelProse } from "./prose-roles.js";
 import {
   candidateIndex,
   isFirst,
@@ -544,9 +545,7 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
     else placeProse(unit, at);
   });
 
-  separateRemarks(root);
-  if (structuralSeen) markClosing(root);
-  else for (const node of root.children) delete node.role;
+  settleTopLevelProse(root, structuralSeen);
   promoteTitles(root);
   // A number a copy marks as deleted ("[Point 9 removed]") is accounted for, not missing.
   const marked = new Set(deleted);
@@ -554,59 +553,4 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
     .map((gap) => ({ ...gap, missing: gap.missing.filter((label) => !marked.has(label)) }))
     .filter((gap) => gap.missing.length > 0);
   return { root, ...(title ? { title } : {}), gaps: open, duplicates, deleted, deletedWords };
-}
-
-/** Shortest list of points whose lone extra paragraphs are read as remarks between them. */
-const REMARKS_LIST = 10;
-
-/**
- * A list of one-paragraph points that an outlet printed with its own remarks between some of them
- * ("Analysts say this point…"): when at most one point in ten has a further paragraph, such a
- * paragraph that opens a sentence of its own is prose beside the list, not the point's text. A
- * point whose text leads on (ending with a colon or comma) or a paragraph that carries on in
- * lower case keeps its paragraphs.
- */
-function separateRemarks(root: OutlineNode): void {
-  const chains = new Map<number, OutlineNode[]>();
-  for (const node of root.children) {
-    if (node.kind !== "numbered" || node.structured || node.heading !== undefined) continue;
-    const chain = chains.get(node.chain) ?? [];
-    chain.push(node);
-    chains.set(node.chain, chain);
-  }
-  for (const chain of chains.values()) {
-    const extended = chain.filter((node) => node.parts.length > 1);
-    if (chain.length < REMARKS_LIST || extended.length === 0 || extended.length * 10 > chain.length) continue;
-    for (const node of extended) {
-      const [own = "", ...rest] = node.parts;
-      if (/[:,;]$/.test(own) || rest.some((part) => !/^["“«(]?\p{Lu}/u.test(part))) continue;
-      node.parts = [own];
-      const after = root.children.indexOf(node) + 1;
-      const remarks = rest.map(
-        (part): OutlineNode => ({
-          kind: "paragraph",
-          chain: -1,
-          parts: [part],
-          parent: root,
-          children: [],
-          container: 0,
-          titled: false,
-          structured: false,
-          at: node.at,
-          role: "between",
-          ...(node.page === undefined ? {} : { page: node.page }),
-        }),
-      );
-      root.children.splice(after, 0, ...remarks);
-    }
-  }
-}
-
-/** Top-level prose after the last structural clause is the closing text. */
-function markClosing(root: OutlineNode): void {
-  for (let i = root.children.length - 1; i >= 0; i--) {
-    const child = root.children[i] as OutlineNode;
-    if (child.role === "between") child.role = "closing";
-    else if (child.role !== "closing" && child.kind !== "title" && child.kind !== "contents") break;
-  }
 }

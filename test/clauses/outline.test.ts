@@ -357,6 +357,60 @@ describe("long numbered documents", () => {
   });
 });
 
+describe("a treaty's final formula", () => {
+  const treaty = (formula: string[]) =>
+    text(
+      [
+        "Article 1",
+        "Water shares",
+        "1. Each Party takes half of the river's flow.",
+        "",
+        "Article 2",
+        "Entry into force",
+        "1. This Agreement enters into force on signature.",
+        "2. Either Party may end it with a year's notice.",
+        "",
+        ...formula,
+      ].join("\n"),
+    );
+
+  it("closes the document, with the signature lines after it, instead of ending the last article", () => {
+    for (const formula of [
+      ["Done at Tarnow on 4 May 2026, in two originals."],
+      [
+        "IN WITNESS WHEREOF the undersigned have signed this Agreement.",
+        "",
+        "For the Upstream Party: A. Vale",
+      ],
+      ["Fait à Genève, le 4 mai 2026."],
+    ]) {
+      const set = treaty(formula);
+      const closing = set.clauses.filter((clause) => clause.key.startsWith("Closing"));
+      expect(closing.map((clause) => clause.text)).toEqual(formula.filter((line) => line !== ""));
+      expect(closing.every((clause) => clause.parent === undefined)).toBe(true);
+      expect(byPath(set, "Article 2")?.text).toBe("");
+      expect(
+        set.clauses.filter((clause) => clause.parent === "Article 2").map((clause) => clause.key),
+      ).toEqual(["Article 2(1)", "Article 2(2)"]);
+    }
+  });
+
+  it("stays in an article that holds nothing else", () => {
+    const set = text(
+      [
+        "Article 1",
+        "Scope",
+        "1. It covers the river.",
+        "",
+        "Article 2",
+        "Signature",
+        "Done at Tarnow on 4 May 2026.",
+      ].join("\n"),
+    );
+    expect(set.clauses.find((clause) => clause.text.startsWith("Done at"))?.parent).toBe("Article 2");
+  });
+});
+
 describe("sections whose label stands alone on its line", () => {
   const rules = (fine: string) =>
     text(
