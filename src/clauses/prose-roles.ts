@@ -75,7 +75,7 @@ function liftFinalFormula(root: OutlineNode): void {
       (child) => child.kind === "paragraph" && FINAL_FORMULA.test(child.parts[0] ?? ""),
     );
     // Not when the formula is all the clause holds ("Article 9 — Signature: Done at …").
-    if (at > 0 && parent !== root && parent.children.slice(at).every((child) => child.kind === "paragraph")) {
+    if (at > 0 && parent.children.slice(at).every((child) => child.kind === "paragraph")) {
       const lifted = parent.children.splice(at);
       for (const node of lifted) {
         node.parent = root;
