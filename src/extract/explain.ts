@@ -2,7 +2,9 @@
 import type { AnyNode, Element } from "domhandler";
 import { excerpt } from "../errors.js";
 import { childElements, isElement, isText } from "./dom.js";
+import type { RefineReason } from "./refine.js";
 
+/** Why markup was left out, and why a finished block was (`RefineReason`). */
 export type RemovalReason =
   | "ignore"
   | "boilerplate"
@@ -10,12 +12,7 @@ export type RemovalReason =
   | "link list"
   | "teaser"
   | "controls"
-  | "headline"
-  | "repeated"
-  | "gallery counter"
-  | "ad label"
-  | "social prompt"
-  | "reading time";
+  | RefineReason;
 
 export interface Removal {
   reason: RemovalReason;

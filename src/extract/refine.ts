@@ -36,8 +36,28 @@ const AD_LABELS = new Set([
 ]);
 
 /** Networks and channels an outlet asks readers to share on or follow it on. */
-const CHANNELS =
-  /(?<![\p{L}\p{N}])(?:facebook|twitter|x|whatsapp|instagram|telegram|linkedin|tiktok|youtube|threads|bluesky|mastodon|reddit|viber|e-?mail|newsletter|rss|app|google news)(?![\p{L}\p{N}])/giu;
+const CHANNEL_NAMES = [
+  "facebook",
+  "twitter",
+  "x",
+  "whatsapp",
+  "instagram",
+  "telegram",
+  "linkedin",
+  "tiktok",
+  "youtube",
+  "threads",
+  "bluesky",
+  "mastodon",
+  "reddit",
+  "viber",
+  "e-?mail",
+  "newsletter",
+  "rss",
+  "app",
+  "google news",
+];
+const CHANNELS = new RegExp(`(?<![\\p{L}\\p{N}])(?:${CHANNEL_NAMES.join("|")})(?![\\p{L}\\p{N}])`, "giu");
 /**
  * How a call to share or follow opens, in the languages the coverage comes in: addressed to the
  * reader about the outlet or the story ("Share this article", "Follow us", "Sign up for our
@@ -48,6 +68,12 @@ const PROMPT_OPENING =
   /^(?:share (?:this|the) (?:article|story|post|page|link)|share (?:on|via)\b|share:|follow us|like us|join us on|subscribe to (?:our|the)|sign up (?:for|to) (?:our|the)|get our|download (?:our|the) app|teilen sie (?:diesen|den) artikel|folgen sie uns|partagez cet article|suivez-nous|comparte (?:esta|este)|síguenos|condividi (?:questo|l'articolo)|seguici|udostępnij|obserwuj nas|поділіться|підписуйтеся на|поделитесь|подписывайтесь на)/iu;
 /** What else a share bar's text holds beside the channels' names ("Share: Facebook · X · Email"). */
 const SHARE_BAR_WORDS = new Set(["share", "on", "via", "or", "copy", "link", "print", "this", "article"]);
+/** The words a share bar can open with: one of those, or a channel's first word (`e` of `e-mail`). */
+const SHARE_BAR_OPENINGS = new Set([
+  ...SHARE_BAR_WORDS,
+  ...CHANNEL_NAMES.map((name) => name.split(/[^a-z]/)[0] as string),
+  "email",
+]);
 /** A call to share or follow is short: a line, not a paragraph of the story. */
 const MAX_PROMPT_WORDS = 25;
 /** "3 min read", "5-minute read", "Lesezeit 4 Minuten": how long the story takes, printed in its byline. */
@@ -56,12 +82,17 @@ const READING_TIME =
 /** A byline is short; a sentence of the story that mentions a reading time is text. */
 const MAX_BYLINE_WORDS = 16;
 
+/** The first word as `words` splits them. */
+const FIRST_WORD = /[\p{L}\p{N}]+/u;
+
 /** "Share this article: Facebook · X · WhatsApp", "Follow us on Instagram for more": the outlet's, not the story's. */
 function isSocialPrompt(text: string): boolean {
-  const all = words(text);
-  if (all.length > MAX_PROMPT_WORDS) return false;
+  // Most paragraphs are the story's: its first word rules them out before any counting.
+  const opening = PROMPT_OPENING.test(text);
+  if (!opening && !SHARE_BAR_OPENINGS.has(FIRST_WORD.exec(text)?.[0].toLowerCase() ?? "")) return false;
+  if (words(text).length > MAX_PROMPT_WORDS) return false;
   const channels = text.match(CHANNELS)?.length ?? 0;
-  if (PROMPT_OPENING.test(text)) return channels > 0;
+  if (opening) return channels > 0;
   // A bare share bar: two or more channels and nothing else.
   const others = words(text.replace(CHANNELS, " ")).filter((word) => !SHARE_BAR_WORDS.has(word));
   return channels >= 2 && others.length === 0;
