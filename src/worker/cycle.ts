@@ -62,7 +62,11 @@ export async function runCycle(ctx: WorkerContext, options: CycleOptions = {}): 
   const sources = selectSources(ctx.config.sources, options.sourceIds);
   const outcomes = new Map<string, SourceOutcome>();
   ctx.logger.info({ run: runId, sources: sources.length }, "cycle started");
-  await runPool(sources, options.concurrency ?? ctx.config.concurrency ?? 16, async (source) => {
+  const lanes = options.concurrency ?? ctx.config.concurrency ?? 16;
+  // With more sources than lanes, sources waiting for a parsing thread to start would hold up
+  // the others: the thread starts beside the first fetches instead.
+  if (sources.length > lanes) ctx.reader?.warm();
+  await runPool(sources, lanes, async (source) => {
     if (options.signal?.aborted) return;
     if (options.jitter && source.jitterSeconds > 0) {
       await sleep(Math.random() * source.jitterSeconds * 1000, undefined, { signal: options.signal }).catch(

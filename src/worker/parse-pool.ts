@@ -24,6 +24,11 @@ export interface ClauseSetReader {
    * page without clauses) or, once `control.signal` aborts, with its reason.
    */
   read(body: string, options: DocumentOptions, control?: CollectControl): Promise<ClauseSet>;
+  /**
+   * Starts a thread and loads the readers in it ahead of the first read, so the first pages of a
+   * cycle do not queue behind a thread start. A thread that cannot start is reported by the read.
+   */
+  warm(): void;
   /** Ends the threads; further reads reject. */
   close(): Promise<void>;
 }
@@ -38,6 +43,8 @@ export function inProcessReader(): ClauseSetReader {
       const { readClauseSet } = await import("../document.js");
       return readClauseSet(body, options);
     },
+    // The readers load on the calling thread at the first read; nothing runs beside it.
+    warm() {},
     async close() {},
   };
 }
@@ -95,6 +102,7 @@ export function createParsePool(options: ParsePoolOptions): ClauseSetReader {
   let free = threads;
   const waiting: Array<() => void> = [];
   let closed = false;
+  let warming: Promise<void> | undefined;
 
   function slot(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -149,10 +157,33 @@ export function createParsePool(options: ParsePoolOptions): ClauseSetReader {
       if (code === undefined) throw new Error(message);
       throw new ClausewatchError(code as ErrorCode, message, { source: documentOptions.source });
     },
+    warm() {
+      if (closed || warming) return;
+      // Through a slot like a read: a read that comes meanwhile waits with its clock stopped.
+      // Once done, the next cycle may warm again: idle threads end after a while.
+      const done = () => {
+        if (warming === current) warming = undefined;
+      };
+      const current: Promise<void> = slot(undefined)
+        .then(async () => {
+          try {
+            if (closed) return;
+            await (await started()).run({} as ParseTask, { name: "warm" });
+          } finally {
+            release();
+          }
+        })
+        // A thread that cannot start fails the first read too, and that read reports it.
+        .catch(() => undefined)
+        .then(done);
+      warming = current;
+    },
     async close() {
       if (closed) return;
       closed = true;
+      // A warm-up still loading ends with the threads.
       if (pool) await (await pool).destroy();
+      await warming;
     },
   };
 }

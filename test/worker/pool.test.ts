@@ -161,4 +161,59 @@ describe("parsing in worker threads", () => {
       await reader.close();
     }
   });
+
+  it("starts a thread on warm(), so the first read is answered by a thread that was already running", async () => {
+    const warmed = createParsePool({ threads: 1, filename: SPIN_TASK });
+    const cold = createParsePool({ threads: 1, filename: SPIN_TASK });
+    try {
+      warmed.warm();
+      const first = await warmed.read("warmed", { source: "wire" });
+      const unwarmed = await cold.read("warmed", { source: "wire" });
+
+      expect(first.title).toBe("1");
+      expect(unwarmed.title).toBe("0");
+    } finally {
+      await warmed.close();
+      await cold.close();
+    }
+  });
+
+  it("closes at once while a warm-up is still starting its thread, and reads after that are refused", async () => {
+    const reader = createParsePool({ threads: 1, filename: SPIN_TASK });
+    reader.warm();
+
+    await reader.close();
+
+    await expect(reader.read("fine", { source: "wire" })).rejects.toThrow(/the parsing pool is closed/);
+  });
+
+  it("warms the parsing thread at the start of a cycle with more sources than lanes, and not otherwise", async () => {
+    site.set("/wire.txt", await fixturePage("v1-draft.txt"));
+    const pool = createParsePool({ threads: 1 });
+    let warmUps = 0;
+    const reader = {
+      threads: pool.threads,
+      read: pool.read,
+      close: pool.close,
+      warm: () => {
+        warmUps += 1;
+        pool.warm();
+      },
+    };
+    const sources = [1, 2, 3].map((n) => ({ id: `wire-${n}`, url: `${site.url}/wire.txt` }));
+    try {
+      const ctx = { ...(await ws.context(ws.config({ sources }))), reader };
+      const lines = await runCycle(ctx, { concurrency: 2 });
+      await runCycle(ctx, { concurrency: 2, sourceIds: ["wire-1", "wire-2"] });
+
+      expect(lines.outcomes.map((outcome) => outcome.status)).toEqual([
+        "first-seen",
+        "first-seen",
+        "first-seen",
+      ]);
+      expect(warmUps).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
 });
