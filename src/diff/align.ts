@@ -1,5 +1,6 @@
 import { wordTokens } from "../clauses/normalize.js";
 import type { Clause } from "../types.js";
+import { settleEquivalents } from "./equivalents.js";
 import {
   buildCorpus,
   type Corpus,
@@ -79,9 +80,12 @@ function kindClass(clause: Clause): "title" | "heading" | "text" {
 /** Enumerators inside a sentence ("(iii)", "(b)") are numbering, not wording: renumbered lists compare equal. */
 const INLINE_ENUMERATOR = /\((?:[ivxlcdm]{1,6}|[a-z]|\d{1,3})\)/g;
 
-/** The clause's words with typography, case and inline enumerators set aside. */
+/**
+ * The clause's words with typography, case, inline enumerators and equivalent ways of writing a
+ * figure, a date or "and" set aside.
+ */
 export function wordsKey(norm: string): string {
-  return wordTokens(norm.replace(INLINE_ENUMERATOR, " ")).join(" ");
+  return wordTokens(settleEquivalents(norm.replace(INLINE_ENUMERATOR, " "))).join(" ");
 }
 
 /** Longest increasing run of new positions, by old order: the pairs that kept their relative place. */

@@ -45,6 +45,14 @@ const NOT_NAMES = new Set([
   "section",
   "paragraph",
   "clause",
+  // Currency codes: an amount's figure flag names them ("€5 million → EUR 50,000,000").
+  "eur",
+  "usd",
+  "gbp",
+  "jpy",
+  "chf",
+  "rub",
+  "uah",
 ]);
 /** A few aliases so common that every outlet uses a different one. */
 const ALIASES: string[][] = [

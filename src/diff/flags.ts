@@ -7,12 +7,13 @@
 import { dualPattern } from "../clauses/ascii.js";
 import { foldTypography } from "../clauses/normalize.js";
 import { type EntityContext, entities, namedIn, nameStems } from "./entities.js";
+import { frequencies } from "./frequency.js";
 import { logicSwap } from "./logic.js";
-import { commitments, exceptionCues, modalities, negationCues } from "./modality.js";
+import { commitments, exceptionCues, exemptionCues, modalities, negationCues } from "./modality.js";
 import { type Quantity, quantities, type Reference } from "./quantities.js";
 import type { Flag } from "./schema.js";
-import { type Term, termDifference } from "./terms.js";
-import { related } from "./wordnet.js";
+import { contentTerms, type Term, termDifference } from "./terms.js";
+import { namesAParty, related } from "./wordnet.js";
 import { STOPWORDS } from "./words.js";
 
 export { knownNamesOf } from "./entities.js";
@@ -89,6 +90,20 @@ function numberAndReferenceFlags(
       ...(context ? { context } : {}),
     });
   }
+  // How often, where no figure says it ("monthly" → "weekly"): a changed figure all the same.
+  const oftenBefore = frequencies(oldText);
+  const oftenAfter = frequencies(newText);
+  const oftenRemoved = multisetDifference(oftenBefore, oftenAfter, (f) => f.canonical);
+  const oftenAdded = multisetDifference(oftenAfter, oftenBefore, (f) => f.canonical);
+  for (let i = 0; i < Math.max(oftenRemoved.length, oftenAdded.length); i++) {
+    const was = oftenRemoved[i];
+    const now = oftenAdded[i];
+    flags.push({
+      type: "number",
+      ...(was ? { old: was.printed } : {}),
+      ...(now ? { new: now.printed } : {}),
+    });
+  }
   const refsRemoved = multisetDifference(before.references, after.references, (r) => r.canonical);
   const refsAdded = multisetDifference(after.references, before.references, (r) => r.canonical);
   if (refsRemoved.length + refsAdded.length > 0) {
@@ -113,9 +128,11 @@ function entityFlags(oldText: string, newText: string, context: EntityContext): 
   return removed.length + added.length === 0 ? [] : [{ type: "entity", removed, added }];
 }
 
-function polarityFlags(oldText: string, newText: string): Flag[] {
-  const negationsBefore = negationCues(oldText);
-  const negationsAfter = negationCues(newText);
+function polarityFlags(oldText: string, newText: string, rewrite: boolean): Flag[] {
+  // In a replaced meaning a waiver is part of the new text, which the rewrite already reports.
+  const lifted = (text: string) => (rewrite ? [] : exemptionCues(text));
+  const negationsBefore = [...negationCues(oldText), ...lifted(oldText)];
+  const negationsAfter = [...negationCues(newText), ...lifted(newText)];
   const exceptionsBefore = exceptionCues(oldText);
   const exceptionsAfter = exceptionCues(newText);
   // "not" and "never" negate alike: only a change in how many negations (or exceptions) there are counts.
@@ -193,6 +210,18 @@ export interface FlagContext {
   renumbered?: (number: string) => string | undefined;
 }
 
+/**
+ * The first word naming a party (a person, a body) differs between the texts, both have one, and
+ * one of them found no counterpart of like meaning (`unmatched`): "buyer" → "purchaser" is none.
+ */
+function leadingPartyChanged(oldText: string, newText: string, unmatched: Term[]): boolean {
+  const first = (text: string) => contentTerms(text).find((term) => namesAParty(term.lower))?.key;
+  const before = first(oldText);
+  const after = first(newText);
+  if (before === undefined || after === undefined || before === after) return false;
+  return unmatched.some((term) => term.key === before || term.key === after);
+}
+
 /** Below this lexical similarity, and with few terms of like meaning, an aligned pair is a replaced meaning. */
 export const REWRITE_BELOW = 0.3;
 const PARAPHRASE_OVERLAP = 0.45;
@@ -222,7 +251,7 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   const flags: Flag[] = [
     ...numberAndReferenceFlags(oldText, newText, context.renumbered),
     ...entityFlags(oldFolded, newFolded, { knownNames: context.knownNames() }),
-    ...polarityFlags(oldFolded, newFolded),
+    ...polarityFlags(oldFolded, newFolded, rewrite),
     ...modalityFlags(oldFolded, newFolded),
     ...(rewrite ? [] : obligationFlags(oldFolded, newFolded)),
   ];
@@ -239,8 +268,14 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   // Beside swapped content words the small ones are incidental; alone, they are the change.
   const flipped = !contentSwapped && logic.removed.length > 0;
   const swapped = flipped || contentSwapped;
-  // New qualifying content in an otherwise kept clause ("… in peacetime", "… permanently").
-  const extended = !rewrite && local && removed.length === 0 && added.length >= 2;
+  // New qualifying content in an otherwise kept clause ("… in peacetime", "… permanently"); or
+  // another party first in it ("the landlord shall pay …, the tenant …" → "the tenant shall pay
+  // …"): who is bound changed, though no new word came in.
+  const extended =
+    !rewrite &&
+    local &&
+    ((removed.length === 0 && added.length >= 2) ||
+      leadingPartyChanged(oldFolded, newFolded, [...removed, ...added]));
   if (removed.length + added.length > 0 || flipped) {
     const telling = (list: Term[]) =>
       [...list]

@@ -1,7 +1,7 @@
 /** One line per change that names the most important thing about it. */
 
 import type { ClauseSet } from "../types.js";
-import { isExceptionCue } from "./modality.js";
+import { isExceptionCue, isExemptionCue } from "./modality.js";
 import type { DiffEntry, Flag } from "./schema.js";
 
 /**
@@ -59,7 +59,12 @@ export function describeFlags(flags: Flag[]): string | undefined {
   if (figures) return figures;
   for (const flag of flags) {
     if (flag.type === "negation") {
-      const what = [...flag.added, ...flag.removed].every(isExceptionCue) ? "exception" : "negation";
+      const cues = [...flag.added, ...flag.removed];
+      const what = cues.every(isExceptionCue)
+        ? "exception"
+        : cues.every(isExemptionCue)
+          ? "exemption"
+          : "negation";
       if (flag.added.length > 0 && flag.removed.length === 0)
         return `${what} added (${quoted(flag.added.slice(0, 2))})`;
       if (flag.removed.length > 0 && flag.added.length === 0)

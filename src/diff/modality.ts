@@ -27,6 +27,11 @@ const GREEK_OR_ARABIC = /[\u0370-\u03ff\u1f00-\u1fff\u0600-\u06ff]/;
 const NEGATION_GREEK_ARABIC =
   /(?<![\p{L}\p{N}])(?:δεν|μην|μη|χωρίς|ποτέ|κανένας|καμία|κανένα|لا|لن|لم|ليس|ليست|بدون|دون)(?![\p{L}\p{N}])/giu;
 const EXCEPTION = /\b(?:except|excepting|excluding|unless|save for|other than|apart from)\b/gi;
+/** A duty lifted without a "not": "exempt from audit", "immune from prosecution", "waives the fee", "relieved of". */
+const EXEMPTION =
+  /\b(?:exempt(?:ed|s)?|exemptions?|immune|immunity|waive[sd]?|waiving|waivers?|absolve[sd]?|absolving|(?:is|are|be|been|was|were) released from|relieved (?:of|from)|excused from)\b/gi;
+/** A refusal negates what follows it: "may refuse to disclose", "declines to pay". */
+const REFUSAL = /\b(?:refuses?|refused|refusing|declines?|declined|declining) to\b/gi;
 const EXCEPTION_CYRILLIC =
   /(?<![\p{L}\p{N}])(?:крім|окрім|за винятком|кроме|за исключением)(?![\p{L}\p{N}])/giu;
 
@@ -55,6 +60,19 @@ export function isExceptionCue(cue: string): boolean {
     new RegExp(`^(?:${EXCEPTION.source})$`, "i").test(cue) ||
     new RegExp(`^(?:${EXCEPTION_CYRILLIC.source})$`, "iu").test(cue)
   );
+}
+
+/**
+ * Duties lifted and refusals ("exempt from", "waives", "may refuse to"): negations without a
+ * "not", asked about a clause whose wording was edited rather than replaced.
+ */
+export function exemptionCues(text: string): string[] {
+  return [...text.matchAll(EXEMPTION), ...text.matchAll(REFUSAL)].map((match) => match[0].toLowerCase());
+}
+
+/** Whether a cue lifts a duty ("exempt", "waived") rather than negating or excepting. */
+export function isExemptionCue(cue: string): boolean {
+  return new RegExp(`^(?:${EXEMPTION.source})$`, "i").test(cue);
 }
 
 export function exceptionCues(text: string): string[] {

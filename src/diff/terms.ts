@@ -5,7 +5,7 @@
  */
 import { dualPattern } from "../clauses/ascii.js";
 import { memoized } from "./memo.js";
-import { baseForms, related } from "./wordnet.js";
+import { baseForms, namesAParty, related, relatedSamePos } from "./wordnet.js";
 import { STOPWORDS, stem } from "./words.js";
 
 export interface Term {
@@ -54,15 +54,18 @@ export function contentTerms(text: string): Term[] {
 
 const formSet = memoized((key: string): ReadonlySet<string> => new Set(baseForms(key)));
 
-/** Whether two differing terms are the same word in another form, or near-synonyms. */
-function sameMeaning(a: Term, b: Term): boolean {
+/**
+ * Whether two differing terms are the same word in another form, or near-synonyms; `close` asks
+ * for kin in the same part of speech (see `relatedSamePos`).
+ */
+function sameMeaning(a: Term, b: Term, close = false): boolean {
   if (a.key === b.key) return true;
   const bForms = formSet(b.key);
   if (baseForms(a.key).some((form) => bForms.has(form))) return true;
   // Derivations sharing a long stem ("confirmed" / "confirmation", "guarantee" / "guarantor").
   const shared = commonPrefix(a.key, b.key);
   if (shared >= 6 && shared >= Math.min(a.key.length, b.key.length) - 3) return true;
-  return related(a.lower, b.lower);
+  return close ? relatedSamePos(a.lower, b.lower) : related(a.lower, b.lower);
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -90,9 +93,16 @@ export interface TermDifference {
 const PAIR_BUDGET = 20_000;
 
 /** A term's counterpart of like meaning among `others`, for `asking` terms: pairwise when few, by base form when many. */
-function matcher(others: Term[], asking: number): (term: Term) => Term | undefined {
+function matcher(
+  others: Term[],
+  asking: number,
+  close: (term: Term) => boolean = () => false,
+): (term: Term) => Term | undefined {
   if (others.length * asking <= PAIR_BUDGET) {
-    return (term) => others.find((candidate) => sameMeaning(term, candidate));
+    return (term) => {
+      const strict = close(term);
+      return others.find((candidate) => sameMeaning(term, candidate, strict));
+    };
   }
   const byForm = new Map<string, Term>();
   for (const other of others)
@@ -124,11 +134,15 @@ export function termDifference(oldText: string, newText: string): TermDifference
     } else removed.push(term);
   }
   const added = onlyAfter.filter((term) => !usedAfter.has(term));
-  // A removed term may also be the synonym of a term the other side kept ("troops … forces" when "forces" stayed).
+  // A removed term may also be the synonym of a term the other side kept ("troops … forces" when
+  // "forces" stayed). Every kept word is a candidate, so a party is matched only by kin of its own
+  // part of speech: "the owner shall carry" → "the tenant shall carry" changed who carries,
+  // though "owner" reaches "carry" through "to own" and "to have".
   const keptAfter = after.filter((term) => beforeKeys.has(term.key));
   const keptBefore = before.filter((term) => afterKeys.has(term.key));
-  const inKeptAfter = matcher(keptAfter, removed.length);
-  const inKeptBefore = matcher(keptBefore, added.length);
+  const party = (term: Term) => namesAParty(term.lower);
+  const inKeptAfter = matcher(keptAfter, removed.length, party);
+  const inKeptBefore = matcher(keptBefore, added.length, party);
   const stillRemoved = removed.filter((term) => !inKeptAfter(term));
   const stillAdded = added.filter((term) => !inKeptBefore(term));
   const total = before.length + after.length;

@@ -22,9 +22,13 @@ const REACH: Record<Pos, number> = { n: 2, v: 3, a: 2, r: 2 };
  * Walking up from both words meets at shared ancestors, so hyponyms (which fan out by thousands) are never needed.
  */
 const LINKS = new Set(["@", "@i", "&", "$", "+", "^", "="]);
+/** The links that stay within one part of speech: up to hypernyms, across to similar adjectives and grouped verbs. */
+const SAME_POS_LINKS = new Set(["@", "@i", "&", "$"]);
 
 interface Synset {
   pointers: Array<[symbol: string, target: string]>;
+  /** WordNet's lexicographer file: 14 is noun.group, 18 noun.person. */
+  lexFile: number;
 }
 
 interface WordNet {
@@ -148,7 +152,7 @@ function synsetOf(db: WordNet, id: string): Synset {
     const targetPos = parts[at + 2] === "s" ? "a" : (parts[at + 2] as string);
     pointers.push([symbol, `${targetPos}${target}`]);
   }
-  const synset = { pointers };
+  const synset = { pointers, lexFile: Number(parts[1]) };
   db.synsets.set(id, synset);
   return synset;
 }
@@ -201,14 +205,14 @@ function antonymsOf(db: WordNet, ids: string[]): Set<string> {
   return out;
 }
 
-function reach(db: WordNet, ids: string[], depth: number): Map<string, number> {
+function reach(db: WordNet, ids: string[], depth: number, links = LINKS): Map<string, number> {
   const distance = new Map<string, number>(ids.map((id) => [id, 0]));
   let frontier = ids;
   for (let step = 1; step <= depth && frontier.length > 0; step++) {
     const next: string[] = [];
     for (const id of frontier) {
       for (const [symbol, target] of synsetOf(db, id).pointers) {
-        if (!LINKS.has(symbol) || distance.has(target)) continue;
+        if (!links.has(symbol) || distance.has(target)) continue;
         distance.set(target, step);
         next.push(target);
       }
@@ -224,6 +228,9 @@ interface Profile {
   antonyms: Set<string>;
   /** Synsets within two links, and how many links away. */
   reach: Map<string, number>;
+  /** The same through links that keep the part of speech only: made when first asked for. */
+  samePos?: Map<string, number>;
+  own: string[];
 }
 
 const profiles = new Map<string, Profile | null>();
@@ -235,10 +242,24 @@ function profileOf(db: WordNet, word: string): Profile | null {
   let profile: Profile | null = null;
   if (own.length > 0) {
     const near = withHypernyms(db, own);
-    profile = { near, antonyms: antonymsOf(db, near), reach: reach(db, own, 2) };
+    profile = { near, antonyms: antonymsOf(db, near), reach: reach(db, own, 2), own };
   }
   remember(profiles, word, profile);
   return profile;
+}
+
+/** Lexicographer files of people and groups of people ("tenant", "council"). */
+const PARTY_FILES = new Set([14, 18]);
+
+/**
+ * Whether a word names a party (a person, a body): its commonest noun sense is a person or a group.
+ * A clause's parties are what a swap of words of kin meaning must never paper over.
+ */
+export function namesAParty(word: string): boolean {
+  const db = open();
+  if (!db) return false;
+  const first = senses(db, word).find((id) => id[0] === "n");
+  return first !== undefined && PARTY_FILES.has(synsetOf(db, first).lexFile);
 }
 
 /** Answers by the alphabetically first word, then the other: no joined key string per question. */
@@ -270,7 +291,11 @@ export function related(a: string, b: string): boolean {
   return answer;
 }
 
-function compute(a: string, b: string): boolean {
+/**
+ * Whether the two words' senses meet within their part of speech's reach, with no antonym link
+ * between them; `samePos` walks only links that keep the part of speech.
+ */
+function meet(a: string, b: string, samePos: boolean): boolean {
   const db = open();
   if (!db) return false;
   const left = profileOf(db, a);
@@ -278,11 +303,30 @@ function compute(a: string, b: string): boolean {
   if (!left || !right) return false;
   if (right.near.some((id) => left.antonyms.has(id)) || left.near.some((id) => right.antonyms.has(id)))
     return false;
+  const walked = (profile: Profile) =>
+    samePos ? (profile.samePos ??= reach(db, profile.own, 2, SAME_POS_LINKS)) : profile.reach;
+  const leftReach = walked(left);
+  const rightReach = walked(right);
   const [small, large] =
-    left.reach.size <= right.reach.size ? [left.reach, right.reach] : [right.reach, left.reach];
+    leftReach.size <= rightReach.size ? [leftReach, rightReach] : [rightReach, leftReach];
   for (const [id, d] of small) {
     const other = large.get(id);
     if (other !== undefined && d + other <= REACH[id[0] as Pos]) return true;
   }
   return false;
+}
+
+function compute(a: string, b: string): boolean {
+  return meet(a, b, false);
+}
+
+/**
+ * `related` without a change of part of speech on the way: for a word asked about against every
+ * word a clause kept, where derivations would let a changed party ("owner") match a verb the
+ * clause kept ("carry", through "to own" and "to have").
+ */
+export function relatedSamePos(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x === y || meet(x, y, true);
 }

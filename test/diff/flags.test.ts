@@ -445,7 +445,9 @@ describe("floors, caps and exceptions", () => {
     const fare = entry("A day pass costs 6 euros.", "A day pass costs 8 euros.");
     expect(fare.headline).toBe("Point 1: 6 → 8 euros");
     const same = entry("A day pass costs 6 euros.", "A day pass costs €6.");
-    expect(same.flags?.filter((flag) => flag.type === "number")).toEqual([]);
+    expect(same.severity).toBe("cosmetic");
+    const reworded = entry("A day pass costs 6 euros.", "A pass valid for a day costs €6.");
+    expect(reworded.flags?.filter((flag) => flag.type === "number")).toEqual([]);
   });
 
   it("reads a cap put in a verb or a noun as the same cap", () => {
@@ -720,7 +722,9 @@ describe("dates as one figure", () => {
 
   it("reads the same date printed two ways as no change of figure, and 'may' before a number as no month", () => {
     const same = entry("Payment is due by 5 March 2026.", "Payment is due by March 5, 2026.");
-    expect(same.flags?.some((flag) => flag.type === "number")).toBe(false);
+    expect(same.severity).toBe("cosmetic");
+    const reworded = entry("Payment is due by 5 March 2026.", "Payment must arrive by March 5, 2026.");
+    expect(reworded.flags?.some((flag) => flag.type === "number")).toBe(false);
     const modal = entry(
       "Members may 3 times a year ask for a copy.",
       "Members may 4 times a year ask for a copy.",

@@ -1,0 +1,114 @@
+/**
+ * Ways of writing the same thing that a copy editor changes without changing what a clause says:
+ * "40 per cent" and "40%", "&" and "and", "€5 million" and "EUR 5,000,000", "30 June 2026" and
+ * "2026-06-30", "thirty" and "30", "Monday–Sunday" and "Monday to Sunday". Two clauses whose words
+ * agree once these are settled differ in typography only.
+ */
+import { datesIn } from "./dates.js";
+
+const UNITS: Record<string, number> = {
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+};
+const TENS: Record<string, number> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
+const UNIT_WORDS = Object.keys(UNITS).join("|");
+const TEN_WORDS = Object.keys(TENS).join("|");
+/** "seven", "forty", "forty-two", "forty two", "a hundred", "one hundred". */
+const NUMBER_WORDS = new RegExp(
+  `\\b(?:(?:a|one) (hundred)|(${TEN_WORDS})(?:[- ](${UNIT_WORDS}))?|(${UNIT_WORDS}))\\b`,
+  "g",
+);
+
+const SCALE: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 };
+const SCALED = /\b(\d+(?:\.\d+)?) (thousand|million|billion|trillion)\b/g;
+
+/** Currency symbols and words as their codes, written before the amount. */
+const CURRENCY_SYMBOLS: Record<string, string> = { "€": "eur", "£": "gbp", $: "usd", us$: "usd", "¥": "jpy" };
+const SYMBOL_AMOUNT = /(us\$|[€£$¥]) ?(?=\d)/g;
+const CODE_AFTER = /\b(\d+(?:\.\d+)?) (eur|euros?|usd|us dollars|gbp|pounds sterling|jpy)\b/g;
+const CODE_WORDS: Record<string, string> = {
+  euro: "eur",
+  euros: "eur",
+  "us dollars": "usd",
+  "pounds sterling": "gbp",
+};
+
+const WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday";
+const MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december";
+/** A range set with a dash between two figures, weekdays or months: "3-5", "monday - friday". */
+const DASHED_RANGE = new RegExp(
+  `\\b(\\d+|${WEEKDAYS}|${MONTHS}) ?- ?(?=(?:\\d+|${WEEKDAYS}|${MONTHS})\\b)`,
+  "g",
+);
+
+function spelledNumber(
+  whole: string,
+  hundred: string | undefined,
+  tens: string | undefined,
+  unitAfterTens: string | undefined,
+  unit: string | undefined,
+): string {
+  if (hundred) return "100";
+  if (tens) return String((TENS[tens] ?? 0) + (unitAfterTens ? (UNITS[unitAfterTens] ?? 0) : 0));
+  return unit === undefined ? whole : String(UNITS[unit]);
+}
+
+/**
+ * Normalized clause text (lower-cased, typography folded: see normalizeForCompare) with each of
+ * these forms written one way. Only for comparing: never shown.
+ */
+export function settleEquivalents(norm: string): string {
+  let out = norm;
+  if (/[a-z]/.test(out)) out = out.replace(NUMBER_WORDS, spelledNumber);
+  if (out.includes("&")) out = out.replace(/ ?& ?/g, " and ");
+  if (/\d/.test(out)) {
+    out = settleDates(out)
+      .replace(/(\d) ?(?:%|per ?cent\b|pct\b)/g, "$1 percent")
+      .replace(SYMBOL_AMOUNT, (symbol) => `${CURRENCY_SYMBOLS[symbol.trim()] ?? symbol} `)
+      .replace(CODE_AFTER, (_, amount: string, code: string) => `${CODE_WORDS[code] ?? code} ${amount}`)
+      .replace(SCALED, (_, amount: string, scale: string) =>
+        String(Math.round(Number(amount) * (SCALE[scale] ?? 1))),
+      );
+  }
+  // After the dates, so an ISO date is no range.
+  return out.includes("-") ? out.replace(DASHED_RANGE, "$1 to ") : out;
+}
+
+/** Each date where it stood, in one form ("d2026.06.30"). */
+function settleDates(text: string): string {
+  const { dates, rest } = datesIn(text, true);
+  if (dates.length === 0) return text;
+  // datesIn blanks each date with as many spaces, and normalized text has no other run of two.
+  let at = 0;
+  return rest.replace(/ {2,}/g, (blank) => {
+    const date = dates[at++];
+    return date ? ` ${date.canonical.replace("date ", "d").replace(/-/g, ".")} ` : blank;
+  });
+}
