@@ -303,8 +303,11 @@ function meet(a: string, b: string, samePos: boolean): boolean {
   if (!left || !right) return false;
   if (right.near.some((id) => left.antonyms.has(id)) || left.near.some((id) => right.antonyms.has(id)))
     return false;
-  const walked = (profile: Profile) =>
-    samePos ? (profile.samePos ??= reach(db, profile.own, 2, SAME_POS_LINKS)) : profile.reach;
+  const walked = (profile: Profile) => {
+    if (!samePos) return profile.reach;
+    profile.samePos ??= reach(db, profile.own, 2, SAME_POS_LINKS);
+    return profile.samePos;
+  };
   const leftReach = walked(left);
   const rightReach = walked(right);
   const [small, large] =

@@ -65,8 +65,8 @@ function superscriptText(sup: Element, before: string): string | undefined {
   return text.replace(/\d/g, (digit) => SUPERSCRIPT_DIGITS[Number(digit)] as string);
 }
 
-/** Text of a subtree flattened to one line: block edges and `<br>` become spaces. */
-function inlineText(element: Element, dropped: Set<Element>, skipLists: boolean): string {
+/** Text of a subtree flattened to one line: block edges and `<br>` become spaces (or `breaks`). */
+function inlineText(element: Element, dropped: Set<Element>, skipLists: boolean, breaks = " "): string {
   let out = "";
   const visit = (node: AnyNode): void => {
     if (isText(node)) {
@@ -76,7 +76,7 @@ function inlineText(element: Element, dropped: Set<Element>, skipLists: boolean)
     if (!isElement(node) || dropped.has(node) || SILENT_TAGS.has(node.name)) return;
     if (skipLists && LIST_TAGS.has(node.name)) return;
     if (node.name === "br") {
-      out += " ";
+      out += breaks;
       return;
     }
     const sup = node.name === "sup" ? superscriptText(node, out) : undefined;
@@ -116,6 +116,24 @@ function preText(element: Element, dropped: Set<Element>): string {
   while (lines.length > 0 && (lines[0] as string).trim() === "") lines.shift();
   while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === "") lines.pop();
   return lines.join("\n");
+}
+
+/** A line that opens with an item's label: "(a)", "ii)", "3.", "•". */
+const ITEM_LINE = /^\s*(?:\((?:[a-z]|[ivx]{1,5}|\d{1,3})\)|(?:[a-z]|[ivx]{1,5}|\d{1,3})[.)]|[•▪◦–-])\s/i;
+
+/**
+ * A cell's lines split before each line that opens with an item's label, the text before the
+ * first as the first part; none when no line after the first opens with one.
+ */
+function itemLines(text: string): string[] {
+  const lines = text.split("\n").filter((line) => line.trim() !== "");
+  if (!lines.slice(1).some((line) => ITEM_LINE.test(line))) return [];
+  const parts: string[] = [];
+  for (const line of lines) {
+    if (parts.length === 0 || ITEM_LINE.test(line)) parts.push(line);
+    else parts[parts.length - 1] += ` ${line}`;
+  }
+  return parts;
 }
 
 /** Descendants of `root` that belong to it rather than to a nested element of the same family. */
@@ -377,7 +395,13 @@ export function blocksFromRoots(
     for (const cells of cellsByRow) {
       const texts = cells.map((cell) => tidy(inlineText(cell, dropped, false)));
       if (texts.every((text) => text === "")) continue;
+      // Items set on lines of their own in the last cell ("…of any plan to:<br>(a) …<br>(b) …")
+      // are read as in a paragraph: each its own block after the row.
+      const last = cells[cells.length - 1];
+      const items = last ? itemLines(inlineText(last, dropped, false, "\n")) : [];
+      if (items.length > 0) texts[texts.length - 1] = tidy(items.shift() as string);
       blocks.push({ kind: "paragraph", text: texts.join(" | "), row: true });
+      for (const item of items) blocks.push({ kind: "paragraph", text: tidy(item) });
     }
   };
 

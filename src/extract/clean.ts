@@ -154,7 +154,30 @@ export function hasBoilerplateToken(tokens: readonly string[]): boolean {
   return boilerplateTokens(tokens).length > 0;
 }
 
-function isHidden(element: Element): boolean {
+/**
+ * Hidden, and not a collapsed panel of the page's own text: an accordion's or a tab's panel (a
+ * region, a tab panel, or an element a toggle names in `aria-controls`) is text the reader opens.
+ */
+function isHidden(element: Element, controlled: ReadonlySet<string>): boolean {
+  if (!isHiddenByMarkup(element)) return false;
+  const role = attr(element, "role");
+  if (role === "region" || role === "tabpanel") return false;
+  const id = attr(element, "id");
+  if (id !== undefined && controlled.has(id)) return false;
+  return !followsToggleHeading(element);
+}
+
+/** The element before this one is a heading whose button says it opens and closes (`aria-expanded`). */
+function followsToggleHeading(element: Element): boolean {
+  let previous = element.prev;
+  while (previous !== null && previous.type !== "tag") previous = previous.prev;
+  if (previous === null || !HEADING_TAGS.has((previous as Element).name)) return false;
+  return childElements(previous as Element).some(
+    (child) => child.name === "button" && attr(child, "aria-expanded") !== undefined,
+  );
+}
+
+function isHiddenByMarkup(element: Element): boolean {
   if (attr(element, "hidden") !== undefined) return true;
   if (attr(element, "aria-hidden") === "true") return true;
   const style = attr(element, "style");
@@ -279,13 +302,35 @@ function isFactBox(aside: Element, dropped: Set<Element>): boolean {
   return false;
 }
 
+const HEADING_TAGS = new Set(["h1", "h2", "h3", "h4", "h5", "h6", "summary", "dt"]);
+
+/** A button that opens a section and carries its title: an accordion's, set in the section's heading. */
+function isSectionToggle(element: Element): boolean {
+  const parent = element.parent;
+  return parent !== null && parent.type === "tag" && HEADING_TAGS.has((parent as Element).name);
+}
+
+/** The ids toggles name in `aria-controls` ("panel-2", or several separated by spaces). */
+function controlledIds(root: Element): Set<string> {
+  const ids = new Set<string>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const element = stack.pop() as Element;
+    const controls = attr(element, "aria-controls");
+    if (controls !== undefined) for (const id of controls.split(/\s+/)) if (id !== "") ids.add(id);
+    stack.push(...childElements(element));
+  }
+  return ids;
+}
+
 /** Elements never read whatever their class: junk tags, hidden elements, forms that are not the page. */
-function dropReasonByTag(element: Element): string | undefined {
+function dropReasonByTag(element: Element, controlled: ReadonlySet<string>): string | undefined {
   const name = element.name;
   if (name === "html" || name === "body") return undefined;
+  if (name === "button" && isSectionToggle(element)) return undefined;
   if (JUNK_TAGS.has(name)) return `<${name}>`;
   if (name === "form") return isContentForm(element) ? undefined : "<form>";
-  if (isHidden(element)) return "hidden";
+  if (isHidden(element, controlled)) return "hidden";
   return undefined;
 }
 
@@ -352,8 +397,9 @@ function isHeadingSection(element: Element): boolean {
 export function findDropped(root: Element, keep: Set<Element>): Map<Element, string> {
   const dropped = new Map<Element, string>();
   const asides: Element[] = [];
+  const controlled = controlledIds(root);
   const byTag = (element: Element, inStory: boolean): void => {
-    const reason = keep.has(element) ? undefined : dropReasonByTag(element);
+    const reason = keep.has(element) ? undefined : dropReasonByTag(element, controlled);
     if (reason !== undefined) dropped.set(element, reason);
     else if (element.name === "aside" && !keep.has(element) && !inStory) dropped.set(element, "<aside>");
     else {
