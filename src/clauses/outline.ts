@@ -394,6 +394,7 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       stack.pop();
     }
     const parent = top();
+    const previous = reading ? lastByKey.get(relaxedKeyOf(reading, unit)) : undefined;
     const node = newNode("heading", unit, at, parent, {
       heading: reading ? reading.rest : unit.text,
       titled: true,
@@ -410,6 +411,10 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
     if (reading) {
       numberNode(node, reading, parent);
       lastByKey.set(relaxedKeyOf(reading, unit), node);
+      // Numbered headings skip numbers as numbered paragraphs do ("2. Scope", then "5. Signatures").
+      const gap = previous?.label && previous.parent === parent ? stepGap(previous.label, reading) : undefined;
+      if (previous?.label && gap !== undefined && gap > 0)
+        gaps.push({ before: previous, after: node, missing: missingLabels(previous.label, reading) });
     }
     stack.push(node);
     last = node;
