@@ -210,6 +210,26 @@ export interface FlagContext {
   renumbered?: (number: string) => string | undefined;
 }
 
+/** Words that set how well, how much or by whom a duty is done: their coming or going is a change of terms. */
+const STANDARDS = new Set(
+  (
+    "material materially reasonable reasonably unreasonably best sole solely absolute absolutely gross grossly " +
+    "wilful willful wilfully willfully substantial substantially significant significantly prompt promptly " +
+    "immediate immediately diligent diligently exclusive exclusively undue last final"
+  ).split(" "),
+);
+
+function standardsChanged(oldText: string, newText: string): { removed: string[]; added: string[] } {
+  const words = (text: string) =>
+    new Set((text.toLowerCase().match(/[a-z]+/g) ?? []).filter((word) => STANDARDS.has(word)));
+  const before = words(oldText);
+  const after = words(newText);
+  return {
+    removed: [...before].filter((word) => !after.has(word)),
+    added: [...after].filter((word) => !before.has(word)),
+  };
+}
+
 /**
  * The first word naming a party (a person, a body) differs between the texts, both have one, and
  * one of them found no counterpart of like meaning (`unmatched`): "buyer" → "purchaser" is none.
@@ -262,8 +282,17 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   // "und" and French "avant" are content terms to the term comparison too: they are counted once, here.
   const logic = rewrite ? { removed: [], added: [] } : logicSwap(oldFolded, newFolded);
   const isLogic = (term: Term) => logic.removed.includes(term.lower) || logic.added.includes(term.lower);
+  // A standard of care or degree changed ("materially defective" → "defective", "reasonable" →
+  // "best efforts"): named among the terms even where WordNet finds the words akin.
+  const standards = rewrite ? { removed: [], added: [] } : standardsChanged(oldFolded, newFolded);
+  const unlisted = (list: Term[], words: string[]) =>
+    words
+      .filter((word) => !list.some((term) => term.lower === word))
+      .map((word) => ({ printed: word, lower: word, key: word }));
   const removed = terms.removed.filter((term) => !isLogic(term));
   const added = terms.added.filter((term) => !isLogic(term));
+  removed.push(...unlisted(removed, standards.removed));
+  added.push(...unlisted(added, standards.added));
   const contentSwapped = !rewrite && local && removed.length > 0 && added.length > 0;
   // Beside swapped content words the small ones are incidental; alone, they are the change.
   const flipped = !contentSwapped && logic.removed.length > 0;
@@ -274,7 +303,8 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   const extended =
     !rewrite &&
     local &&
-    ((removed.length === 0 && added.length >= 2) ||
+    (standards.removed.length + standards.added.length > 0 ||
+      (removed.length === 0 && added.length >= 2) ||
       leadingPartyChanged(oldFolded, newFolded, [...removed, ...added]));
   if (removed.length + added.length > 0 || flipped) {
     const telling = (list: Term[]) =>

@@ -84,7 +84,7 @@ export type ModalClass = "obligation" | "permission" | "expectation";
 /** Modal expressions by class; the Cyrillic ones are tried only on text with Cyrillic letters. */
 export const MODAL_PATTERNS: Array<[RegExp, ModalClass]> = [
   [
-    /\b(?:should|would|ought to|(?:is|are|was|were|be) expected(?: not)? to|it is expected that|expects? (?:that|to)|(?:is|are) to be|intends? to|aims? to|seeks? to|hopes? to|(?:is|are) likely to)\b/gi,
+    /\b(?:should|would|ought to|(?:is|are|was|were|be) (?:expected|encouraged|invited|urged|recommended)(?: not)? to|it is expected that|expects? (?:that|to)|(?:is|are) to be|intends? to|aims? to|seeks? to|hopes? to|(?:is|are) likely to)\b/gi,
     "expectation",
   ],
   [

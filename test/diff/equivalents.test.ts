@@ -163,3 +163,35 @@ describe("duties lifted without a 'not'", () => {
     expect(headline).toBe('Point 3: negation added ("refuse to")');
   });
 });
+
+describe("duties softened and standards changed", () => {
+  it("reads a duty turned into an encouragement as a change of modality", () => {
+    const { entry, headline } = point3(
+      "The tenant must report any damage within a week.",
+      "The tenant is encouraged to report any damage within a week.",
+    );
+
+    expect(entry.severity).toBe("substantive");
+    expect(headline).toBe("Point 3: must → is encouraged to");
+  });
+
+  it.each([
+    [
+      "a qualifier dropped",
+      "The landlord repairs defects that are materially harmful.",
+      "The landlord repairs defects that are harmful.",
+      "Point 3: materially removed",
+    ],
+    [
+      "one standard of effort for another",
+      "The landlord uses reasonable efforts to find a buyer.",
+      "The landlord uses best efforts to find a buyer.",
+      "Point 3: reasonable → best",
+    ],
+  ])("reads %s as substantive", (_, before, after, headline) => {
+    const result = point3(before, after);
+
+    expect(result.entry.severity).toBe("substantive");
+    expect(result.headline).toBe(headline);
+  });
+});
