@@ -412,7 +412,8 @@ export function buildOutline(units: Unit[], options: { title?: string } = {}): B
       numberNode(node, reading, parent);
       lastByKey.set(relaxedKeyOf(reading, unit), node);
       // Numbered headings skip numbers as numbered paragraphs do ("2. Scope", then "5. Signatures").
-      const gap = previous?.label && previous.parent === parent ? stepGap(previous.label, reading) : undefined;
+      const gap =
+        previous?.label && previous.parent === parent ? stepGap(previous.label, reading) : undefined;
       if (previous?.label && gap !== undefined && gap > 0)
         gaps.push({ before: previous, after: node, missing: missingLabels(previous.label, reading) });
     }

@@ -149,9 +149,48 @@ function pickSemantic(root: Element, stats: Map<Element, Stats>): Element[] | un
     const inner = pickByScore(chosen, stats);
     const prose = stats.get(chosen)?.prose ?? 0;
     const innerProse = inner?.reduce((sum, element) => sum + (stats.get(element)?.prose ?? 0), 0) ?? 0;
-    return inner !== undefined && innerProse >= prose * NARROW_MAIN_PROSE_SHARE ? inner : [chosen];
+    return inner !== undefined && innerProse >= prose * NARROW_MAIN_PROSE_SHARE
+      ? withProseAround(inner, chosen, stats)
+      : [chosen];
   }
   return undefined;
+}
+
+/** A paragraph or quotation of plain text: some words with few links, or a short line with none. */
+function isPlainProse(element: Element, stats: Map<Element, Stats>): boolean {
+  if (element.name !== "p" && element.name !== "blockquote") return false;
+  const own = stats.get(element);
+  const text = own?.text ?? 0;
+  const density = linkDensity(own);
+  return (text > 80 && density < 0.25) || (text > 0 && text <= 80 && density === 0);
+}
+
+/**
+ * The parts of a main region chosen as its text, with the plain paragraphs the region itself sets
+ * beside them ("The English and French texts are equally authentic." before a bilingual text, the line
+ * it was signed on after it): the region's own prose, not the players and rails narrowing leaves out.
+ */
+function withProseAround(inner: Element[], main: Element, stats: Map<Element, Stats>): Element[] {
+  if (!inner.every((root) => root !== main && isAncestor(main, root))) return inner;
+  const path = new Set<Element>();
+  for (const root of inner)
+    for (let at = parentElement(root); at !== undefined; at = parentElement(at)) {
+      path.add(at);
+      if (at === main) break;
+    }
+  const chosen = new Set(inner);
+  const out: Element[] = [];
+  const visit = (element: Element): void => {
+    for (const child of childElements(element)) {
+      if (!stats.has(child)) continue;
+      // Paragraphs of the region itself: deeper down, a paragraph beside the text is a widget's.
+      if (chosen.has(child) || (element === main && !path.has(child) && isPlainProse(child, stats)))
+        out.push(child);
+      else if (path.has(child)) visit(child);
+    }
+  };
+  visit(main);
+  return out;
 }
 
 function tagWeight(name: string): number {

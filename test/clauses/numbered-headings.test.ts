@@ -24,7 +24,8 @@ describe("numbered headings", () => {
   });
 
   it("warns of a Markdown section skipped, and says nothing of sections in order with their sub-sections", () => {
-    const whole = "# Terms\n\n## 1. Accounts\n\n### 1.1 Opening\n\nText.\n\n### 1.2 Closing\n\nText.\n\n## 2. Fees\n\nText.\n\n## 3. Ending\n\nText.\n";
+    const whole =
+      "# Terms\n\n## 1. Accounts\n\n### 1.1 Opening\n\nText.\n\n### 1.2 Closing\n\nText.\n\n## 2. Fees\n\nText.\n\n## 3. Ending\n\nText.\n";
     const partial = whole.replace("## 2. Fees\n\nText.\n\n", "");
 
     expect(gaps(whole, "text/markdown")).toEqual([]);

@@ -1,6 +1,7 @@
 /**
- * Text a page holds but shows only on demand (accordion panels, closed tabs) and items set on
- * lines of their own inside a table cell: both read as the document they are.
+ * Text a page holds but shows only on demand (accordion panels, closed tabs), items set on lines
+ * of their own inside a table cell, and the paragraphs a main region sets beside the block that
+ * holds most of its text: all read as the document they are.
  */
 import { describe, expect, it } from "vitest";
 import { readClauseSet } from "../../src/document.js";
@@ -76,5 +77,31 @@ describe("items on lines of their own in a table cell", () => {
 
     expect(result[1]).toBe("2 The holder keeps a register at the premises.");
     expect(result).toHaveLength(3);
+  });
+});
+
+describe("paragraphs a main region sets beside its text", () => {
+  const articles = (lang: string, word: string) =>
+    Array.from(
+      { length: 5 },
+      (_, i) =>
+        `<h3>Article ${i + 1}</h3><p>${word} ${i + 1}: the parties share the data of every gauge on the river, ` +
+        `meet twice a year, and settle a dispute about the flow before the joint commission first.</p>`,
+    ).join("");
+  const page = `<html><body><header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+    <main><h1>Agreement on the river</h1>
+    <p>The English and French texts are equally authentic.</p>
+    <div class="bilingual"><section lang="en"><h2>English text</h2>${articles("en", "Point")}</section>
+    <section lang="fr"><h2>Texte français</h2>${articles("fr", "Point")}</section></div>
+    <p>Done at Lille on 12 June 2024 in two originals.</p></main>
+    <footer><p>Ministry of Water, 2024</p></footer></body></html>`;
+
+  it("keeps the note before the text and the signing line after it", () => {
+    const clauses = readClauseSet(page, { source: "treaty", contentType: "text/html" }).clauses;
+    const byKey = new Map(clauses.map((clause) => [clause.key, clause.text]));
+
+    expect(byKey.get("Preamble")).toBe("The English and French texts are equally authentic.");
+    expect(byKey.get("Closing")).toBe("Done at Lille on 12 June 2024 in two originals.");
+    expect([...byKey.values()].join(" ")).not.toMatch(/Ministry of Water|Home/);
   });
 });
