@@ -81,7 +81,7 @@ describe("items on lines of their own in a table cell", () => {
 });
 
 describe("paragraphs a main region sets beside its text", () => {
-  const articles = (lang: string, word: string) =>
+  const articles = (word: string) =>
     Array.from(
       { length: 5 },
       (_, i) =>
@@ -91,8 +91,8 @@ describe("paragraphs a main region sets beside its text", () => {
   const page = `<html><body><header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
     <main><h1>Agreement on the river</h1>
     <p>The English and French texts are equally authentic.</p>
-    <div class="bilingual"><section lang="en"><h2>English text</h2>${articles("en", "Point")}</section>
-    <section lang="fr"><h2>Texte français</h2>${articles("fr", "Point")}</section></div>
+    <div class="bilingual"><section lang="en"><h2>English text</h2>${articles("Point")}</section>
+    <section lang="fr"><h2>Texte français</h2>${articles("Point")}</section></div>
     <p>Done at Lille on 12 June 2024 in two originals.</p></main>
     <footer><p>Ministry of Water, 2024</p></footer></body></html>`;
 
