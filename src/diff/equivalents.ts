@@ -5,43 +5,19 @@
  * agree once these are settled differ in typography only.
  */
 import { datesIn } from "./dates.js";
+import { NUMBER_WORDS } from "./quantities.js";
 
-const UNITS: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-};
-const TENS: Record<string, number> = {
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-};
+const WORDS = Object.entries(NUMBER_WORDS).filter(([, value]) => Number.isInteger(value));
+/** "one" … "nineteen". */
+const UNITS = Object.fromEntries(WORDS.filter(([, value]) => value < 20)) as Record<string, number>;
+/** "twenty" … "ninety". */
+const TENS = Object.fromEntries(
+  WORDS.filter(([, value]) => value >= 20 && value < 100 && value % 10 === 0),
+) as Record<string, number>;
 const UNIT_WORDS = Object.keys(UNITS).join("|");
 const TEN_WORDS = Object.keys(TENS).join("|");
 /** "seven", "forty", "forty-two", "forty two", "a hundred", "one hundred". */
-const NUMBER_WORDS = new RegExp(
+const SPELLED_NUMBER = new RegExp(
   `\\b(?:(?:a|one) (hundred)|(${TEN_WORDS})(?:[- ](${UNIT_WORDS}))?|(${UNIT_WORDS}))\\b`,
   "g",
 );
@@ -86,7 +62,7 @@ function spelledNumber(
  */
 export function settleEquivalents(norm: string): string {
   let out = norm;
-  if (/[a-z]/.test(out)) out = out.replace(NUMBER_WORDS, spelledNumber);
+  if (/[a-z]/.test(out)) out = out.replace(SPELLED_NUMBER, spelledNumber);
   if (out.includes("&")) out = out.replace(/ ?& ?/g, " and ");
   if (/\d/.test(out)) {
     out = settleDates(out)

@@ -74,7 +74,8 @@ const UNITS: Record<string, string> = {
   mw: "MW",
 };
 
-const NUMBER_WORDS: Record<string, number> = {
+/** Number words as figures ("thirty" is 30); the equivalents of a clause's wording use them too. */
+export const NUMBER_WORDS: Record<string, number> = {
   zero: 0,
   one: 1,
   two: 2,
