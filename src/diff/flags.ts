@@ -12,7 +12,7 @@ import { logicSwap } from "./logic.js";
 import { commitments, exceptionCues, exemptionCues, modalities, negationCues } from "./modality.js";
 import { type Quantity, quantities, type Reference } from "./quantities.js";
 import type { Flag } from "./schema.js";
-import { contentTerms, type Term, termDifference } from "./terms.js";
+import { type Term, type TermDifference, termDifference } from "./terms.js";
 import { namesAParty, related } from "./wordnet.js";
 import { STOPWORDS } from "./words.js";
 
@@ -231,13 +231,13 @@ function standardsChanged(oldText: string, newText: string): { removed: string[]
 }
 
 /**
- * The first word naming a party (a person, a body) differs between the texts, both have one, and
- * one of them found no counterpart of like meaning (`unmatched`): "buyer" → "purchaser" is none.
+ * The first term naming a party (a person, a body) differs between the two texts' terms, both have
+ * one, and one of them found no counterpart of like meaning (`unmatched`): "buyer" → "purchaser" is none.
  */
-function leadingPartyChanged(oldText: string, newText: string, unmatched: Term[]): boolean {
-  const first = (text: string) => contentTerms(text).find((term) => namesAParty(term.lower))?.key;
-  const before = first(oldText);
-  const after = first(newText);
+function leadingPartyChanged(terms: TermDifference, unmatched: Term[]): boolean {
+  const first = (list: Term[]) => list.find((term) => namesAParty(term.lower))?.key;
+  const before = first(terms.before);
+  const after = first(terms.after);
   if (before === undefined || after === undefined || before === after) return false;
   return unmatched.some((term) => term.key === before || term.key === after);
 }
@@ -305,7 +305,7 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
     local &&
     (standards.removed.length + standards.added.length > 0 ||
       (removed.length === 0 && added.length >= 2) ||
-      leadingPartyChanged(oldFolded, newFolded, [...removed, ...added]));
+      leadingPartyChanged(terms, [...removed, ...added]));
   if (removed.length + added.length > 0 || flipped) {
     const telling = (list: Term[]) =>
       [...list]

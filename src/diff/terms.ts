@@ -84,6 +84,9 @@ export interface TermDifference {
   total: number;
   /** Share of all content terms that found a counterpart (same word or like meaning). */
   overlap: number;
+  /** Each text's content terms, in order. */
+  before: Term[];
+  after: Term[];
 }
 
 /**
@@ -155,5 +158,13 @@ export function termDifference(oldText: string, newText: string): TermDifference
           (removed.length - stillRemoved.length) +
           (added.length - stillAdded.length)) /
         total;
-  return { removed: stillRemoved, added: stillAdded, matched, total, overlap: Math.min(1, overlap) };
+  return {
+    removed: stillRemoved,
+    added: stillAdded,
+    matched,
+    total,
+    overlap: Math.min(1, overlap),
+    before,
+    after,
+  };
 }

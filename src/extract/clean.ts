@@ -158,12 +158,12 @@ export function hasBoilerplateToken(tokens: readonly string[]): boolean {
  * Hidden, and not a collapsed panel of the page's own text: an accordion's or a tab's panel (a
  * region, a tab panel, or an element a toggle names in `aria-controls`) is text the reader opens.
  */
-function isHidden(element: Element, controlled: ReadonlySet<string>): boolean {
+function isHidden(element: Element, controlled: () => ReadonlySet<string>): boolean {
   if (!isHiddenByMarkup(element)) return false;
   const role = attr(element, "role");
   if (role === "region" || role === "tabpanel") return false;
   const id = attr(element, "id");
-  if (id !== undefined && controlled.has(id)) return false;
+  if (id !== undefined && controlled().has(id)) return false;
   return !followsToggleHeading(element);
 }
 
@@ -324,7 +324,7 @@ function controlledIds(root: Element): Set<string> {
 }
 
 /** Elements never read whatever their class: junk tags, hidden elements, forms that are not the page. */
-function dropReasonByTag(element: Element, controlled: ReadonlySet<string>): string | undefined {
+function dropReasonByTag(element: Element, controlled: () => ReadonlySet<string>): string | undefined {
   const name = element.name;
   if (name === "html" || name === "body") return undefined;
   if (name === "button" && isSectionToggle(element)) return undefined;
@@ -397,7 +397,12 @@ function isHeadingSection(element: Element): boolean {
 export function findDropped(root: Element, keep: Set<Element>): Map<Element, string> {
   const dropped = new Map<Element, string>();
   const asides: Element[] = [];
-  const controlled = controlledIds(root);
+  // Walked for only on a page with hidden elements, at the first one.
+  let ids: Set<string> | undefined;
+  const controlled = () => {
+    ids ??= controlledIds(root);
+    return ids;
+  };
   const byTag = (element: Element, inStory: boolean): void => {
     const reason = keep.has(element) ? undefined : dropReasonByTag(element, controlled);
     if (reason !== undefined) dropped.set(element, reason);
