@@ -86,6 +86,7 @@ export interface OutlineWarning {
     | "duplicate-label"
     | "unplaced-text"
     | "shorter-copy"
+    | "stale-reference"
     | "deleted-placeholder"
     | "page-furniture"
     | "line-numbers"

@@ -40,6 +40,7 @@ export const OutlineResult = z.object({
         "duplicate-label",
         "unplaced-text",
         "shorter-copy",
+        "stale-reference",
         "deleted-placeholder",
         "page-furniture",
         "line-numbers",

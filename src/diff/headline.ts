@@ -144,7 +144,13 @@ export function entryHeadline(entry: DiffEntry, noun = "Point"): string {
         break;
       }
       if (entry.severity === "cosmetic") {
-        line = `${who}: typography only`;
+        const carried = flags.find(
+          (flag): flag is Extract<Flag, { type: "reference" }> =>
+            flag.type === "reference" && flag.renumbered === true,
+        );
+        line = carried
+          ? `${who}: ${swap(carried.removed, carried.added, "reference")} (follows the renumbering)`
+          : `${who}: typography only`;
         break;
       }
       // A rewrite is the news unless a figure changed value or a name went: a figure or name

@@ -1,8 +1,10 @@
+import { normalizeForCompare } from "../clauses/normalize.js";
 import { countWords } from "../clauses/tree.js";
 import type { Clause, ClauseSet, OutlineWarning } from "../types.js";
 import { type Alignment, alignClauses, type Group, type Pair, wordsKey } from "./align.js";
 import { compareTexts, type FlagContext, knownNamesOf } from "./flags.js";
 import { entryHeadline, headlineNoun } from "./headline.js";
+import { references, renumberReferences } from "./quantities.js";
 import { clauseDisplay, redline } from "./redline.js";
 import type { DiffEntry, DiffResult, DiffSummary, Flag, RedlineOp, Severity } from "./schema.js";
 import { maxSeverity, SEVERITY_RANK } from "./severity.js";
@@ -94,6 +96,27 @@ function compareEntry(
   };
 }
 
+/**
+ * The one difference of a pair is cross-references that follow the clauses they cite to their new
+ * numbers ("see point 4" → "see point 5" after a point was inserted before it): the clause still
+ * says the same, and the flag says which references moved with the numbering.
+ */
+function followsRenumbering(context: Context, oldClause: Clause, newClause: Clause): Flag | undefined {
+  const renumbered = context.flagContext.renumbered;
+  if (!renumbered) return undefined;
+  const carried = renumberReferences(clauseDisplay(oldClause), renumbered);
+  if (carried.carried.length === 0) return undefined;
+  const now = clauseDisplay(newClause);
+  if (wordsKey(normalizeForCompare(carried.text)) !== wordsKey(normalizeForCompare(now))) return undefined;
+  const printedNow = new Map(references(now).references.map((r) => [r.canonical, r.printed]));
+  return {
+    type: "reference",
+    removed: carried.carried.map((r) => r.printed),
+    added: carried.carried.map((r) => printedNow.get(r.canonical) ?? r.canonical),
+    renumbered: true,
+  };
+}
+
 function pairEntry(context: Context, pair: Pair): DiffEntry {
   const oldClause = context.oldSet.clauses[pair.a] as Clause;
   const newClause = context.newSet.clauses[pair.b] as Clause;
@@ -111,6 +134,21 @@ function pairEntry(context: Context, pair: Pair): DiffEntry {
     return { kind, ...keys, severity: "cosmetic", similarity: 1, redline: display };
   }
   if (sameText) return { kind: "moved", ...keys, severity: "minor", similarity: 1 };
+  const followed = pair.moved ? undefined : followsRenumbering(context, oldClause, newClause);
+  if (followed) {
+    const kind = oldClause.key === newClause.key ? "unchanged" : "renumbered";
+    const display = context.redlines
+      ? { redline: redline(clauseDisplay(oldClause), clauseDisplay(newClause)) }
+      : {};
+    return {
+      kind,
+      ...keys,
+      severity: "cosmetic",
+      similarity: round(pair.similarity),
+      flags: [followed],
+      ...display,
+    };
+  }
   const compared = compareEntry(context, [oldClause], [newClause], pair.similarity, pair.via === "position");
   if (pair.moved)
     return { kind: "moved", ...keys, ...compared, severity: maxSeverity("minor", compared.severity) };
@@ -290,6 +328,64 @@ function renumbering(oldSet: ClauseSet, newSet: ClauseSet, alignment: Alignment)
   return out;
 }
 
+/** Words a plain numbered list's own clauses go by in cross-references ("see paragraph 4"). */
+const OWN_REFERENCE_WORDS = new Set(["point", "paragraph", "clause", "item", "section"]);
+
+/** "Article 5 of the Charter": a reference into another document. */
+const OF_ANOTHER = /^\s*(?:of|in|under)\s+(?:the\s+)?\p{Lu}/u;
+
+/**
+ * Cross-references the new copy left as they were though the clause they cited was renumbered
+ * ("see point 4" kept after the old point 4 became point 5): the reference now points at another
+ * clause, or at none. References into other documents ("Article 5 of the Charter"), and those in
+ * a word other than the one this document numbers its clauses by, are left alone.
+ */
+function staleReferenceWarnings(
+  oldSet: ClauseSet,
+  newSet: ClauseSet,
+  alignment: Alignment,
+  renumbered: Map<string, string>,
+): OutlineWarning[] {
+  if (renumbered.size === 0) return [];
+  const noun = headlineNoun(newSet).toLowerCase();
+  const own = (base: string) => base === noun || (noun === "point" && OWN_REFERENCE_WORDS.has(base));
+  const numbersNow = new Set(newSet.clauses.map((clause) => citedNumber(clause.key)));
+  const warnings: OutlineWarning[] = [];
+  for (const pair of alignment.pairs) {
+    const oldClause = oldSet.clauses[pair.a] as Clause;
+    const newClause = newSet.clauses[pair.b] as Clause;
+    const text = clauseDisplay(newClause);
+    const before = new Set(references(clauseDisplay(oldClause)).references.map((r) => r.canonical));
+    const stale = references(text).references.filter((reference) => {
+      const space = reference.canonical.lastIndexOf(" ");
+      const cited = reference.canonical.slice(space + 1);
+      const now = renumbered.get(cited);
+      const after = text.slice((reference.at ?? 0) + reference.printed.length);
+      return (
+        now !== undefined &&
+        before.has(reference.canonical) &&
+        own(reference.canonical.slice(0, space)) &&
+        !OF_ANOTHER.test(after)
+      );
+    });
+    if (stale.length === 0) continue;
+    const described = stale.map((reference) => {
+      const cited = reference.canonical.slice(reference.canonical.lastIndexOf(" ") + 1);
+      const now = renumbered.get(cited) as string;
+      const there = numbersNow.has(cited)
+        ? "another clause has that number now"
+        : "no clause has that number now";
+      return `${reference.printed} (the old ${cited} is now ${now}; ${there})`;
+    });
+    warnings.push({
+      code: "stale-reference",
+      message: `${newClause.key} still cites ${described.join(", ")}: a cross-reference not updated after renumbering?`,
+      at: newClause.key,
+    });
+  }
+  return warnings;
+}
+
 /**
  * Compares two outlines clause by clause (the `clausewatch.diff/2` contract): every clause of both
  * versions appears in exactly one entry, in new-version order, removed clauses where they stood.
@@ -340,7 +436,10 @@ export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet, options: DiffO
   return {
     schema: "clausewatch.diff/2",
     old: side(oldSet),
-    new: side(newSet, cutOffWarnings(oldSet, newSet, alignment)),
+    new: side(newSet, [
+      ...cutOffWarnings(oldSet, newSet, alignment),
+      ...staleReferenceWarnings(oldSet, newSet, alignment, renumbered),
+    ]),
     summary: summarize(entries),
     severity: maxSeverity(...entries.map((entry) => entry.severity)),
     entries,

@@ -137,6 +137,8 @@ export interface Quantity {
 }
 
 export interface Reference {
+  /** Where in the text it starts (references read from a text). */
+  at?: number;
   printed: string;
   canonical: string;
 }
@@ -174,16 +176,49 @@ function clockTimes(text: string, ascii: boolean): { times: Quantity[]; rest: st
 /** References in a text, and the text with them blanked out so their numbers are not read as quantities. */
 export function references(text: string): { references: Reference[]; rest: string } {
   const found: Reference[] = [];
-  const rest = text.replace(REFERENCE.for(text), (whole, word: string, numbers: string) => {
-    const base = word
-      .toLowerCase()
-      .replace(/\.$/, "")
-      .replace(/e?s$/, "")
-      .replace(/^nos?$/, "no");
-    found.push({ printed: whole, canonical: `${base} ${numbers.replace(/\s+/g, "").toLowerCase()}` });
+  const rest = text.replace(REFERENCE.for(text), (whole, word: string, numbers: string, at: number) => {
+    found.push({
+      at,
+      printed: whole,
+      canonical: `${referenceBase(word)} ${numbers.replace(/\s+/g, "").toLowerCase()}`,
+    });
     return " ".repeat(whole.length);
   });
   return { references: found, rest };
+}
+
+/** A reference's kind word as its canonical form names it: "Articles" → "article", "No." → "no". */
+function referenceBase(word: string): string {
+  return word
+    .toLowerCase()
+    .replace(/\.$/, "")
+    .replace(/e?s$/, "")
+    .replace(/^nos?$/, "no");
+}
+
+/** One cited number ("4.2", "IV", "3(2)(b)"), not a list or a range of them. */
+const SINGLE_NUMBER = /^[\p{L}\p{N}.()/]+$/u;
+
+/**
+ * A text with each cross-reference to a single clause renumbered (`renumbered` maps a number as
+ * cited, lower-cased, to the one it now has), and which references were: the old text as the new
+ * numbering would print it.
+ */
+export function renumberReferences(
+  text: string,
+  renumbered: (number: string) => string | undefined,
+): { text: string; carried: Reference[] } {
+  const carried: Reference[] = [];
+  const out = text.replace(REFERENCE.for(text), (whole, word: string, numbers: string) => {
+    const cited = numbers.trim();
+    if (!SINGLE_NUMBER.test(cited)) return whole;
+    const now = renumbered(cited.toLowerCase());
+    if (now === undefined) return whole;
+    carried.push({ printed: whole, canonical: `${referenceBase(word)} ${now}` });
+    const printed = cited === cited.toUpperCase() && /^[IVXLCDM]+$/i.test(cited) ? now.toUpperCase() : now;
+    return `${whole.slice(0, whole.length - numbers.length)}${printed}`;
+  });
+  return { text: out, carried };
 }
 
 const DIGITS = dualPattern(

@@ -46,7 +46,17 @@ const EntityFlag = z
   .object({ type: z.literal("entity"), removed: z.array(z.string()), added: z.array(z.string()) })
   .describe("A named party, place or body added or removed");
 const ReferenceFlag = z
-  .object({ type: z.literal("reference"), removed: z.array(z.string()), added: z.array(z.string()) })
+  .object({
+    type: z.literal("reference"),
+    removed: z.array(z.string()),
+    added: z.array(z.string()),
+    renumbered: z
+      .literal(true)
+      .optional()
+      .describe(
+        "The references follow the clauses they cite to their new numbers: they still cite the same clauses",
+      ),
+  })
   .describe("A cross-reference changed (Article 5, point 3, Resolution 2202): what the clause points to");
 const ObligationFlag = z
   .object({ type: z.literal("obligation"), removed: z.array(z.string()), added: z.array(z.string()) })
@@ -118,6 +128,7 @@ export const OutlineWarning = z.object({
     "duplicate-label",
     "unplaced-text",
     "shorter-copy",
+    "stale-reference",
     "deleted-placeholder",
     "page-furniture",
     "line-numbers",

@@ -615,15 +615,102 @@ describe("cross-references that follow a renumbering", () => {
       ].join("\n"),
     });
 
-  it("reads a reference updated to its clause's new number as the same reference", () => {
-    const entries = diffClauses(sections(false, 2), sections(true, 3)).entries;
-    const refund = entries.find((entry) => entry.new[0] === "Section 5");
-    expect(refund?.old).toEqual(["Section 4"]);
-    expect(refund?.flags?.some((flag) => flag.type === "reference")).toBe(false);
-    expect(refund?.severity).not.toBe("substantive");
-    expect(entries.filter((entry) => entry.severity === "substantive").map((entry) => entry.new)).toEqual([
-      ["Section 2"],
+  it("reads a reference updated to its clause's new number as the same reference: cosmetic, and says so", () => {
+    const result = diffClauses(sections(false, 2), sections(true, 3));
+    const refund = result.entries.find((entry) => entry.new[0] === "Section 5");
+    expect(refund).toMatchObject({
+      kind: "renumbered",
+      old: ["Section 4"],
+      severity: "cosmetic",
+      flags: [{ type: "reference", removed: ["Section 2"], added: ["Section 3"], renumbered: true }],
+      headline: "Section 4 (now Section 5): Section 2 → Section 3 (follows the renumbering)",
+    });
+    expect(refund?.redline?.filter((op) => op.op !== "equal")).toEqual([
+      { op: "delete", text: "2" },
+      { op: "insert", text: "3" },
     ]);
+    expect(
+      result.entries.filter((entry) => entry.severity === "substantive").map((entry) => entry.new),
+    ).toEqual([["Section 2"]]);
+    expect(result.new.warnings.filter((warning) => warning.code === "stale-reference")).toEqual([]);
+  });
+
+  it("keeps a reference that followed its clause out of the flags of a clause reworded besides", () => {
+    const reworded = (inserted: boolean) =>
+      parseClauses({
+        source: "plan.txt",
+        format: "text",
+        text: [
+          "1. The ceasefire begins at noon on the day both sides sign.",
+          ...(inserted ? ["2. Observers from neutral states watch the line of contact."] : []),
+          `${inserted ? 3 : 2}. Heavy weapons are pulled back twenty kilometres from the line.`,
+          inserted
+            ? "4. Any breach of point 3 is reported at once to the observers."
+            : "3. Any breach of point 2 is reported to the observers.",
+        ].join("\n"),
+      });
+    const breach = diffClauses(reworded(false), reworded(true)).entries.find((entry) => entry.new[0] === "4");
+    expect(breach?.severity).toBe("minor");
+    expect(breach?.flags?.some((flag) => flag.type === "reference")).toBe(false);
+  });
+
+  it("carries roman article numbers too (Article IV → Article V)", () => {
+    const articles = (inserted: boolean) =>
+      parseClauses({
+        source: "treaty.txt",
+        format: "text",
+        text: [
+          "Article I. The parties establish a commission for the shared river basin.",
+          ...(inserted ? ["Article II. The commission meets twice a year in either capital."] : []),
+          `Article ${inserted ? "III" : "II"}. The commission keeps a register of water taken from the river.`,
+          `Article ${inserted ? "IV" : "III"}. The register kept under Article ${inserted ? "III" : "II"} is open to the public.`,
+        ].join("\n"),
+      });
+    const register = diffClauses(articles(false), articles(true)).entries.find(
+      (entry) => entry.new[0] === "Article IV",
+    );
+    expect(register?.severity).toBe("cosmetic");
+    expect(register?.flags).toEqual([
+      { type: "reference", removed: ["Article II"], added: ["Article III"], renumbered: true },
+    ]);
+  });
+
+  it("warns where a reference was left as it was though its clause was renumbered", () => {
+    const result = diffClauses(sections(false, 2), sections(true, 2));
+    const refund = result.entries.find((entry) => entry.new[0] === "Section 5");
+    // The words are the same, so the clause is only renumbered; the copy is warned about instead.
+    expect(refund?.kind).toBe("renumbered");
+    const stale = result.new.warnings.filter((warning) => warning.code === "stale-reference");
+    expect(stale).toEqual([
+      {
+        code: "stale-reference",
+        at: "Section 5",
+        message:
+          "Section 5 still cites Section 2 (the old 2 is now 3; another clause has that number now): a cross-reference not updated after renumbering?",
+      },
+    ]);
+    expect(result.old.warnings.some((warning) => warning.code === "stale-reference")).toBe(false);
+  });
+
+  it("warns about the document's own references, not those into other documents or by another word", () => {
+    const cited = (inserted: boolean) =>
+      parseClauses({
+        source: "terms.txt",
+        format: "text",
+        text: [
+          "Section 1. The provider runs the service every day of the year.",
+          ...(inserted ? ["Section 2. The provider answers support requests within one working day."] : []),
+          `Section ${inserted ? 3 : 2}. Fees are paid monthly in advance by card.`,
+          `Section ${inserted ? 4 : 3}. Data is handled as Section 2 of the Privacy Act requires, and Rule 2 sets the tariff.`,
+          `Section ${inserted ? 5 : 4}. Card fees are refunded under Section 2.`,
+        ].join("\n"),
+      });
+    const result = diffClauses(cited(false), cited(true));
+    expect(
+      result.new.warnings
+        .filter((warning) => warning.code === "stale-reference")
+        .map((warning) => warning.at),
+    ).toEqual(["Section 5"]);
   });
 
   it("still flags a reference that now cites another clause", () => {
