@@ -38,16 +38,27 @@ export function createDeadline(budgetMs: number, parent?: AbortSignal): Deadline
   if (parent?.aborted) controller.abort(parent.reason);
   else parent?.addEventListener("abort", onParentAbort, { once: true });
 
+  // One timer at a time, armed for the budget left when it starts and left running through
+  // pauses (a check pauses several times, and timers cost more than the arithmetic): when it
+  // fires, the budget is worked out again, and it is armed anew for what is left.
+  function arm(ms: number): void {
+    timer = setTimeout(expire, Math.max(0, ms));
+  }
+  function expire(): void {
+    timer = undefined;
+    if (disposed || controller.signal.aborted || runningSince === undefined) return;
+    const left = remaining - (performance.now() - runningSince);
+    if (left <= 0) controller.abort(new DeadlineExceeded(budgetMs));
+    else arm(left);
+  }
   function start(): void {
     if (disposed || controller.signal.aborted) return;
     runningSince = performance.now();
-    timer = setTimeout(() => controller.abort(new DeadlineExceeded(budgetMs)), Math.max(0, remaining));
+    if (timer === undefined) arm(remaining);
   }
   function stop(): void {
     if (runningSince !== undefined) remaining -= performance.now() - runningSince;
     runningSince = undefined;
-    clearTimeout(timer);
-    timer = undefined;
   }
   start();
 
@@ -69,6 +80,8 @@ export function createDeadline(budgetMs: number, parent?: AbortSignal): Deadline
     dispose() {
       disposed = true;
       stop();
+      clearTimeout(timer);
+      timer = undefined;
       parent?.removeEventListener("abort", onParentAbort);
     },
   };

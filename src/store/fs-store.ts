@@ -50,6 +50,7 @@ import {
   SOURCE_ID_PATTERN,
   sha256Hex,
   snapshotRecordProblem,
+  validateCheckTimes,
   validateEvent,
   validateState,
 } from "./records.js";
@@ -413,9 +414,11 @@ function createFsStore(
 
     async setSourceState(state: SourceState): Promise<void> {
       assertWritable("save source state");
-      const valid = validateState(FS_STORE_NAME, state);
-      await queue.run(`state:${valid.sourceId}`, async () => {
-        if (await quietChecks.quiet(valid)) return;
+      validateCheckTimes(FS_STORE_NAME, state);
+      await queue.run(`state:${state.sourceId}`, async () => {
+        // A quiet check changed only the times just checked: the rest is what is stored already.
+        if (await quietChecks.quiet(state)) return;
+        const valid = validateState(FS_STORE_NAME, state);
         await ensureDir(sourceDir(valid.sourceId));
         await atomic(join(sourceDir(valid.sourceId), "state.json"), prettyJson(valid));
         quietChecks.written(valid);

@@ -193,6 +193,16 @@ export function snapshotRecordProblem(record: unknown, expectedId: string): stri
   return undefined;
 }
 
+const checkTimesSchema = sourceStateSchema.pick({ sourceId: true, lastCheckAt: true, lastSuccessAt: true });
+
+/**
+ * Checks only a state's id and check times: for a state that differs from the one stored only
+ * in them (a quiet check), which is not written out as a whole.
+ */
+export function validateCheckTimes(driver: string, state: SourceState): void {
+  check(driver, "source state", checkTimesSchema, state);
+}
+
 export function validateState(driver: string, state: SourceState): SourceState {
   return check(driver, "source state", sourceStateSchema, JSON.parse(JSON.stringify(state))) as SourceState;
 }

@@ -24,6 +24,21 @@ describe("a source's deadline", () => {
     deadline.dispose();
   });
 
+  it("counts the working time on both sides of a pause, and only that", async () => {
+    const deadline = createDeadline(400);
+
+    await sleep(200);
+    // Longer than the whole budget: the clock stands still meanwhile.
+    await deadline.paused(() => sleep(600));
+    expect(deadline.signal.aborted).toBe(false);
+    await sleep(80);
+    expect(deadline.signal.aborted).toBe(false);
+    await sleep(270);
+
+    expect(deadline.signal.reason).toBeInstanceOf(DeadlineExceeded);
+    deadline.dispose();
+  });
+
   it("aborts with the parent's reason when the worker shuts down", () => {
     const shutdown = new AbortController();
     const deadline = createDeadline(60_000, shutdown.signal);

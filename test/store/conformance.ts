@@ -253,6 +253,25 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreUn
         await expect(attempt).rejects.toThrow(/health/);
         expect(await store.getSourceState("plan-a")).toBeUndefined();
       });
+
+      it("checks the times of a state that changed only in its times, and the rest of one that changed besides", async () => {
+        const { store } = await open();
+        await store.setSourceState(baseState("plan-a", { lastCheckAt: "2025-11-20T00:00:00Z" }));
+        await store.getSourceState("plan-a");
+
+        await expect(
+          store.setSourceState(baseState("plan-a", { lastCheckAt: "the day after" })),
+        ).rejects.toThrow(/lastCheckAt/);
+        await expect(
+          store.setSourceState(
+            baseState("plan-a", { lastCheckAt: "2025-11-21T00:00:00Z", health: "meh" as "ok" }),
+          ),
+        ).rejects.toThrow(/health/);
+        expect(await store.getSourceState("plan-a")).toMatchObject({
+          lastCheckAt: "2025-11-20T00:00:00Z",
+          health: "ok",
+        });
+      });
     });
 
     describe("events", () => {
