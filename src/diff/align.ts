@@ -77,15 +77,64 @@ function kindClass(clause: Clause): "title" | "heading" | "text" {
   return clause.kind === "title" ? "title" : clause.kind === "heading" ? "heading" : "text";
 }
 
-/** Enumerators inside a sentence ("(iii)", "(b)") are numbering, not wording: renumbered lists compare equal. */
-const INLINE_ENUMERATOR = /\((?:[ivxlcdm]{1,6}|[a-z]|\d{1,3})\)/g;
+/**
+ * Enumerators of a list run into a sentence ("may: (i) sell, (ii) lease", "(a) pumps and (b)
+ * valves") are numbering, not wording: re-lettered lists compare equal. An enumerator is one of a
+ * run (the one before or after it in the same text too); a number cited ("subsection (2)",
+ * "Article 3(1)", "paragraph (a)") or a figure in brackets ("thirty (30) days", "a term of (2)
+ * years") is wording.
+ */
+const INLINE_ENUMERATOR = /(?<![\p{L}\p{N}(])\(([ivxlcdm]{1,6}|[a-z]|\d{1,3})\)(?=\s+\p{L})/gu;
+const CITING_WORD =
+  /\b(?:sub-?)?(?:articles?|art|sections?|sec|clauses?|paragraphs?|para|points?|items?|parts?|chapters?|rules?|schedules?|annex|letters?|indents?|§§?)\.?\s*(?:\d[\w.]*\s*)?$/u;
+const ROMAN_VALUES: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100, d: 500, m: 1000 };
+
+function romanValue(text: string): number | undefined {
+  let total = 0;
+  for (let i = 0; i < text.length; i++) {
+    const value = ROMAN_VALUES[text[i] as string] as number;
+    const next = ROMAN_VALUES[text[i + 1] as string] ?? 0;
+    total += value < next ? -value : value;
+  }
+  return total > 0 ? total : undefined;
+}
+
+/** The places an enumerator's value takes in each numbering it can belong to: `c1` (letter), `r100`, `d3`. */
+function enumeratorPlaces(value: string): string[] {
+  if (/^\d+$/.test(value)) return [`d${Number(value)}`];
+  const places = value.length === 1 ? [`a${value.charCodeAt(0) - 96}`] : [];
+  const roman = romanValue(value);
+  return roman === undefined ? places : [...places, `r${roman}`];
+}
+
+function withoutEnumerators(norm: string): string {
+  if (!norm.includes("(")) return norm;
+  const found: Array<{ start: number; end: number; places: string[] }> = [];
+  for (const match of norm.matchAll(INLINE_ENUMERATOR)) {
+    const start = match.index;
+    if (CITING_WORD.test(norm.slice(Math.max(0, start - 32), start))) continue;
+    found.push({ start, end: start + match[0].length, places: enumeratorPlaces(match[1] as string) });
+  }
+  if (found.length < 2) return norm;
+  const taken = new Set(found.flatMap((item) => item.places));
+  const neighbour = (place: string, step: number) => `${place[0]}${Number(place.slice(1)) + step}`;
+  let out = "";
+  let at = 0;
+  for (const item of found) {
+    if (!item.places.some((place) => taken.has(neighbour(place, 1)) || taken.has(neighbour(place, -1))))
+      continue;
+    out += `${norm.slice(at, item.start)} `;
+    at = item.end;
+  }
+  return at === 0 ? norm : out + norm.slice(at);
+}
 
 /**
  * The clause's words with typography, case, inline enumerators and equivalent ways of writing a
  * figure, a date or "and" set aside.
  */
 export function wordsKey(norm: string): string {
-  return wordTokens(settleEquivalents(norm.replace(INLINE_ENUMERATOR, " "))).join(" ");
+  return wordTokens(settleEquivalents(withoutEnumerators(norm))).join(" ");
 }
 
 /** Longest increasing run of new positions, by old order: the pairs that kept their relative place. */

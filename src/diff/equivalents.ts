@@ -60,12 +60,27 @@ function spelledNumber(
  * Normalized clause text (lower-cased, typography folded: see normalizeForCompare) with each of
  * these forms written one way. Only for comparing: never shown.
  */
+/** A citation's word abbreviated before its number: "Art. 5" is "Article 5". */
+const CITATION_WORDS: Record<string, string> = {
+  art: "article",
+  arts: "articles",
+  sec: "section",
+  secs: "sections",
+  para: "paragraph",
+  paras: "paragraphs",
+  subpara: "subparagraph",
+  ch: "chapter",
+  sch: "schedule",
+};
+const ABBREVIATED_CITATION = /\b(arts?|secs?|paras?|subpara|ch|sch)\. ?(?=[\d(]|[ivxlcdm]+\b)/g;
+
 export function settleEquivalents(norm: string): string {
   let out = norm;
   if (/[a-z]/.test(out)) out = out.replace(SPELLED_NUMBER, spelledNumber);
   if (out.includes("&")) out = out.replace(/ ?& ?/g, " and ");
   if (/\d/.test(out)) {
     out = settleDates(out)
+      .replace(ABBREVIATED_CITATION, (_, word: string) => `${CITATION_WORDS[word] ?? word} `)
       .replace(/(\d) ?(?:%|per ?cent\b|pct\b)/g, "$1 percent")
       .replace(SYMBOL_AMOUNT, (symbol) => `${CURRENCY_SYMBOLS[symbol.trim()] ?? symbol} `)
       .replace(CODE_AFTER, (_, amount: string, code: string) => `${CODE_WORDS[code] ?? code} ${amount}`)

@@ -117,10 +117,10 @@ const MULTIPLIERS: Record<string, number> = {
 
 /** Words that make the number after them a reference. */
 const REFERENCE_WORDS =
-  "articles?|art\\.|sections?|sec\\.|§§?|points?|paragraphs?|para\\.|clauses?|items?|chapters?|parts?|annex(?:es)?|schedules?|appendix|appendices|exhibits?|rules?|regulations?|resolutions?|directives?|protocols?|decrees?|orders?|acts?|laws?|no\\.|nos\\.|number|nr\\.|step";
+  "articles?|art\\.|(?:sub-?)?sections?|sec\\.|(?:sub-?)?paragraphs?|letters?|§§?|points?|para\\.|clauses?|items?|chapters?|parts?|annex(?:es)?|schedules?|appendix|appendices|exhibits?|rules?|regulations?|resolutions?|directives?|protocols?|decrees?|orders?|acts?|laws?|no\\.|nos\\.|number|nr\\.|step";
 const REFERENCE = dualPattern(
   new RegExp(
-    `\\b(${REFERENCE_WORDS})\\s*((?:\\d{1,5}(?:[./]\\d{1,4})*[a-z]?|[IVXLCDM]{1,7})(?:\\([a-z0-9]{1,4}\\))*(?:\\s*(?:,|and|or|–|-|to)\\s*(?:\\d{1,5}(?:\\.\\d{1,4})*[a-z]?|[IVXLCDM]{1,7}))*)(?![\\p{L}\\p{N}])`,
+    `\\b(${REFERENCE_WORDS})\\s*((?:\\d{1,5}(?:[./]\\d{1,4})*[a-z]?|[IVXLCDM]{1,7}|\\([a-z0-9]{1,4}\\))(?:\\([a-z0-9]{1,4}\\))*(?:\\s*(?:,|and|or|–|-|to)\\s*(?:\\d{1,5}(?:\\.\\d{1,4})*[a-z]?|[IVXLCDM]{1,7}))*)(?![\\p{L}\\p{N}])`,
     "giu",
   ),
 );
@@ -188,12 +188,16 @@ export function references(text: string): { references: Reference[]; rest: strin
 }
 
 /** A reference's kind word as its canonical form names it: "Articles" → "article", "No." → "no". */
+const ABBREVIATED: Record<string, string> = { art: "article", sec: "section", para: "paragraph", nr: "no" };
+
 function referenceBase(word: string): string {
-  return word
+  const base = word
     .toLowerCase()
     .replace(/\.$/, "")
-    .replace(/e?s$/, "")
-    .replace(/^nos?$/, "no");
+    .replace(/-/, "")
+    .replace(/(ch|sh|x|ss)es$/, "$1")
+    .replace(/s$/, "");
+  return ABBREVIATED[base] ?? base;
 }
 
 /** One cited number ("4.2", "IV", "3(2)(b)"), not a list or a range of them. */

@@ -821,3 +821,52 @@ describe("dates as one figure", () => {
     ]);
   });
 });
+
+describe("numbers in brackets: cited, counted, or a list's enumerators", () => {
+  it.each([
+    [
+      "Subject to subsection (2), the tenant pays the rent.",
+      "Subject to subsection (3), the tenant pays the rent.",
+    ],
+    ["The rules in paragraph (a) above apply.", "The rules in paragraph (b) above apply."],
+    ["The limits under point (iv) apply.", "The limits under point (v) apply."],
+    ["Clause 5(b) applies to every lease.", "Clause 5(c) applies to every lease."],
+    ["The lease runs for a term of (2) years.", "The lease runs for a term of (4) years."],
+    ["Notice is given within thirty (30) days.", "Notice is given within thirty (60) days."],
+    ["As in subsections (2) and (3), the fee is due.", "As in subsections (2) and (4), the fee is due."],
+  ])("reads a cited or counted number in brackets changed as substantive: %s", (before, after) => {
+    expect(severityOf(before, after)).toBe("substantive");
+  });
+
+  it("names a cited bracketed label in the reference flag", () => {
+    expect(flagsOf("See paragraph (a) for the fees.", "See paragraph (b) for the fees.")).toContainEqual({
+      type: "reference",
+      removed: ["paragraph (a)"],
+      added: ["paragraph (b)"],
+    });
+  });
+
+  it.each([
+    [
+      "The buyer may: (a) inspect the goods; (b) reject them.",
+      "The buyer may: (i) inspect the goods; (ii) reject them.",
+    ],
+    [
+      "The seller shall (1) pack and (2) ship the goods.",
+      "The seller shall (a) pack and (b) ship the goods.",
+    ],
+    [
+      "It may: (a) sell, (b) lease or (c) pledge the land.",
+      "It may: (b) sell, (c) lease or (d) pledge the land.",
+    ],
+  ])("still reads a re-lettered run of enumerators as typography: %s", (before, after) => {
+    expect(severityOf(before, after)).toBe("cosmetic");
+  });
+
+  it("reads an abbreviated citation word as the word itself", () => {
+    expect(severityOf("The fee in Article 5 applies.", "The fee in Art. 5 applies.")).toBe("cosmetic");
+    expect(severityOf("As in Sec. 4(a), the fee applies.", "As in Section 4(a), the fee applies.")).toBe(
+      "cosmetic",
+    );
+  });
+});
