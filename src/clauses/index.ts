@@ -7,6 +7,7 @@
 import { ExtractError } from "../errors.js";
 import { lineNumbersWarning } from "../line-numbers.js";
 import type { Clause, ClauseSet, OutlineWarning, TextBlock } from "../types.js";
+import { BACK_MATTER_WORDS } from "./labels.js";
 import type { LeftOut } from "./lines.js";
 import { unitsFromMarkdown } from "./markdown.js";
 import { fingerprint, normalizeForCompare } from "./normalize.js";
@@ -159,7 +160,12 @@ function markContext(built: BuiltOutline, count: WordCount): void {
   }
   let main: OutlineNode[] = [];
   let mainWords = 0;
-  for (const nodes of byChain.values()) {
+  // Annexes, schedules and appendices follow a document's body: never the document beside it,
+  // and never context around it.
+  const appended = (node: OutlineNode) => BACK_MATTER_WORDS.has(node.label?.word ?? "");
+  const chains = [...byChain.values()];
+  const body = chains.filter((nodes) => !appended(nodes[0] as OutlineNode));
+  for (const nodes of body.length > 0 ? body : chains) {
     const words = nodes.reduce((sum, node) => sum + subtreeWords(node, count), 0);
     if (words > mainWords) {
       main = nodes;
@@ -180,7 +186,7 @@ function markContext(built: BuiltOutline, count: WordCount): void {
     .reduce((sum, node) => sum + subtreeWords(node, count), 0);
   if (sections > mainWords) return;
   const inMain = new Set(main);
-  for (const node of top) if (!inMain.has(node)) mark(node);
+  for (const node of top) if (!inMain.has(node) && !appended(node)) mark(node);
 }
 
 function plural(node: OutlineNode): string {

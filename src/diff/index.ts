@@ -248,7 +248,35 @@ function wordCount(text: string): number {
 }
 
 /** Text around the document (page prose, navigation) changes at most minor: it is not the document. */
-function settle(entry: DiffEntry, newSet: ClauseSet): DiffEntry {
+/** Flags that change what a numbered clause says, wherever the outline put it. */
+const MEANINGFUL = new Set<Flag["type"]>(["number", "negation", "modality", "obligation"]);
+
+/**
+ * A change in text read as context that still carries its full weight: a figure, a duty, a
+ * permission or a negation changed in a numbered clause (an annex's item, a second list, a
+ * numbered note, a quoted new clause). Unnumbered prose around a list — an outlet's introduction
+ * or a quotation, a dateline — stays at most minor: it is about the document, not of it.
+ */
+function weighty(
+  entry: DiffEntry,
+  oldClauses: Map<string, Clause>,
+  newClauses: Map<string, Clause>,
+): boolean {
+  const flags = entry.flags ?? [];
+  if (!flags.some((flag) => MEANINGFUL.has(flag.type)) || flags.some((flag) => flag.type === "rewrite"))
+    return false;
+  return [
+    ...entry.old.map((key) => oldClauses.get(key)),
+    ...entry.new.map((key) => newClauses.get(key)),
+  ].every((clause) => clause !== undefined && clause.label !== null);
+}
+
+function settle(
+  entry: DiffEntry,
+  newSet: ClauseSet,
+  oldClauses: Map<string, Clause>,
+  newClauses: Map<string, Clause>,
+): DiffEntry {
   const noun = headlineNoun(newSet);
   const title = [...entry.old, ...entry.new].includes("Title");
   // Page furniture that comes or goes (a table's header row, a "Most read" label) is layout.
@@ -257,7 +285,10 @@ function settle(entry: DiffEntry, newSet: ClauseSet): DiffEntry {
     (entry.kind === "added" || entry.kind === "removed") &&
     wordCount(entry.redline?.[0]?.text ?? "") <= 4;
   const cap: Severity = furniture ? "cosmetic" : "minor";
-  const capped = entry.context || title ? { ...entry, severity: capSeverity(entry.severity, cap) } : entry;
+  const capped =
+    title || (entry.context && !weighty(entry, oldClauses, newClauses))
+      ? { ...entry, severity: capSeverity(entry.severity, cap) }
+      : entry;
   if (capped.severity === "none") return capped;
   return { ...capped, headline: entryHeadline(capped, noun) };
 }
@@ -432,7 +463,10 @@ export function diffClauses(oldSet: ClauseSet, newSet: ClauseSet, options: DiffO
     oldAt: a,
     entry: soloEntry(oldSet.clauses[a] as Clause, "removed"),
   }));
-  const entries = orderEntries(placed, removed).map((entry) => settle(entry, newSet));
+  const byKey = (set: ClauseSet) => new Map(set.clauses.map((clause) => [clause.key, clause]));
+  const oldClauses = byKey(oldSet);
+  const newClauses = byKey(newSet);
+  const entries = orderEntries(placed, removed).map((entry) => settle(entry, newSet, oldClauses, newClauses));
   return {
     schema: "clausewatch.diff/2",
     old: side(oldSet),

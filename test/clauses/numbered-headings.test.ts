@@ -1,5 +1,6 @@
 /** Numbered headings are a sequence as numbered paragraphs are: a number they skip is reported. */
 import { describe, expect, it } from "vitest";
+import { parseClauses } from "../../src/clauses/index.js";
 import { readClauseSet } from "../../src/document.js";
 
 const read = (text: string, contentType?: string) =>
@@ -30,5 +31,31 @@ describe("numbered headings", () => {
 
     expect(gaps(whole, "text/markdown")).toEqual([]);
     expect(gaps(partial, "text/markdown").map((warning) => warning.missing)).toEqual([["2"]]);
+  });
+});
+
+describe("annexes after a document's articles", () => {
+  const treaty = [
+    "Accord on the shared grid",
+    "",
+    "Article 1",
+    "The Parties shall link their networks at two points on the border.",
+    "",
+    "Article 2",
+    "Each Party shall publish its transfer tariffs every year.",
+    "",
+    "ANNEX A",
+    "1. The first link runs from Lenno to Varsk.",
+    "2. The second link runs from Ostra to Kelm.",
+    "",
+    "ANNEX B",
+    "1. The operators shall hold a reserve of 300 megawatts for the other Party.",
+    "2. Outages are reported to the joint desk within one hour.",
+  ].join("\n");
+
+  it("reads neither the articles nor the annexes as context, though the annexes hold more words", () => {
+    const set = parseClauses({ source: "accord.txt", format: "text", text: treaty });
+    expect(set.clauses.filter((clause) => clause.context).map((clause) => clause.key)).toEqual(["Title"]);
+    expect(set.clauses.filter((clause) => clause.label !== null)).toHaveLength(8);
   });
 });

@@ -248,12 +248,34 @@ describe("a clause one copy reads as context and the other as the document's", (
     }
   });
 
-  it("caps it at minor when both copies read it as context", () => {
+  it("keeps a figure, duty or negation changed in a numbered context clause at full weight", () => {
     const entry = diffClauses(
       asContext(doc(...CLAUSES), ["6"]),
       asContext(doc(...edited), ["6"]),
     ).entries.find((candidate) => candidate.new[0] === "6");
-    expect(entry?.severity).toBe("minor");
+    expect(entry?.severity).toBe("substantive");
     expect(entry?.context).toBe(true);
+  });
+
+  it("caps other changes of context at minor: unnumbered prose's figures, a numbered one's wording", () => {
+    const prose = (figure: string) =>
+      parseClauses({
+        source: "page.txt",
+        format: "text",
+        text: [
+          `The outlet counted ${figure} attacks along the line in a week of talks.`,
+          "",
+          ...CLAUSES.slice(0, 4).map((text, at) => `${at + 1}. ${text}`),
+        ].join("\n"),
+      });
+    const intro = diffClauses(prose("40"), prose("45")).entries[0];
+    expect([intro?.old, intro?.context, intro?.severity]).toEqual([["Preamble"], true, "minor"]);
+
+    const reworded = CLAUSES.map((text, at) => (at === 3 ? text.replace("mediate", "observe") : text));
+    const entry = diffClauses(
+      asContext(doc(...CLAUSES), ["4"]),
+      asContext(doc(...reworded), ["4"]),
+    ).entries.find((candidate) => candidate.new[0] === "4");
+    expect([entry?.context, entry?.severity]).toEqual([true, "minor"]);
   });
 });
