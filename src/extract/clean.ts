@@ -323,6 +323,8 @@ function controlledIds(root: Element): Set<string> {
   return ids;
 }
 
+const STRUCK_TAGS = new Set(["del", "s", "strike"]);
+
 /** Elements never read whatever their class: junk tags, hidden elements, forms that are not the page. */
 function dropReasonByTag(element: Element, controlled: () => ReadonlySet<string>): string | undefined {
   const name = element.name;
@@ -330,6 +332,8 @@ function dropReasonByTag(element: Element, controlled: () => ReadonlySet<string>
   if (name === "button" && isSectionToggle(element)) return undefined;
   if (JUNK_TAGS.has(name)) return `<${name}>`;
   if (name === "form") return isContentForm(element) ? undefined : "<form>";
+  // Struck text (a redline's deletions, "was 5 km") is not what the copy says now.
+  if (STRUCK_TAGS.has(name)) return "struck";
   if (isHidden(element, controlled)) return "hidden";
   return undefined;
 }

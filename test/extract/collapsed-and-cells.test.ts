@@ -105,3 +105,25 @@ describe("paragraphs a main region sets beside its text", () => {
     expect([...byKey.values()].join(" ")).not.toMatch(/Ministry of Water|Home/);
   });
 });
+
+describe("struck text", () => {
+  const page = `<html><body><main><h1>Delivery terms</h1><ol>
+    <li>Deliveries are made within <del>5 km</del> <ins>8 km</ins> of the depot.</li>
+    <li>A driver needs <s>a licence</s> a permit issued by the town.</li>
+    <li>Fees are paid <strike>weekly</strike> monthly in advance.</li>
+  </ol></main></body></html>`;
+
+  it("reads what a copy says now, and lists the struck words as left out", () => {
+    expect(paths(page)).toEqual([
+      "1 Deliveries are made within 8 km of the depot.",
+      "2 A driver needs a permit issued by the town.",
+      "3 Fees are paid monthly in advance.",
+    ]);
+    const removed = extractPage(page, {}, true).removed ?? [];
+    expect(removed.map((removal) => [removal.rule, removal.element, removal.text])).toEqual([
+      ["struck", "del", "5 km"],
+      ["struck", "s", "a licence"],
+      ["struck", "strike", "weekly"],
+    ]);
+  });
+});
