@@ -4,8 +4,10 @@
  * swapped, or the clause rewritten; otherwise the change is `minor` wording (synonyms, word order,
  * articles, abridgement). Typography never reaches here (equal words are settled by alignment).
  */
+
 import { dualPattern } from "../clauses/ascii.js";
 import { foldTypography } from "../clauses/normalize.js";
+import { conditionFlags } from "./conditions.js";
 import { type EntityContext, entities, namedIn, nameStems } from "./entities.js";
 import { frequencies } from "./frequency.js";
 import { logicSwap } from "./logic.js";
@@ -253,6 +255,7 @@ const MEANING = new Set<Flag["type"]>([
   "negation",
   "modality",
   "obligation",
+  "condition",
   "rewrite",
 ]);
 
@@ -274,6 +277,7 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
     ...polarityFlags(oldFolded, newFolded, rewrite),
     ...modalityFlags(oldFolded, newFolded),
     ...(rewrite ? [] : obligationFlags(oldFolded, newFolded)),
+    ...(rewrite ? [] : conditionFlags(oldFolded, newFolded)),
   ];
   if (rewrite) flags.push({ type: "rewrite" });
   // Key terms swapped: a local edit (most of the wording kept) that replaced content words with others of different meaning.

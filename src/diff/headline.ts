@@ -80,6 +80,15 @@ export function describeFlags(flags: Flag[]): string | undefined {
     }
   }
   for (const flag of flags) {
+    if (flag.type === "condition") {
+      if (flag.removed.length > 0 && flag.added.length === 0)
+        return `condition removed (${quoted(flag.removed.slice(0, 1))})`;
+      if (flag.added.length > 0 && flag.removed.length === 0)
+        return `condition added (${quoted(flag.added.slice(0, 1))})`;
+      return `condition changed (${quoted(flag.removed.slice(0, 1))} → ${quoted(flag.added.slice(0, 1))})`;
+    }
+  }
+  for (const flag of flags) {
     if (flag.type === "obligation") {
       if (flag.removed.length > 0 && flag.added.length === 0)
         return `obligation removed ("${flag.removed[0]}")`;

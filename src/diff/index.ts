@@ -249,7 +249,7 @@ function wordCount(text: string): number {
 
 /** Text around the document (page prose, navigation) changes at most minor: it is not the document. */
 /** Flags that change what a numbered clause says, wherever the outline put it. */
-const MEANINGFUL = new Set<Flag["type"]>(["number", "negation", "modality", "obligation"]);
+const MEANINGFUL = new Set<Flag["type"]>(["number", "negation", "modality", "obligation", "condition"]);
 
 /**
  * A change in text read as context that still carries its full weight: a figure, a duty, a

@@ -64,6 +64,11 @@ const ObligationFlag = z
 const NegationFlag = z
   .object({ type: z.literal("negation"), removed: z.array(z.string()), added: z.array(z.string()) })
   .describe("Negation cues (not, no, never, without, except …) added or removed");
+const ConditionFlag = z
+  .object({ type: z.literal("condition"), removed: z.array(z.string()), added: z.array(z.string()) })
+  .describe(
+    "A condition set on the clause (if …, provided that …, as long as …, after giving …) added or removed",
+  );
 const ModalityFlag = z
   .object({ type: z.literal("modality"), old: z.array(z.string()), new: z.array(z.string()) })
   .describe("Obligation, permission or expectation changed (will ↔ may ↔ is expected to)");
@@ -89,6 +94,7 @@ export const Flag = z.discriminatedUnion("type", [
   NegationFlag,
   ModalityFlag,
   ObligationFlag,
+  ConditionFlag,
   RewriteFlag,
   TermsFlag,
 ]);

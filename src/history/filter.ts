@@ -24,6 +24,7 @@ export const FLAG_TYPES = [
   "negation",
   "modality",
   "obligation",
+  "condition",
   "rewrite",
   "terms",
 ] as const satisfies ReadonlyArray<NonNullable<DiffEntry["flags"]>[number]["type"]>;

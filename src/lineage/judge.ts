@@ -24,6 +24,7 @@ const MEANING_FLAGS = new Set([
   "negation",
   "modality",
   "obligation",
+  "condition",
   "rewrite",
 ]);
 

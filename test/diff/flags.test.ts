@@ -870,3 +870,63 @@ describe("numbers in brackets: cited, counted, or a list's enumerators", () => {
     );
   });
 });
+
+describe("conditions set on a clause", () => {
+  it.each([
+    [
+      "We show you tailored offers if you opt in.",
+      "We show you tailored offers.",
+      "removed",
+      "if you opt in",
+    ],
+    ["We show you tailored offers.", "We show you tailored offers if you opt in.", "added", "if you opt in"],
+    [
+      "The deposit is paid back, provided that the flat is left clean.",
+      "The deposit is paid back.",
+      "removed",
+      "provided that the flat is left clean",
+    ],
+    [
+      "A refund is made, where the item comes back unused.",
+      "A refund is made.",
+      "removed",
+      "where the item comes back unused",
+    ],
+    [
+      "The watch records your route when you are logging a run.",
+      "The watch records your route.",
+      "removed",
+      "when you are logging a run",
+    ],
+    [
+      "We may close the account after giving you notice.",
+      "We may close the account.",
+      "removed",
+      "after giving you notice",
+    ],
+    [
+      "Members may vote as long as their dues are paid.",
+      "Members may vote.",
+      "removed",
+      "as long as their dues are paid",
+    ],
+  ])("reads a condition that comes or goes as substantive: %s", (before, after, side, phrase) => {
+    const changed = entryOf(before, after);
+    expect(changed.severity).toBe("substantive");
+    expect(changed.flags).toContainEqual({
+      type: "condition",
+      removed: side === "removed" ? [phrase] : [],
+      added: side === "added" ? [phrase] : [],
+    });
+    expect(changed.headline).toBe(`Point 2: condition ${side} ("${phrase}")`);
+  });
+
+  it.each([
+    ["The services provided by us are free of charge.", "The services we provide are free of charge."],
+    ["We keep the records as if they were our own.", "We keep the records as though they were our own."],
+    ["The fee is due on the day when the order ships.", "The fee falls due on the day when the order ships."],
+    ["The fee is paid before the morning of the sale.", "The fee is settled before the morning of the sale."],
+  ])("finds no condition in words that only look like one: %s", (before, after) => {
+    expect(flagsOf(before, after).some((flag) => flag.type === "condition")).toBe(false);
+  });
+});

@@ -85,6 +85,7 @@ export function flagText(flag: Flag): string {
     case "reference":
     case "negation":
     case "obligation":
+    case "condition":
     case "terms":
       return `${flag.type}: ${flag.removed.join(", ") || "—"} → ${flag.added.join(", ") || "—"}`;
   }
