@@ -221,14 +221,31 @@ const STANDARDS = new Set(
   ).split(" "),
 );
 
-function standardsChanged(oldText: string, newText: string): { removed: string[]; added: string[] } {
+/**
+ * Standards that came or went; one whose place a word of like meaning took ("promptly" →
+ * "quickly", "solely" → "only") is the same standard in other words.
+ */
+function standardsChanged(
+  oldText: string,
+  newText: string,
+  terms: TermDifference,
+): { removed: string[]; added: string[] } {
   const words = (text: string) =>
     new Set((text.toLowerCase().match(/[a-z]+/g) ?? []).filter((word) => STANDARDS.has(word)));
   const before = words(oldText);
   const after = words(newText);
+  // Against every word that came (or went), matched to a kept one or not: "quickly" beside
+  // "promptly" is no term of its own.
+  const only = (list: Term[], other: Term[]) => {
+    const there = new Set(other.map((term) => term.lower));
+    return list.filter((term) => !there.has(term.lower));
+  };
+  const came = only(terms.after, terms.before);
+  const went = only(terms.before, terms.after);
+  const reworded = (word: string, others: Term[]) => others.some((term) => related(word, term.lower));
   return {
-    removed: [...before].filter((word) => !after.has(word)),
-    added: [...after].filter((word) => !before.has(word)),
+    removed: [...before].filter((word) => !after.has(word) && !reworded(word, came)),
+    added: [...after].filter((word) => !before.has(word) && !reworded(word, went)),
   };
 }
 
@@ -288,7 +305,7 @@ export function compareTexts(oldText: string, newText: string, context: FlagCont
   const isLogic = (term: Term) => logic.removed.includes(term.lower) || logic.added.includes(term.lower);
   // A standard of care or degree changed ("materially defective" → "defective", "reasonable" →
   // "best efforts"): named among the terms even where WordNet finds the words akin.
-  const standards = rewrite ? { removed: [], added: [] } : standardsChanged(oldFolded, newFolded);
+  const standards = rewrite ? { removed: [], added: [] } : standardsChanged(oldFolded, newFolded, terms);
   const unlisted = (list: Term[], words: string[]) =>
     words
       .filter((word) => !list.some((term) => term.lower === word))

@@ -194,4 +194,17 @@ describe("duties softened and standards changed", () => {
     expect(result.entry.severity).toBe("substantive");
     expect(result.headline).toBe(headline);
   });
+
+  it("reads a standard put in other words as the same standard", () => {
+    const reworded = point3(
+      "The landlord promptly repairs any leak the tenant reports.",
+      "The landlord quickly repairs any leak the tenant reports.",
+    );
+    expect(reworded.entry.severity).toBe("minor");
+    const dropped = point3(
+      "The landlord promptly repairs any leak the tenant reports.",
+      "The landlord repairs any leak the tenant reports.",
+    );
+    expect([dropped.entry.severity, dropped.headline]).toEqual(["substantive", "Point 3: promptly removed"]);
+  });
 });
