@@ -16,7 +16,8 @@ const CONDITION =
   /(?:\b(?:only if|if and only if|even if|(?<!\bas )if|provided that|providing that|on condition that|on the condition that|subject to|as long as|so long as|in the event that|in the event of|in case of|in case)\b|(?:^|[,;:]\s*)(?:where|once)\b|(?<!\b(?:time|times|day|days|date|moment|hour|week|month|year|period|case|cases|point)\s)\b(?:when|whenever)\b|\b(?:after|before|until|upon)\s+(?=\p{L}{2,}ing\b))/giu;
 
 /** Words in -ing after "before" or "after" that name a time, not an act ("before morning"). */
-const NOT_ACTS = /^(?:morning|evening|spring|during|nothing|anything|something|everything|string|thing|king|ring|wing|ceiling|ending)$/i;
+const NOT_ACTS =
+  /^(?:morning|evening|spring|during|nothing|anything|something|everything|string|thing|king|ring|wing|ceiling|ending)$/i;
 
 /** Where a condition's words end: a stop, a comma or semicolon, a dash, or the text's end. */
 const CONDITION_END = /[,;:.!?()\u2013\u2014]|\s-\s/u;
