@@ -3,7 +3,7 @@ import type { InputFormat } from "./clauses/types.js";
 import type { FetchedOutcome } from "./collect/types.js";
 import type { SourceConfig } from "./config/types.js";
 import { ExtractError, excerpt } from "./errors.js";
-import { extractDocument, type FlatReason } from "./extract/index.js";
+import { extractDocument, type FlatReason, type SetAside } from "./extract/index.js";
 import { MAX_DEPTH } from "./extract/parse.js";
 import { detectFormat, type FormatHints } from "./format.js";
 import { lineNumbersWarning } from "./line-numbers.js";
@@ -38,7 +38,7 @@ export function readClauseSet(body: string, options: DocumentOptions): ClauseSet
   const prose = options.prose ?? false;
   if (format !== "html") return parseClauses({ source: options.source, format, text: body, prose });
   // One parse for blocks and title: parsing is most of the cost of reading a page.
-  const { blocks, title, flattened } = extractDocument(body, {
+  const { blocks, title, flattened, setAside } = extractDocument(body, {
     source: options.source,
     ...(options.select ? { select: options.select } : {}),
     ...(options.ignore ? { ignore: options.ignore } : {}),
@@ -50,8 +50,40 @@ export function readClauseSet(body: string, options: DocumentOptions): ClauseSet
     prose,
     ...(title ? { title } : {}),
   });
-  if (!flattened) return set;
-  return { ...set, warnings: [flatWarning(flattened), ...set.warnings] };
+  const leftOut = leftOutClauseWarnings(set, setAside);
+  if (!flattened && leftOut.length === 0) return set;
+  return { ...set, warnings: [...(flattened ? [flatWarning(flattened)] : []), ...set.warnings, ...leftOut] };
+}
+
+/**
+ * Nothing silent: furniture left out of the page's content (an `<aside>`, a `<footer>`, a block a
+ * class word marks as related links) whose text starts with a number the document's own
+ * numbering lacks — the next one, or one in a gap — may be the document's clause.
+ */
+function leftOutClauseWarnings(set: ClauseSet, setAside: SetAside[]): OutlineWarning[] {
+  if (setAside.length === 0) return [];
+  const top = set.clauses.filter((clause) => clause.depth === 0 && clause.label !== null && !clause.context);
+  const numbers = new Map<number, string>();
+  for (const clause of top) {
+    const value = Number(/\d+$/.exec(clause.label ?? "")?.[0]);
+    if (Number.isInteger(value)) numbers.set(value, clause.key);
+  }
+  if (numbers.size === 0) return [];
+  const lowest = Math.min(...numbers.keys());
+  let highest = Math.max(...numbers.keys());
+  const warnings: OutlineWarning[] = [];
+  // In number order, so that points 3 and 4 set aside after a copy's 1 and 2 are both named.
+  for (const aside of [...setAside].sort((a, b) => a.number - b.number)) {
+    if (numbers.has(aside.number) || aside.number <= lowest || aside.number > highest + 1) continue;
+    const after = numbers.get(Math.max(...[...numbers.keys()].filter((value) => value < aside.number)));
+    warnings.push({
+      code: "left-out-clause",
+      message: `text left out as page furniture (${aside.element}, rule ${aside.rule}) starts like clause ${aside.number}, which the copy lacks: "${aside.lead}"; if it is the document's, set select or ignore for this source`,
+      ...(after === undefined ? {} : { at: after }),
+    });
+    highest = Math.max(highest, aside.number);
+  }
+  return warnings;
 }
 
 /** Nothing silent: a page read as flat text has lost its lists and headings, and says so. */

@@ -87,6 +87,7 @@ export interface OutlineWarning {
     | "unplaced-text"
     | "shorter-copy"
     | "stale-reference"
+    | "left-out-clause"
     | "deleted-placeholder"
     | "page-furniture"
     | "line-numbers"

@@ -41,6 +41,7 @@ export const OutlineResult = z.object({
         "unplaced-text",
         "shorter-copy",
         "stale-reference",
+        "left-out-clause",
         "deleted-placeholder",
         "page-furniture",
         "line-numbers",

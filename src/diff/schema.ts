@@ -135,6 +135,7 @@ export const OutlineWarning = z.object({
     "unplaced-text",
     "shorter-copy",
     "stale-reference",
+    "left-out-clause",
     "deleted-placeholder",
     "page-furniture",
     "line-numbers",

@@ -1,7 +1,7 @@
 /** The record of what extraction left out and why, so a reader can tune `select` and `ignore`. */
 import type { AnyNode, Element } from "domhandler";
 import { excerpt } from "../errors.js";
-import { childElements, isElement, isText } from "./dom.js";
+import { childElements, hasAncestorIn, isElement, isText } from "./dom.js";
 import type { RefineReason } from "./refine.js";
 
 /** Why markup was left out, and why a finished block was (`RefineReason`). */
@@ -101,4 +101,65 @@ export function outsideContent(body: Element, roots: Element[], skipped: Set<Ele
     }
   }
   return outside;
+}
+
+/** The start of an element's visible text, up to about `limit` characters, without reading the rest. */
+export function leadingText(element: Element, skip: Set<Element>, limit = 80): string {
+  let text = "";
+  const stack: AnyNode[] = [element];
+  while (stack.length > 0 && text.length < limit) {
+    const node = stack.pop() as AnyNode;
+    if (isText(node)) text += node.data;
+    else if (isElement(node) && !SILENT.has(node.name) && (node === element || !skip.has(node))) {
+      text += " ";
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
+    }
+  }
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** Text left out of the content read that starts like a numbered clause: perhaps the document's own. */
+export interface SetAside {
+  /** The number it starts with (`3.`, `(4)`, `Article 5`). */
+  number: number;
+  /** The rule that left it out (`<aside>`, `<footer>`, a class/id word). */
+  rule: string;
+  /** The element, as `tag#id.class`. */
+  element: string;
+  /** The start of its text. */
+  lead: string;
+}
+
+const CLAUSE_START =
+  /^(?:(?:article|section|clause|point|paragraph|§)\s*(\d{1,3})\b|\(?(\d{1,3})[.)](?:\s|$))/iu;
+
+/** Rules that leave text out for what it is, not where it stands: never a document's clause. */
+const NEVER_CLAUSES = new Set(["hidden", "struck", "<nav>", "<form>", "<dialog>", "controls", "link list"]);
+
+/**
+ * Elements left out inside the content read, as furniture (an `<aside>`, a `<footer>`, a class
+ * word), whose text starts with a clause's number: whether they are the document's is for the
+ * outline to judge against its own numbering.
+ */
+export function numberedSetAside(
+  reasons: Map<Element, string>,
+  skipped: Set<Element>,
+  roots: Element[],
+): SetAside[] {
+  const rootSet = new Set(roots);
+  const out: SetAside[] = [];
+  for (const [element, rule] of reasons) {
+    if (NEVER_CLAUSES.has(rule) || !hasAncestorIn(element, rootSet) || hasAncestorIn(element, skipped))
+      continue;
+    const lead = leadingText(element, skipped);
+    const match = CLAUSE_START.exec(lead);
+    if (match === null) continue;
+    out.push({
+      number: Number(match[1] ?? match[2]),
+      rule,
+      element: describeElement(element),
+      lead: excerpt(lead, 60),
+    });
+  }
+  return out;
 }

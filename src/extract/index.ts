@@ -12,7 +12,15 @@ import type { TextBlock } from "../types.js";
 import { blocksFromRoots } from "./blocks.js";
 import { collectKeepers, findDropped } from "./clean.js";
 import { hasAncestorIn, isElement } from "./dom.js";
-import { countWords, outsideContent, type Removal, removalOf, visibleText } from "./explain.js";
+import {
+  countWords,
+  numberedSetAside,
+  outsideContent,
+  type Removal,
+  removalOf,
+  type SetAside,
+  visibleText,
+} from "./explain.js";
 import { contentChoices, readableText } from "./main-content.js";
 import { type ClassListStyles, classListStyles } from "./markers.js";
 import { readMetadata } from "./metadata.js";
@@ -21,7 +29,7 @@ import { textToBlocks } from "./plain-text.js";
 import { refineBlocks } from "./refine.js";
 import type { ExtractOptions } from "./types.js";
 
-export type { Removal, RemovalReason } from "./explain.js";
+export type { Removal, RemovalReason, SetAside } from "./explain.js";
 export type { FlatReason } from "./parse.js";
 export { textToBlocks } from "./plain-text.js";
 export type { ExtractOptions } from "./types.js";
@@ -39,6 +47,8 @@ export interface ExtractedPage {
   removed: Removal[];
   /** Set when the page was too deep or too costly to build as a tree and was read as flat text. */
   flattened?: FlatReason;
+  /** Furniture inside the content read whose text starts like a numbered clause. */
+  setAside: SetAside[];
 }
 
 interface Tree {
@@ -75,10 +85,11 @@ export function extractBlocks(html: string, options: ExtractOptions = {}): TextB
 export function extractDocument(
   html: string,
   options: ExtractOptions = {},
-): { blocks: TextBlock[]; title?: string; flattened?: FlatReason } {
-  const { blocks, title, flattened } = extractPage(html, options);
+): { blocks: TextBlock[]; title?: string; flattened?: FlatReason; setAside: SetAside[] } {
+  const { blocks, title, flattened, setAside } = extractPage(html, options);
   return {
     blocks,
+    setAside,
     ...(title === undefined ? {} : { title }),
     ...(flattened === undefined ? {} : { flattened }),
   };
@@ -95,7 +106,7 @@ export function extractPage(html: string, options: ExtractOptions = {}, explain 
   const blocks = textToBlocks(page.text);
   if (blocks.length === 0)
     throw nothingReadable(options, "the page is nested too deeply to read and has no text");
-  return { blocks, removed: [], flattened: page.reason };
+  return { blocks, removed: [], flattened: page.reason, setAside: [] };
 }
 
 /** Extraction from a tree already built (by {@link parseHtml}, or by another parser for comparison). */
@@ -103,7 +114,7 @@ export function extractTree(tree: Tree, options: ExtractOptions = {}, explain = 
   const $ = load(tree.document);
   const { titles, ...metadata } = readMetadata(tree.html, explain);
   const found: Array<{ element: Element; removal: Removal }> = [];
-  const read = readBlocks($, tree, options, explain ? found : undefined);
+  const { blocks: read, setAside } = readBlocks($, tree, options, explain ? found : undefined);
   // What a reader selected is read as it stands: block rules are for content found by detection.
   const refined = options.select === undefined ? refineBlocks(read, titles) : { blocks: read, removed: [] };
   const removed = inDocumentOrder(tree.document, found);
@@ -111,7 +122,7 @@ export function extractTree(tree: Tree, options: ExtractOptions = {}, explain = 
     for (const { reason, block } of refined.removed)
       removed.push({ reason, words: countWords(block.text), text: excerpt(block.text) });
   if (refined.blocks.length === 0) throw nothingReadable(options, whyNothing(tree.body, options));
-  return { ...metadata, blocks: refined.blocks, removed };
+  return { ...metadata, blocks: refined.blocks, removed, setAside };
 }
 
 /** Removals sorted as their elements stand in the page; ignored elements, already gone from it, come first. */
@@ -167,7 +178,7 @@ function readBlocks(
   tree: Tree,
   options: ExtractOptions,
   removed: Array<{ element: Element; removal: Removal }> | undefined,
-): TextBlock[] {
+): { blocks: TextBlock[]; setAside: SetAside[] } {
   for (const selector of options.ignore ?? []) {
     const matches = query($, selector, "ignore");
     if (removed !== undefined)
@@ -190,14 +201,16 @@ function readBlocks(
   const classStyles = stylesheetListStyles($);
   if (roots !== undefined) {
     if (removed !== undefined) record(removed, reasons, dropped, roots);
-    return blocksFromRoots(roots, dropped, classStyles);
+    return { blocks: blocksFromRoots(roots, dropped, classStyles), setAside: [] };
   }
   let available: number | undefined;
   let blocks: TextBlock[] = [];
+  let setAside: SetAside[] = [];
   for (const choice of contentChoices(tree.body, dropped)) {
     const skipped = new Set([...dropped, ...choice.furniture.keys()]);
     blocks = blocksFromRoots(choice.roots, skipped, classStyles);
     if (nearlyEmpty(blocks, () => (available ??= readableText(tree.body, dropped)))) continue;
+    setAside = numberedSetAside(new Map([...reasons, ...choice.furniture]), skipped, choice.roots);
     if (removed !== undefined) {
       record(removed, new Map([...reasons, ...choice.furniture]), skipped, choice.roots);
       for (const element of outsideContent(tree.body, choice.roots, skipped)) {
@@ -207,7 +220,7 @@ function readBlocks(
     }
     break;
   }
-  return blocks;
+  return { blocks, setAside };
 }
 
 /** Records each skipped element once: the outermost, inside the content read or on the way to it. */

@@ -127,3 +127,36 @@ describe("struck text", () => {
     ]);
   });
 });
+
+describe("furniture that starts like a clause the copy lacks", () => {
+  const page = (extra: string) => `<html><body><main><article><h1>House rules of the rowing club</h1>
+    <p>These rules bind every member and every guest of the club.</p>
+    <ol><li>Boats leave the shed only with the cox on duty told.</li>
+    <li>Members sign the log before and after each outing.</li></ol>
+    ${extra}
+    <p>The board may change these rules at the yearly meeting.</p>
+  </article></main></body></html>`;
+  const leftOut = (html: string) =>
+    readClauseSet(html, { source: "rules", contentType: "text/html" }).warnings.filter(
+      (warning) => warning.code === "left-out-clause",
+    );
+
+  it("warns of an aside or a related-links block that holds the next points, naming where they would stand", () => {
+    const warnings = leftOut(
+      page(`<aside class="note"><p>3. Guests row only with a member aboard.</p></aside>
+        <div class="related-provisions"><p>4. Lost oars are paid for by the crew.</p></div>`),
+    );
+    expect(warnings.map((warning) => warning.at)).toEqual(["2", "2"]);
+    expect(warnings[0]?.message).toContain('starts like clause 3, which the copy lacks: "3. Guests row only');
+    expect(warnings[1]?.message).toContain("div.related-provisions");
+  });
+
+  it("says nothing of furniture whose numbers the copy has, or that starts far past them", () => {
+    expect(
+      leftOut(
+        page(`<aside class="most-read"><ol><li>1. Regatta results</li><li>2. New boats</li></ol></aside>
+          <div class="promo"><p>9. reasons to join the club this spring</p></div>`),
+      ),
+    ).toEqual([]);
+  });
+});
