@@ -97,9 +97,14 @@ function numberAndReferenceFlags(
   const oftenAfter = frequencies(newText);
   const oftenRemoved = multisetDifference(oftenBefore, oftenAfter, (f) => f.canonical);
   const oftenAdded = multisetDifference(oftenAfter, oftenBefore, (f) => f.canonical);
+  // A period a figure's own flag already quotes ("EUR 5 per month → EUR 5 per year") is said once.
+  const quoted = flags.map((flag) => (flag.type === "number" ? `${flag.old ?? ""}\n${flag.new ?? ""}` : ""));
+  const said = (printed: string | undefined) =>
+    printed === undefined || quoted.some((text) => text.includes(printed));
   for (let i = 0; i < Math.max(oftenRemoved.length, oftenAdded.length); i++) {
     const was = oftenRemoved[i];
     const now = oftenAdded[i];
+    if (said(was?.printed) && said(now?.printed)) continue;
     flags.push({
       type: "number",
       ...(was ? { old: was.printed } : {}),

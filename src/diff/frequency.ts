@@ -40,7 +40,7 @@ const WORDS: Record<string, [period: string, times: number]> = {
 const COUNTS: Record<string, number> = { once: 1, twice: 2, thrice: 3 };
 
 const FREQUENCY =
-  /\b(?:(hourly|daily|nightly|weekly|fortnightly|biweekly|monthly|quarterly|annual|annually|yearly|semi-?annual(?:ly)?|twice-yearly)|(?:(once|twice|thrice) (?:a|an|per|each|every) |each |every )(hour|day|night|week|fortnight|month|quarter|year)(?!s))\b/gi;
+  /\b(?:(hourly|daily|nightly|weekly|fortnightly|biweekly|monthly|quarterly|annual|annually|yearly|semi-?annual(?:ly)?|twice-yearly)|(?:(once|twice|thrice) (?:a|an|per|each|every) |each |every |per )(hour|day|night|week|fortnight|month|quarter|year)(?!s))\b/gi;
 
 export interface Frequency {
   printed: string;
@@ -50,7 +50,7 @@ export interface Frequency {
 
 /** The periods a text names without a figure, in order. */
 export function frequencies(text: string): Frequency[] {
-  if (!/ly\b|annual|each |every |(?:once|twice|thrice) /i.test(text)) return [];
+  if (!/ly\b|annual|each |every |per |(?:once|twice|thrice) /i.test(text)) return [];
   const out: Frequency[] = [];
   for (const match of text.matchAll(FREQUENCY)) {
     const [printed, word, count, period] = match;

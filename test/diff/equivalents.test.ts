@@ -126,6 +126,18 @@ describe("how often", () => {
     expect(result.headline).toBe(headline);
   });
 
+  it("reads the period a rate is counted in, and names a figure's period once", () => {
+    const rate = point3(
+      "Late rent bears interest of 1% per week.",
+      "Late rent bears interest of 1% per day.",
+    );
+    expect([rate.entry.severity, rate.headline]).toEqual(["substantive", "Point 3: per week → per day"]);
+    const fee = point3("The fee is EUR 5 per month.", "The fee is EUR 5 per year.");
+    expect(fee.entry.flags?.filter((flag) => flag.type === "number")).toEqual([
+      { type: "number", old: "EUR 5 per month", new: "EUR 5 per year" },
+    ]);
+  });
+
   it("takes two ways of saying the same period for one", () => {
     expect(point3("The meter is read every year.", "The meter is read annually.").entry.severity).toBe(
       "minor",
