@@ -41,10 +41,11 @@ const OPPOSITIONS: Opposition[] = [
   opposition("above exceeding oberhalb powyżej", "below unterhalb poniżej"),
   // including ↔ excluding.
   opposition("including inclusive einschließlich", "excluding exclusive ausschließlich"),
-  // all ↔ some: a quantifier narrowed or widened ("All fees" → "Some fees").
+  // all ↔ some: a quantifier narrowed or widened ("All fees" → "Some fees", "Any employee" →
+  // "Certain employees").
   opposition(
-    "all every each alle jeder jede tous toutes chaque todos todas cada tutti tutte ogni wszystkie każdy все всі",
-    "some einige manche certains certaines quelques algunos algunas alcuni alcune niektóre некоторые деякі",
+    "all every each any alle jeder jede tous toutes chaque todos todas cada tutti tutte ogni wszystkie każdy все всі",
+    "some certain einige manche certains certaines quelques algunos algunas alcuni alcune niektóre некоторые деякі",
   ),
 ];
 

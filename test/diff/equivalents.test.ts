@@ -138,6 +138,19 @@ describe("how often", () => {
     ]);
   });
 
+  it("reads a floor set on how often as a changed figure", () => {
+    const floor = point3("The meter is read twice a year.", "The meter is read at least twice a year.");
+    expect([floor.entry.severity, floor.headline]).toEqual([
+      "substantive",
+      "Point 3: twice a year → at least twice a year",
+    ]);
+  });
+
+  it("reads any narrowed to certain as a quantifier changed", () => {
+    const narrowed = point3("Any tenant may sublet a room.", "Certain tenants may sublet a room.");
+    expect([narrowed.entry.severity, narrowed.headline]).toEqual(["substantive", "Point 3: any → certain"]);
+  });
+
   it("takes two ways of saying the same period for one", () => {
     expect(point3("The meter is read every year.", "The meter is read annually.").entry.severity).toBe(
       "minor",
