@@ -602,7 +602,8 @@ describe("figures in scripts written without spaces", () => {
 });
 
 describe("cross-references that follow a renumbering", () => {
-  const sections = (inserted: boolean, cited: number) =>
+  /** Terms whose section 2 may be a new one; `tail` numbers its sections through `at` (old number → printed). */
+  const numbered = (inserted: boolean, tail: (at: (n: number) => number) => string[]) =>
     parseClauses({
       source: "terms.txt",
       format: "text",
@@ -610,10 +611,14 @@ describe("cross-references that follow a renumbering", () => {
         "Section 1. The provider runs the service every day of the year.",
         ...(inserted ? ["Section 2. The provider answers support requests within one working day."] : []),
         `Section ${inserted ? 3 : 2}. Fees are paid monthly in advance by card.`,
-        `Section ${inserted ? 4 : 3}. Late fees accrue at one percent a month.`,
-        `Section ${inserted ? 5 : 4}. A refund of fees is made as set out in Section ${cited}.`,
+        ...tail((n) => (inserted ? n + 1 : n)),
       ].join("\n"),
     });
+  const sections = (inserted: boolean, cited: number) =>
+    numbered(inserted, (at) => [
+      `Section ${at(3)}. Late fees accrue at one percent a month.`,
+      `Section ${at(4)}. A refund of fees is made as set out in Section ${cited}.`,
+    ]);
 
   it("reads a reference updated to its clause's new number as the same reference: cosmetic, and says so", () => {
     const result = diffClauses(sections(false, 2), sections(true, 3));
@@ -694,17 +699,10 @@ describe("cross-references that follow a renumbering", () => {
 
   it("warns about the document's own references, not those into other documents or by another word", () => {
     const cited = (inserted: boolean) =>
-      parseClauses({
-        source: "terms.txt",
-        format: "text",
-        text: [
-          "Section 1. The provider runs the service every day of the year.",
-          ...(inserted ? ["Section 2. The provider answers support requests within one working day."] : []),
-          `Section ${inserted ? 3 : 2}. Fees are paid monthly in advance by card.`,
-          `Section ${inserted ? 4 : 3}. Data is handled as Section 2 of the Privacy Act requires, and Rule 2 sets the tariff.`,
-          `Section ${inserted ? 5 : 4}. Card fees are refunded under Section 2.`,
-        ].join("\n"),
-      });
+      numbered(inserted, (at) => [
+        `Section ${at(3)}. Data is handled as Section 2 of the Privacy Act requires, and Rule 2 sets the tariff.`,
+        `Section ${at(4)}. Card fees are refunded under Section 2.`,
+      ]);
     const result = diffClauses(cited(false), cited(true));
     expect(
       result.new.warnings
