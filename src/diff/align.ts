@@ -99,7 +99,7 @@ function romanValue(text: string): number | undefined {
   return total > 0 ? total : undefined;
 }
 
-/** The places an enumerator's value takes in each numbering it can belong to: `c1` (letter), `r100`, `d3`. */
+/** The places an enumerator's value takes in each numbering it can belong to: `a3` (the letter c), `r100` (Roman c), `d3`. */
 function enumeratorPlaces(value: string): string[] {
   if (/^\d+$/.test(value)) return [`d${Number(value)}`];
   const places = value.length === 1 ? [`a${value.charCodeAt(0) - 96}`] : [];

@@ -134,7 +134,19 @@ const CLAUSE_START =
   /^(?:(?:article|section|clause|point|paragraph|§)\s*(\d{1,3})\b|\(?(\d{1,3})[.)](?:\s|$))/iu;
 
 /** Rules that leave text out for what it is, not where it stands: never a document's clause. */
-const NEVER_CLAUSES = new Set(["hidden", "struck", "<nav>", "<form>", "<dialog>", "controls", "link list"]);
+const NEVER_CLAUSES = new Set([
+  "hidden",
+  "struck",
+  "<nav>",
+  "<form>",
+  "<dialog>",
+  "<button>",
+  "<select>",
+  "<input>",
+  "<textarea>",
+  "controls",
+  "link list",
+]);
 
 /**
  * Elements left out inside the content read, as furniture (an `<aside>`, a `<footer>`, a class
