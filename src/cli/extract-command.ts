@@ -36,7 +36,8 @@ export async function runExtractCommand(spec: string, options: ExtractCommandOpt
       )
     : { blocks: textToBlocks(input.body), removed: [] };
   if (options.format === "json") {
-    const { blocks, removed, ...about } = page;
+    // What was set aside is listed in `removed` already; the outline's warnings judge it.
+    const { blocks, removed, setAside: _setAside, ...about } = page;
     process.stdout.write(
       `${JSON.stringify({ schema: "clausewatch.extract/1", source: input.source, ...about, blocks, removed }, null, 2)}\n`,
     );

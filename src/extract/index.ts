@@ -47,8 +47,8 @@ export interface ExtractedPage {
   removed: Removal[];
   /** Set when the page was too deep or too costly to build as a tree and was read as flat text. */
   flattened?: FlatReason;
-  /** Furniture inside the content read whose text starts like a numbered clause. */
-  setAside: SetAside[];
+  /** Furniture inside the content read whose text starts like a numbered clause; absent when none. */
+  setAside?: SetAside[];
 }
 
 interface Tree {
@@ -89,7 +89,7 @@ export function extractDocument(
   const { blocks, title, flattened, setAside } = extractPage(html, options);
   return {
     blocks,
-    setAside,
+    setAside: setAside ?? [],
     ...(title === undefined ? {} : { title }),
     ...(flattened === undefined ? {} : { flattened }),
   };
@@ -106,7 +106,7 @@ export function extractPage(html: string, options: ExtractOptions = {}, explain 
   const blocks = textToBlocks(page.text);
   if (blocks.length === 0)
     throw nothingReadable(options, "the page is nested too deeply to read and has no text");
-  return { blocks, removed: [], flattened: page.reason, setAside: [] };
+  return { blocks, removed: [], flattened: page.reason };
 }
 
 /** Extraction from a tree already built (by {@link parseHtml}, or by another parser for comparison). */
@@ -122,7 +122,7 @@ export function extractTree(tree: Tree, options: ExtractOptions = {}, explain = 
     for (const { reason, block } of refined.removed)
       removed.push({ reason, words: countWords(block.text), text: excerpt(block.text) });
   if (refined.blocks.length === 0) throw nothingReadable(options, whyNothing(tree.body, options));
-  return { ...metadata, blocks: refined.blocks, removed, setAside };
+  return { ...metadata, blocks: refined.blocks, removed, ...(setAside.length > 0 ? { setAside } : {}) };
 }
 
 /** Removals sorted as their elements stand in the page; ignored elements, already gone from it, come first. */
