@@ -60,6 +60,8 @@ function spelledNumber(
  * Normalized clause text (lower-cased, typography folded: see normalizeForCompare) with each of
  * these forms written one way. Only for comparing: never shown.
  */
+const BOUND_PHRASE = /\b(?:no|not) (less|fewer|more) than\b/g;
+
 /** A citation's word abbreviated before its number: "Art. 5" is "Article 5". */
 const CITATION_WORDS: Record<string, string> = {
   art: "article",
@@ -78,6 +80,11 @@ export function settleEquivalents(norm: string): string {
   let out = norm;
   if (/[a-z]/.test(out)) out = out.replace(SPELLED_NUMBER, spelledNumber);
   if (out.includes("&")) out = out.replace(/ ?& ?/g, " and ");
+  // "no less than 30 days" is "at least 30 days"; "not more than" is "at most".
+  if (out.includes(" than "))
+    out = out.replace(BOUND_PHRASE, (_, side: string) =>
+      side === "less" || side === "fewer" ? "at least" : "at most",
+    );
   if (/\d/.test(out)) {
     out = settleDates(out)
       .replace(ABBREVIATED_CITATION, (_, word: string) => `${CITATION_WORDS[word] ?? word} `)

@@ -54,6 +54,12 @@ describe("the same thing written another way is typography", () => {
     ["a month-first date", "The lease starts on 30 June 2026.", "The lease starts on June 30, 2026."],
     ["a dashed range", "Visits are allowed Monday to Friday.", "Visits are allowed Monday–Friday."],
     ["a spelled-out number", "Repairs are made within thirty days.", "Repairs are made within 30 days."],
+    [
+      "a floor in other words",
+      "Notice is given no less than 30 days ahead.",
+      "Notice is given at least 30 days ahead.",
+    ],
+    ["a cap in other words", "A flat holds not more than 4 tenants.", "A flat holds at most 4 tenants."],
   ])("%s", (_, before, after) => {
     const { entry } = point3(before, after);
 
@@ -70,6 +76,10 @@ describe("the same thing written another way is typography", () => {
     expect(
       point3("The building is insured for €2 million.", "The building is insured for EUR 20,000,000.").entry
         .severity,
+    ).toBe("substantive");
+    expect(
+      point3("Notice is given no less than 30 days ahead.", "Notice is given no more than 30 days ahead.")
+        .entry.severity,
     ).toBe("substantive");
   });
 
