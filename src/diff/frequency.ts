@@ -5,6 +5,8 @@
  * and "3 times a year" are the quantities' business; this reads the periods written without one.
  */
 
+import { boundBefore } from "./quantities.js";
+
 /** Length of each period in days, for the comparison form ("annually" and "every year" are one). */
 const PERIOD_DAYS: Record<string, number> = {
   hour: 1 / 24,
@@ -40,7 +42,7 @@ const WORDS: Record<string, [period: string, times: number]> = {
 const COUNTS: Record<string, number> = { once: 1, twice: 2, thrice: 3 };
 
 const FREQUENCY =
-  /\b(?:(at least|at most|no more than|not more than|no less than|not less than|up to) )?(?:(hourly|daily|nightly|weekly|fortnightly|biweekly|monthly|quarterly|annual|annually|yearly|semi-?annual(?:ly)?|twice-yearly)|(?:(once|twice|thrice) (?:a|an|per|each|every) |each |every |per )(hour|day|night|week|fortnight|month|quarter|year)(?!s))\b/gi;
+  /\b(?:(hourly|daily|nightly|weekly|fortnightly|biweekly|monthly|quarterly|annual|annually|yearly|semi-?annual(?:ly)?|twice-yearly)|(?:(once|twice|thrice) (?:a|an|per|each|every) |each |every |per )(hour|day|night|week|fortnight|month|quarter|year)(?!s))\b/gi;
 
 export interface Frequency {
   printed: string;
@@ -53,20 +55,18 @@ export function frequencies(text: string): Frequency[] {
   if (!/ly\b|annual|each |every |per |(?:once|twice|thrice) /i.test(text)) return [];
   const out: Frequency[] = [];
   for (const match of text.matchAll(FREQUENCY)) {
-    const [printed, bound, word, count, period] = match;
+    const [matched, word, count, period] = match;
     // Every word FREQUENCY matches is a key of WORDS.
     const [unit, times] = word
       ? (WORDS[word.toLowerCase()] as [string, number])
       : [(period as string).toLowerCase(), count ? (COUNTS[count.toLowerCase()] ?? 1) : 1];
     const perDay = times / (PERIOD_DAYS[unit] ?? 1);
-    // "at least twice a year" is a floor, not the figure "twice a year".
-    const floor = bound
-      ? `${bound
-          .toLowerCase()
-          .replace(/^(?:no|not) less than$/, "at least")
-          .replace(/^(?:no|not) more than|up to$/, "at most")} `
-      : "";
-    out.push({ printed, canonical: `${floor}${perDay.toPrecision(3)}` });
+    // "at least twice a year" is a floor, not the figure "twice a year": read as a figure's bound is.
+    const bound = boundBefore(text, match.index);
+    out.push({
+      printed: bound ? `${bound.words} ${matched}` : matched,
+      canonical: `${bound?.sign ?? ""}${perDay.toPrecision(3)}`,
+    });
   }
   return out;
 }

@@ -261,7 +261,7 @@ const CEILINGS =
   /^(?:at most|no more than|not more than|not exceeding|not to exceed|up to|(?:a )?maximum of|(?:a )?(?:cap|ceiling|limit) of|(?:capped|limited|restricted|confined) (?:at|to)|(?:cap|caps|capping|limit|limits|limiting|restrict|restricts|restricting) .*)$/iu;
 
 /** The bound a figure is printed with, as a comparison prefix (≥, >, ≤, <), and its words. */
-function boundBefore(text: string, at: number): { sign: string; words: string } | undefined {
+export function boundBefore(text: string, at: number): { sign: string; words: string } | undefined {
   const before = text.slice(Math.max(0, at - 48), at);
   const words = BOUND.for(before).exec(before)?.[1]?.replace(/^an? /i, "");
   if (!words) return undefined;
