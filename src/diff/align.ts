@@ -1,6 +1,7 @@
 import { wordTokens } from "../clauses/normalize.js";
 import type { Clause } from "../types.js";
 import { settleEquivalents } from "./equivalents.js";
+import { REFERENCE_WORDS } from "./quantities.js";
 import {
   buildCorpus,
   type Corpus,
@@ -85,8 +86,8 @@ function kindClass(clause: Clause): "title" | "heading" | "text" {
  * years") is wording.
  */
 const INLINE_ENUMERATOR = /(?<![\p{L}\p{N}(])\(([ivxlcdm]{1,6}|[a-z]|\d{1,3})\)(?=\s+\p{L})/gu;
-const CITING_WORD =
-  /\b(?:sub-?)?(?:articles?|art|sections?|sec|clauses?|paragraphs?|para|points?|items?|parts?|chapters?|rules?|schedules?|annex|letters?|indents?|§§?)\.?\s*(?:\d[\w.]*\s*)?$/u;
+/** A citation's word (and number) right before a bracketed label: "subsection (2)", "Article 3 (1)". */
+const CITING_WORD = new RegExp(`\\b(?:${REFERENCE_WORDS})\\s*(?:\\d[\\w.]*\\s*)?$`, "iu");
 const ROMAN_VALUES: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100, d: 500, m: 1000 };
 
 function romanValue(text: string): number | undefined {

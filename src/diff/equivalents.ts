@@ -5,7 +5,7 @@
  * agree once these are settled differ in typography only.
  */
 import { datesIn } from "./dates.js";
-import { NUMBER_WORDS } from "./quantities.js";
+import { CITATION_ABBREVIATIONS, NUMBER_WORDS } from "./quantities.js";
 
 const WORDS = Object.entries(NUMBER_WORDS).filter(([, value]) => Number.isInteger(value));
 /** "one" … "nineteen". */
@@ -62,19 +62,11 @@ function spelledNumber(
  */
 const BOUND_PHRASE = /\b(?:no|not) (less|fewer|more) than\b/g;
 
-/** A citation's word abbreviated before its number: "Art. 5" is "Article 5". */
-const CITATION_WORDS: Record<string, string> = {
-  art: "article",
-  arts: "articles",
-  sec: "section",
-  secs: "sections",
-  para: "paragraph",
-  paras: "paragraphs",
-  subpara: "subparagraph",
-  ch: "chapter",
-  sch: "schedule",
-};
-const ABBREVIATED_CITATION = /\b(arts?|secs?|paras?|subpara|ch|sch)\. ?(?=[\d(]|[ivxlcdm]+\b)/g;
+/** A citation's word abbreviated before its number: "Art. 5" is "Article 5", "Arts. 4" "Articles 4". */
+const ABBREVIATED_CITATION = new RegExp(
+  `\\b(${Object.keys(CITATION_ABBREVIATIONS).join("|")})(s?)\\. ?(?=[\\d(]|[ivxlcdm]+\\b)`,
+  "g",
+);
 
 export function settleEquivalents(norm: string): string {
   let out = norm;
@@ -87,7 +79,10 @@ export function settleEquivalents(norm: string): string {
     );
   if (/\d/.test(out)) {
     out = settleDates(out)
-      .replace(ABBREVIATED_CITATION, (_, word: string) => `${CITATION_WORDS[word] ?? word} `)
+      .replace(
+        ABBREVIATED_CITATION,
+        (_, word: string, plural: string) => `${CITATION_ABBREVIATIONS[word] ?? word}${plural} `,
+      )
       .replace(/(\d) ?(?:%|per ?cent\b|pct\b)/g, "$1 percent")
       .replace(SYMBOL_AMOUNT, (symbol) => `${CURRENCY_SYMBOLS[symbol.trim()] ?? symbol} `)
       .replace(CODE_AFTER, (_, amount: string, code: string) => `${CODE_WORDS[code] ?? code} ${amount}`)

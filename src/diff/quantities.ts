@@ -116,7 +116,7 @@ const MULTIPLIERS: Record<string, number> = {
 };
 
 /** Words that make the number after them a reference. */
-const REFERENCE_WORDS =
+export const REFERENCE_WORDS =
   "articles?|art\\.|(?:sub-?)?sections?|sec\\.|(?:sub-?)?paragraphs?|letters?|§§?|points?|para\\.|clauses?|items?|chapters?|parts?|annex(?:es)?|schedules?|appendix|appendices|exhibits?|rules?|regulations?|resolutions?|directives?|protocols?|decrees?|orders?|acts?|laws?|no\\.|nos\\.|number|nr\\.|step";
 const REFERENCE = dualPattern(
   new RegExp(
@@ -188,7 +188,16 @@ export function references(text: string): { references: Reference[]; rest: strin
 }
 
 /** A reference's kind word as its canonical form names it: "Articles" → "article", "No." → "no". */
-const ABBREVIATED: Record<string, string> = { art: "article", sec: "section", para: "paragraph", nr: "no" };
+/** Citation words abbreviated before a number ("Art. 5", "Sec. 4(a)"), and the words they stand for. */
+export const CITATION_ABBREVIATIONS: Record<string, string> = {
+  art: "article",
+  sec: "section",
+  para: "paragraph",
+  subpara: "subparagraph",
+  ch: "chapter",
+  sch: "schedule",
+};
+const ABBREVIATED: Record<string, string> = { ...CITATION_ABBREVIATIONS, nr: "no" };
 
 function referenceBase(word: string): string {
   const base = word
