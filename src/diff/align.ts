@@ -1,3 +1,4 @@
+import { romanValue } from "../clauses/labels.js";
 import { wordTokens } from "../clauses/normalize.js";
 import type { Clause } from "../types.js";
 import { settleEquivalents } from "./equivalents.js";
@@ -88,18 +89,6 @@ function kindClass(clause: Clause): "title" | "heading" | "text" {
 const INLINE_ENUMERATOR = /(?<![\p{L}\p{N}(])\(([ivxlcdm]{1,6}|[a-z]|\d{1,3})\)(?=\s+\p{L})/gu;
 /** A citation's word (and number) right before a bracketed label: "subsection (2)", "Article 3 (1)". */
 const CITING_WORD = new RegExp(`\\b(?:${REFERENCE_WORDS})\\s*(?:\\d[\\w.]*\\s*)?$`, "iu");
-const ROMAN_VALUES: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100, d: 500, m: 1000 };
-
-function romanValue(text: string): number | undefined {
-  let total = 0;
-  for (let i = 0; i < text.length; i++) {
-    const value = ROMAN_VALUES[text[i] as string] as number;
-    const next = ROMAN_VALUES[text[i + 1] as string] ?? 0;
-    total += value < next ? -value : value;
-  }
-  return total > 0 ? total : undefined;
-}
-
 /** The places an enumerator's value takes in each numbering it can belong to: `a3` (the letter c), `r100` (Roman c), `d3`. */
 function enumeratorPlaces(value: string): string[] {
   if (/^\d+$/.test(value)) return [`d${Number(value)}`];

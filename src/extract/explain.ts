@@ -1,5 +1,6 @@
 /** The record of what extraction left out and why, so a reader can tune `select` and `ignore`. */
 import type { AnyNode, Element } from "domhandler";
+import { parseLabels } from "../clauses/labels.js";
 import { excerpt } from "../errors.js";
 import { childElements, hasAncestorIn, isElement, isText } from "./dom.js";
 import type { RefineReason } from "./refine.js";
@@ -130,8 +131,15 @@ export interface SetAside {
   lead: string;
 }
 
-const CLAUSE_START =
-  /^(?:(?:article|section|clause|point|paragraph|§)\s*(\d{1,3})\b|\(?(\d{1,3})[.)](?:\s|$))/iu;
+/** Words a clause's number may follow at the start of a left-out block: "Article 5", "§ 6". */
+const CLAUSE_WORDS = new Set(["", "article", "section", "clause", "point", "paragraph", "§"]);
+
+/** The number a text starts with as a clause's label (`3.`, `(4)`, `Article 5`), as the outline reads labels. */
+function clauseNumberAtStart(text: string): number | undefined {
+  const label = parseLabels(text)[0];
+  if (label?.family !== "decimal" || label.weak || (label.parts?.length ?? 1) > 1) return undefined;
+  return CLAUSE_WORDS.has(label.word) ? label.value : undefined;
+}
 
 /** Rules that leave text out for what it is, not where it stands: never a document's clause. */
 const NEVER_CLAUSES = new Set([
@@ -164,10 +172,10 @@ export function numberedSetAside(
     if (NEVER_CLAUSES.has(rule) || !hasAncestorIn(element, rootSet) || hasAncestorIn(element, skipped))
       continue;
     const lead = leadingText(element, skipped);
-    const match = CLAUSE_START.exec(lead);
-    if (match === null) continue;
+    const number = clauseNumberAtStart(lead);
+    if (number === undefined) continue;
     out.push({
-      number: Number(match[1] ?? match[2]),
+      number,
       rule,
       element: describeElement(element),
       lead: excerpt(lead, 60),
